@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# Installs what building, serving and testing the playground needs, where it is missing; fast when all is there.
+# Sourced by scripts/serve.sh and scripts/test.sh. Afterwards `web <command>` runs a command (trunk) with the
+# environment of the chosen WebAssembly route:
+#   rustup: the usual route (rustup's wasm32-unknown-unknown target);
+#   debian: Debian's rustc-web, rust-web-src and lld-19, building the standard library for wasm from source
+#           (for machines where `rustup target add` cannot download).
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+export PATH="$HOME/.cargo/bin:$PATH"
+log() { printf '[setup] %s\n' "$*" >&2; }
+
+SUDO=""
+if [ "$(id -u)" != 0 ] && command -v sudo >/dev/null 2>&1; then SUDO=sudo; fi
+APT_UPDATED=0
+apt_install() {
+  if ! command -v apt-get >/dev/null 2>&1; then
+    log "cannot install $* automatically on this system (no apt-get): please install it and run again"
+    exit 1
+  fi
+  if [ "$APT_UPDATED" = 0 ]; then $SUDO apt-get update -qq; APT_UPDATED=1; fi
+  log "apt-get install $*"
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "$@" >/dev/null
+}
+
+# --- the WebAssembly route -------------------------------------------------------------------------------
+DEBIAN_LIB=/usr/lib/rustlib/src/rust/library
+WASM_LD=/usr/lib/llvm-19/bin/wasm-ld
+debian_ready() { [ -x /usr/bin/cargo ] && [ -d "$DEBIAN_LIB" ] && [ -x "$WASM_LD" ] && /usr/bin/rustc --version 2>/dev/null | grep -q .; }
+if command -v rustup >/dev/null 2>&1 && rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
+  WEB_ROUTE=rustup
+elif debian_ready; then
+  WEB_ROUTE=debian
+elif command -v rustup >/dev/null 2>&1 && timeout 25 rustup target add wasm32-unknown-unknown >/dev/null 2>&1; then
+  WEB_ROUTE=rustup
+else
+  log "rustup cannot add the wasm32 target here; using Debian's browser toolchain (rustc-web, build-std)"
+  apt_install rustc-web cargo-web rust-web-src lld-19
+  WEB_ROUTE=debian
+fi
+export WEB_ROUTE
+web() {
+  if [ "$WEB_ROUTE" = debian ]; then
+    PATH="/usr/bin:$HOME/.cargo/bin:$PATH" RUSTC_BOOTSTRAP=1 CARGO_UNSTABLE_BUILD_STD=std,panic_abort \
+      CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_LINKER="$WASM_LD" CARGO_TARGET_DIR="$ROOT/target/web" "$@"
+  else
+    CARGO_TARGET_DIR="$ROOT/target/web" "$@"
+  fi
+}
+
+# --- tools built from crates.io ---------------------------------------------------------------------------
+if ! trunk --version 2>/dev/null | grep -q '^trunk 0\.2[1-9]'; then
+  log "cargo install trunk (about 15 minutes on 2 cores)"
+  cargo install trunk --version '~0.21' --locked
+fi
+WB_VERSION=$(awk '/^name = "wasm-bindgen"$/ {getline; gsub(/version = |"/, ""); print; exit}' "$ROOT/Cargo.lock")
+if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$WB_VERSION" ]; then
+  log "cargo install wasm-bindgen-cli $WB_VERSION (the version in Cargo.lock; about 7 minutes)"
+  cargo install wasm-bindgen-cli --version "$WB_VERSION" --force
+fi
+if ! wasm-opt --version 2>/dev/null | grep -q 'version 116'; then
+  log "cargo install wasm-opt 0.116.1 (binaryen 116, built from source; about 13 minutes)"
+  cargo install wasm-opt --version 0.116.1 --locked
+fi
+
+# --- a browser for the tests -------------------------------------------------------------------------------
+if [ -z "${CHROMIUM:-}" ]; then
+  for c in /usr/bin/chromium /usr/bin/chromium-browser /usr/bin/google-chrome; do
+    if [ -x "$c" ]; then CHROMIUM=$c; break; fi
+  done
+fi
+if [ -z "${CHROMIUM:-}" ]; then
+  apt_install chromium
+  CHROMIUM=/usr/bin/chromium
+fi
+export CHROMIUM
+if ! command -v node >/dev/null 2>&1; then apt_install nodejs npm; fi
+if [ ! -d "$ROOT/tests/browser/node_modules/playwright-core" ]; then
+  log "npm ci (playwright-core, using the system Chromium)"
+  (cd "$ROOT/tests/browser" && npm ci --no-audit --no-fund --loglevel=error)
+fi
+log "ready: wasm route $WEB_ROUTE, $(trunk --version), wasm-bindgen $WB_VERSION, $("$CHROMIUM" --version 2>/dev/null | head -n1)"

@@ -1,0 +1,148 @@
+//! Charts: each draws data the model already shaped onto any plotters backend (a canvas in the page, an SVG string
+//! in native tests). They compute no statistics.
+
+pub mod load;
+
+use plotters::style::RGBColor;
+
+/// Colours and size factor shared by every chart.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Theme {
+    /// Device pixels per CSS pixel: fonts, lines and margins are multiplied by it so a 2× screen stays sharp.
+    pub scale: f64,
+    /// Dark colour scheme.
+    pub dark: bool,
+}
+
+impl Default for Theme {
+    fn default() -> Self {
+        Theme { scale: 1.0, dark: false }
+    }
+}
+
+impl Theme {
+    /// A length in CSS pixels, as backing-store pixels.
+    pub fn px(&self, css: f64) -> u32 {
+        (css * self.scale).round().max(1.0) as u32
+    }
+    /// Chart background.
+    pub fn background(&self) -> RGBColor {
+        if self.dark {
+            RGBColor(0x1b, 0x1e, 0x24)
+        } else {
+            RGBColor(0xff, 0xff, 0xff)
+        }
+    }
+    /// Text and axes.
+    pub fn foreground(&self) -> RGBColor {
+        if self.dark {
+            RGBColor(0xe6, 0xe8, 0xeb)
+        } else {
+            RGBColor(0x22, 0x26, 0x2e)
+        }
+    }
+    /// Grid lines.
+    pub fn grid(&self) -> RGBColor {
+        if self.dark {
+            RGBColor(0x3a, 0x3f, 0x48)
+        } else {
+            RGBColor(0xe3, 0xe6, 0xea)
+        }
+    }
+    /// Series colours, distinguishable for the common colour-vision deficiencies (Okabe–Ito palette).
+    pub fn series(&self, i: usize) -> RGBColor {
+        const LIGHT: [RGBColor; 6] = [
+            RGBColor(0x00, 0x72, 0xb2),
+            RGBColor(0xd5, 0x5e, 0x00),
+            RGBColor(0x00, 0x9e, 0x73),
+            RGBColor(0xcc, 0x79, 0xa7),
+            RGBColor(0xe6, 0x9f, 0x00),
+            RGBColor(0x56, 0xb4, 0xe9),
+        ];
+        const DARK: [RGBColor; 6] = [
+            RGBColor(0x56, 0xb4, 0xe9),
+            RGBColor(0xf0, 0x8a, 0x3c),
+            RGBColor(0x2e, 0xc4, 0x9a),
+            RGBColor(0xe0, 0x9a, 0xc4),
+            RGBColor(0xf0, 0xc0, 0x40),
+            RGBColor(0x9a, 0xd0, 0xf5),
+        ];
+        if self.dark {
+            DARK[i % 6]
+        } else {
+            LIGHT[i % 6]
+        }
+    }
+    /// Font size for tick labels [backing px].
+    pub fn tick_font(&self) -> u32 {
+        self.px(13.0)
+    }
+    /// Font size for axis titles [backing px].
+    pub fn label_font(&self) -> u32 {
+        self.px(14.0)
+    }
+}
+
+/// Where a chart's plotting area landed, to turn pointer positions back into data (CSS pixels).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PlotMapping {
+    /// Left edge of the plotting area [CSS px].
+    pub left: f64,
+    /// Top edge of the plotting area [CSS px].
+    pub top: f64,
+    /// Width of the plotting area [CSS px].
+    pub width: f64,
+    /// Height of the plotting area [CSS px].
+    pub height: f64,
+    /// Data range shown on the x axis (in the x quantity's base unit, e.g. seconds).
+    pub x: (f64, f64),
+    /// Data range shown on the y axis.
+    pub y: (f64, f64),
+}
+
+impl PlotMapping {
+    /// Data coordinates of a point given in CSS pixels (may lie outside the ranges).
+    pub fn to_data(&self, px: f64, py: f64) -> (f64, f64) {
+        let fx = (px - self.left) / self.width.max(1.0);
+        let fy = (self.top + self.height - py) / self.height.max(1.0);
+        (self.x.0 + fx * (self.x.1 - self.x.0), self.y.0 + fy * (self.y.1 - self.y.0))
+    }
+    /// CSS-pixel position of a data point.
+    pub fn to_pixel(&self, x: f64, y: f64) -> (f64, f64) {
+        let fx = (x - self.x.0) / (self.x.1 - self.x.0);
+        let fy = (y - self.y.0) / (self.y.1 - self.y.0);
+        (self.left + fx * self.width, self.top + self.height - fy * self.height)
+    }
+    /// Whether a CSS-pixel position is inside the plotting area (with `slack` pixels around it).
+    pub fn contains(&self, px: f64, py: f64, slack: f64) -> bool {
+        px >= self.left - slack
+            && px <= self.left + self.width + slack
+            && py >= self.top - slack
+            && py <= self.top + self.height + slack
+    }
+}
+
+/// A chart could not be drawn (the backend failed).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChartError(pub String);
+
+impl std::fmt::Display for ChartError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "chart could not be drawn: {}", self.0)
+    }
+}
+
+impl<E: std::error::Error + Send + Sync> From<plotters::drawing::DrawingAreaErrorKind<E>> for ChartError {
+    fn from(e: plotters::drawing::DrawingAreaErrorKind<E>) -> Self {
+        ChartError(e.to_string())
+    }
+}
+
+/// A y-axis top with some headroom over `max`, never zero.
+pub fn y_top(max: f64) -> f64 {
+    if max > 0.0 && max.is_finite() {
+        max * 1.12
+    } else {
+        1.0
+    }
+}

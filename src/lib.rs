@@ -1,0 +1,12 @@
+//! Serverless Playground: models of serverless platforms (scaling, cold starts, cost, availability) that run in the
+//! browser, with charts and a Leptos user interface.
+//!
+//! - [`model`]: pure Rust, no browser crates. Time is `f64` seconds from the scenario start, rates are requests per
+//!   second, money is US dollars, memory is MB. Every simulation is seeded from the scenario: the same scenario gives
+//!   the same result, natively and in WebAssembly.
+//! - [`charts`]: draws model output on any plotters backend (a canvas in the page, an SVG string in tests).
+//! - [`ui`]: Leptos 0.8 components (compiled natively for lints, run in the browser).
+
+pub mod charts;
+pub mod model;
+pub mod ui;

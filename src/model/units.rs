@@ -1,0 +1,107 @@
+//! Formatting of quantities with their units, shared by charts and the interface (no arithmetic beyond rounding).
+
+/// A duration [s] in the largest unit that keeps it readable: `950 ms`, `42 s`, `12.5 min`, `3 h`, `7 d`.
+pub fn fmt_duration(s: f64) -> String {
+    let a = s.abs();
+    if !s.is_finite() {
+        "–".into()
+    } else if a == 0.0 {
+        "0 s".into()
+    } else if a < 1.0 {
+        format!("{} ms", sig(s * 1000.0, 3))
+    } else if a < 120.0 {
+        format!("{} s", sig(s, 3))
+    } else if a < 2.0 * 3600.0 {
+        format!("{} min", sig(s / 60.0, 3))
+    } else if a < 3.0 * 86_400.0 {
+        format!("{} h", sig(s / 3600.0, 3))
+    } else {
+        format!("{} d", sig(s / 86_400.0, 3))
+    }
+}
+
+/// A count with thousands separators, or in millions/billions when large: `12,345`, `4.32 M`, `1.2 B`.
+pub fn fmt_count(n: f64) -> String {
+    let a = n.abs();
+    if !n.is_finite() {
+        "–".into()
+    } else if a >= 1e9 {
+        format!("{} B", sig(n / 1e9, 3))
+    } else if a >= 1e6 {
+        format!("{} M", sig(n / 1e6, 3))
+    } else {
+        let r = n.round() as i64;
+        let digits = r.unsigned_abs().to_string();
+        let mut out = String::new();
+        for (i, ch) in digits.chars().enumerate() {
+            if i > 0 && (digits.len() - i) % 3 == 0 {
+                out.push(',');
+            }
+            out.push(ch);
+        }
+        if r < 0 {
+            out.insert(0, '-');
+        }
+        out
+    }
+}
+
+/// A number with `digits` significant digits and no trailing zeros: `sig(1234.5, 3)` is `1230`, `sig(0.012345, 2)`
+/// is `0.012`.
+pub fn sig(v: f64, digits: i32) -> String {
+    if v == 0.0 || !v.is_finite() {
+        return if v.is_finite() { "0".into() } else { "–".into() };
+    }
+    let mag = v.abs().log10().floor() as i32;
+    let decimals = (digits - 1 - mag).max(0) as usize;
+    let p = 10f64.powi(digits - 1 - mag);
+    let rounded = (v * p).round() / p;
+    let s = format!("{rounded:.decimals$}");
+    if s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        s
+    }
+}
+
+/// Axis unit for time axes: the divisor [s] and its label, chosen from the axis span.
+pub fn time_axis_unit(span_s: f64) -> (f64, &'static str) {
+    if span_s <= 180.0 {
+        (1.0, "s")
+    } else if span_s <= 3.0 * 3600.0 {
+        (60.0, "min")
+    } else if span_s <= 3.0 * 86_400.0 {
+        (3600.0, "h")
+    } else {
+        (86_400.0, "d")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations() {
+        assert_eq!(fmt_duration(0.25), "250 ms");
+        assert_eq!(fmt_duration(42.0), "42 s");
+        assert_eq!(fmt_duration(750.0), "12.5 min");
+        assert_eq!(fmt_duration(3.0 * 3600.0), "3 h");
+        assert_eq!(fmt_duration(7.0 * 86_400.0), "7 d");
+        assert_eq!(fmt_duration(0.0), "0 s");
+    }
+
+    #[test]
+    fn counts_and_sig() {
+        assert_eq!(fmt_count(12_345.4), "12,345");
+        assert_eq!(fmt_count(999.0), "999");
+        assert_eq!(fmt_count(-1234.0), "-1,234");
+        assert_eq!(fmt_count(4_321_000.0), "4.32 M");
+        assert_eq!(fmt_count(1.2e9), "1.2 B");
+        assert_eq!(sig(1234.5, 3), "1230");
+        assert_eq!(sig(0.012345, 2), "0.012");
+        assert_eq!(sig(2.5, 3), "2.5");
+        assert_eq!(time_axis_unit(3600.0), (60.0, "min"));
+        assert_eq!(time_axis_unit(86_400.0), (3600.0, "h"));
+    }
+}
