@@ -29,6 +29,9 @@ pub const MAX_RATE: f64 = 1.0e6;
 pub const MAX_DURATION: f64 = 31.0 * 86_400.0;
 /// Shortest curve [s].
 pub const MIN_DURATION: f64 = 1.0;
+/// Longest steady-state run [s] (about 317 years of simulated time): steady runs of rare functions need far more
+/// than the editor's 31 days to see enough requests.
+pub const MAX_STEADY_HORIZON: f64 = 1.0e10;
 /// Most control points a curve may have (an Azure day has 1,442).
 pub const MAX_POINTS: usize = 20_000;
 
@@ -229,6 +232,18 @@ impl LoadCurve {
     /// A constant rate [req/s] for `duration` [s].
     pub fn constant(rate: f64, duration: f64) -> Result<Self, LoadError> {
         Self::from_pairs(&[(0.0, rate), (duration, rate)])
+    }
+
+    /// A constant rate [req/s] for a steady-state run of `horizon` [s], which may exceed [`MAX_DURATION`] (up to
+    /// [`MAX_STEADY_HORIZON`]).
+    pub fn steady(rate: f64, horizon: f64) -> Result<Self, LoadError> {
+        if !horizon.is_finite() || !(MIN_DURATION..=MAX_STEADY_HORIZON).contains(&horizon) {
+            return Err(invalid(format!("a steady run lasts between 1 s and {} s", fmt_num(MAX_STEADY_HORIZON))));
+        }
+        if !rate.is_finite() || !(0.0..=MAX_RATE).contains(&rate) {
+            return Err(invalid(format!("rate must be between 0 and {} req/s", fmt_num(MAX_RATE))));
+        }
+        Ok(LoadCurve { points: vec![Point { t: 0.0, rate }, Point { t: horizon, rate }] })
     }
 
     /// The control points, in time order.

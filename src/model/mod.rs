@@ -1,5 +1,11 @@
 //! Pure models: everything a user can edit and everything computed from it. Nothing here knows about the browser.
 
+pub mod analytic;
+pub mod cost;
+pub mod dist;
+pub mod engine;
 pub mod load;
 pub mod scenario;
+pub mod stats;
 pub mod units;
+pub mod validation;

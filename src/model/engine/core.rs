@@ -1,0 +1,893 @@
+//! The event loop. Arrivals come from a generator in time order, completions and init ends from a binary heap,
+//! keep-alive expiries from the front of a time-ordered idle list, and the rest (queue time-outs, pings, autoscaler
+//! ticks, rate-limit refills) are single next-times; each step takes the earliest. Pools hold instance indices with a
+//! generation number, so leaving a pool is O(1) and stale entries are skipped (and compacted) later.
+
+use super::arrivals::Arrivals;
+use super::{bin_width, Bin, ColdMode, IdleChoice, Overflow, Policy, ScalingParams, SimResult, Summary};
+use crate::model::cost::{period_bill, Usage};
+use crate::model::dist::{rng, Sampler, SimRng};
+use crate::model::load::LoadCurve;
+use crate::model::stats::Histogram;
+use std::cmp::Ordering;
+use std::collections::{BinaryHeap, VecDeque};
+
+/// Most bins a run reports.
+pub const MAX_BINS: usize = 300;
+const NONE: u32 = u32::MAX;
+const F_COLD: u8 = 1;
+const F_PING: u8 = 2;
+
+#[derive(Debug, Clone)]
+struct Inst {
+    created_seq: u64,
+    ready_at: f64,
+    /// Requests assigned: waiting for init or in service.
+    active: u32,
+    /// Bumped whenever the instance leaves a pool or dies; pool entries with an older generation are stale.
+    gen: u32,
+    alive: bool,
+    provisioned: bool,
+    initializing: bool,
+    partial_pos: u32,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Ev {
+    t: f64,
+    seq: u64,
+    arrival: f64,
+    start: f64,
+    inst: u32,
+    /// For init-end events: which lifetime of the (reused) instance slot it belongs to.
+    created: u64,
+    ready: bool,
+    flags: u8,
+}
+
+impl PartialEq for Ev {
+    fn eq(&self, o: &Self) -> bool {
+        self.cmp(o) == Ordering::Equal
+    }
+}
+impl Eq for Ev {}
+impl PartialOrd for Ev {
+    fn partial_cmp(&self, o: &Self) -> Option<Ordering> {
+        Some(self.cmp(o))
+    }
+}
+impl Ord for Ev {
+    // Reversed: BinaryHeap is a max-heap and the earliest (time, sequence) must come first.
+    fn cmp(&self, o: &Self) -> Ordering {
+        o.t.total_cmp(&self.t).then(o.seq.cmp(&self.seq))
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct Newest(u64, u32, u32);
+
+/// Per-bin accumulators.
+#[derive(Debug, Clone, Default)]
+struct BinAcc {
+    arrivals: u64,
+    completed: u64,
+    throttled: u64,
+    timed_out: u64,
+    cold: u64,
+    busy: f64,
+    idle: f64,
+    init: f64,
+    queue: f64,
+    hist: Option<Box<Histogram>>,
+    usage: Usage,
+}
+
+struct Sim<'a> {
+    p: &'a ScalingParams,
+    rng: SimRng,
+    warm: Sampler,
+    cold: Sampler,
+    separate_cold: bool,
+    c: u32,
+    gb: f64,
+    seed: u64,
+    seq: u64,
+    end: f64,
+    warmup: f64,
+    // Instances and pools.
+    insts: Vec<Inst>,
+    free: Vec<u32>,
+    next_created: u64,
+    partial: Vec<u32>,
+    prov_idle: Vec<u32>,
+    idle_list: VecDeque<(f64, u32, u32)>,
+    newest: BinaryHeap<Newest>,
+    init_empty: Vec<(u32, u32)>,
+    idle_live: usize,
+    heap: BinaryHeap<Ev>,
+    queue: VecDeque<f64>,
+    // Counts now.
+    n_init: u32,
+    n_busy: u32,
+    n_idle: u32,
+    n_running: u32,
+    n_waiting_init: u32,
+    // Rate limit.
+    tokens: f64,
+    token_rate: f64,
+    token_cap: f64,
+    token_last: f64,
+    // Autoscaler.
+    scheduled: bool,
+    excess: u32,
+    next_tick: f64,
+    tick_area: f64,
+    tick_arrivals: u64,
+    window: VecDeque<f64>,
+    recent_desired: VecDeque<(f64, u32)>,
+    holt: Option<(f64, f64)>,
+    next_ping: f64,
+    // Statistics.
+    last: f64,
+    width: f64,
+    bins: Vec<BinAcc>,
+    all: Histogram,
+    warm_h: Histogram,
+    cold_h: Histogram,
+    area_busy: f64,
+    area_idle: f64,
+    area_init: f64,
+    area_system: f64,
+    wait_sum: f64,
+    peak_instances: u32,
+    started: u64,
+}
+
+/// Runs the scaling simulation of `p` under `curve` with `seed`. The parameters must have passed `validate()`.
+pub fn simulate(curve: &LoadCurve, p: &ScalingParams, seed: u64) -> SimResult {
+    let mut s = Sim::new(curve, p, seed);
+    s.run(curve);
+    s.finish(curve)
+}
+
+impl<'a> Sim<'a> {
+    fn new(curve: &LoadCurve, p: &'a ScalingParams, seed: u64) -> Self {
+        let end = curve.duration();
+        let warmup = p.warmup.min(end);
+        let width = bin_width(end, MAX_BINS);
+        let nb = ((end / width).ceil() as usize).max(1);
+        let (cold, separate_cold) = match &p.cold {
+            ColdMode::InitThenWarm { init } => (init.sampler(), false),
+            ColdMode::SeparateCold { cold_service } => (cold_service.sampler(), true),
+        };
+        let (token_cap, token_rate) =
+            p.scale_rate.map_or((f64::INFINITY, 0.0), |r| (r.burst as f64, r.burst as f64 / r.per_seconds));
+        let scheduled = !matches!(p.policy, Policy::PerRequest);
+        let mut s = Sim {
+            p,
+            rng: rng(seed, 1),
+            warm: p.warm_service.sampler(),
+            cold,
+            separate_cold,
+            c: p.concurrency_per_instance,
+            gb: p.memory_mb / 1024.0,
+            seed,
+            seq: 0,
+            end,
+            warmup,
+            insts: Vec::new(),
+            free: Vec::new(),
+            next_created: 0,
+            partial: Vec::new(),
+            prov_idle: Vec::new(),
+            idle_list: VecDeque::new(),
+            newest: BinaryHeap::new(),
+            init_empty: Vec::new(),
+            idle_live: 0,
+            heap: BinaryHeap::new(),
+            queue: VecDeque::new(),
+            n_init: 0,
+            n_busy: 0,
+            n_idle: 0,
+            n_running: 0,
+            n_waiting_init: 0,
+            tokens: token_cap,
+            token_rate,
+            token_cap,
+            token_last: 0.0,
+            scheduled,
+            excess: 0,
+            next_tick: if scheduled { 0.0 } else { f64::INFINITY },
+            tick_area: 0.0,
+            tick_arrivals: 0,
+            window: VecDeque::new(),
+            recent_desired: VecDeque::new(),
+            holt: None,
+            next_ping: if p.prewarm.is_some() { 0.0 } else { f64::INFINITY },
+            last: 0.0,
+            width,
+            bins: vec![BinAcc::default(); nb],
+            all: Histogram::default(),
+            warm_h: Histogram::default(),
+            cold_h: Histogram::default(),
+            area_busy: 0.0,
+            area_idle: 0.0,
+            area_init: 0.0,
+            area_system: 0.0,
+            wait_sum: 0.0,
+            peak_instances: 0,
+            started: 0,
+        };
+        for _ in 0..p.provisioned {
+            let i = s.new_instance(0.0, true);
+            s.n_idle += 1;
+            s.prov_idle.push(i);
+        }
+        s.peak_instances = p.provisioned;
+        s
+    }
+
+    #[inline]
+    fn bin_of(&self, t: f64) -> usize {
+        ((t / self.width) as usize).min(self.bins.len() - 1)
+    }
+
+    /// Integrates the state counts from the last event to `to` into the bins and totals.
+    #[inline]
+    fn advance(&mut self, to: f64) {
+        let in_system = (self.n_running + self.n_waiting_init) as f64 + self.queue.len() as f64;
+        self.tick_area += in_system * (to - self.last);
+        let (a, b) = (self.last.max(self.warmup), to.min(self.end));
+        self.last = to;
+        if b <= a {
+            return;
+        }
+        let (busy, idle, init, q) =
+            (self.n_busy as f64, self.n_idle as f64, self.n_init as f64, self.queue.len() as f64);
+        self.area_busy += busy * (b - a);
+        self.area_idle += idle * (b - a);
+        self.area_init += init * (b - a);
+        self.area_system += in_system * (b - a);
+        let mut t = a;
+        let mut k = self.bin_of(a);
+        while t < b {
+            let edge = if k + 1 == self.bins.len() { b } else { ((k + 1) as f64 * self.width).min(b) };
+            let dt = edge - t;
+            let bin = &mut self.bins[k];
+            bin.busy += busy * dt;
+            bin.idle += idle * dt;
+            bin.init += init * dt;
+            bin.queue += q * dt;
+            t = edge;
+            k += 1;
+        }
+    }
+
+    fn new_instance(&mut self, now: f64, provisioned: bool) -> u32 {
+        let inst = Inst {
+            created_seq: self.next_created,
+            ready_at: now,
+            active: 0,
+            gen: 0,
+            alive: true,
+            provisioned,
+            initializing: false,
+            partial_pos: NONE,
+        };
+        self.next_created += 1;
+        let i = if let Some(i) = self.free.pop() {
+            let g = self.insts[i as usize].gen.wrapping_add(1);
+            self.insts[i as usize] = Inst { gen: g, ..inst };
+            i
+        } else {
+            self.insts.push(inst);
+            (self.insts.len() - 1) as u32
+        };
+        let alive = self.n_alive() + 1;
+        self.peak_instances = self.peak_instances.max(alive);
+        i
+    }
+
+    #[inline]
+    fn n_alive(&self) -> u32 {
+        self.n_init + self.n_busy + self.n_idle
+    }
+
+    #[inline]
+    fn refill(&mut self, now: f64) {
+        if self.token_rate > 0.0 {
+            self.tokens = (self.tokens + (now - self.token_last) * self.token_rate).min(self.token_cap);
+            self.token_last = now;
+        }
+    }
+
+    /// Whether a new instance may start now (limits, rate); takes a token if so.
+    #[inline]
+    fn may_start(&mut self, now: f64) -> bool {
+        if self.n_alive() >= self.p.max_instances {
+            return false;
+        }
+        self.refill(now);
+        // The tolerance keeps float rounding from stalling a refill that is due now.
+        if self.tokens >= 1.0 - 1e-9 {
+            self.tokens -= 1.0;
+            true
+        } else {
+            false
+        }
+    }
+
+    /// Starts an on-demand instance that initialises (cold start) until `now + init`. One started for a request
+    /// gets it at once; one started by the autoscaler waits in `init_empty` for requests.
+    fn start_instance(&mut self, now: f64, for_request: bool) -> u32 {
+        let init = if self.separate_cold { 0.0 } else { self.cold.sample(&mut self.rng) };
+        let i = self.new_instance(now, false);
+        self.started += 1;
+        let inst = &mut self.insts[i as usize];
+        if init > 0.0 {
+            inst.initializing = true;
+            inst.ready_at = now + init;
+            self.n_init += 1;
+            let (gen, created) = (inst.gen, inst.created_seq);
+            self.push(Ev { t: now + init, seq: 0, arrival: 0.0, start: 0.0, inst: i, created, ready: true, flags: 0 });
+            if !for_request {
+                self.init_empty.push((i, gen));
+            }
+        } else {
+            self.n_idle += 1;
+        }
+        i
+    }
+
+    #[inline]
+    fn push(&mut self, mut ev: Ev) {
+        ev.seq = self.seq;
+        self.seq += 1;
+        self.heap.push(ev);
+    }
+
+    /// Puts a ready instance with no requests into the idle pools.
+    fn make_idle(&mut self, i: u32, now: f64) {
+        let inst = &self.insts[i as usize];
+        if inst.provisioned {
+            self.prov_idle.push(i);
+            return;
+        }
+        let (gen, created) = (inst.gen, inst.created_seq);
+        self.idle_list.push_back((now, i, gen));
+        if self.p.idle_choice == IdleChoice::NewestCreated {
+            self.newest.push(Newest(created, i, gen));
+        }
+        self.idle_live += 1;
+        if self.idle_list.len() > 2 * self.idle_live + 1024 {
+            let insts = &self.insts;
+            self.idle_list.retain(|&(_, j, g)| insts[j as usize].gen == g);
+            self.newest.retain(|&Newest(_, j, g)| insts[j as usize].gen == g);
+        }
+    }
+
+    #[inline]
+    fn live(&self, i: u32, gen: u32) -> bool {
+        self.insts[i as usize].gen == gen
+    }
+
+    /// Takes an idle on-demand instance out of the pool, by the idle-choice policy.
+    fn take_idle(&mut self) -> Option<u32> {
+        if self.idle_live == 0 {
+            return None;
+        }
+        let i = match self.p.idle_choice {
+            IdleChoice::NewestCreated => loop {
+                let Newest(_, i, g) = self.newest.pop()?;
+                if self.live(i, g) {
+                    break i;
+                }
+            },
+            IdleChoice::MostRecentlyUsed => loop {
+                let (_, i, g) = self.idle_list.pop_back()?;
+                if self.live(i, g) {
+                    break i;
+                }
+            },
+            IdleChoice::LeastRecentlyUsed => loop {
+                let (_, i, g) = self.idle_list.pop_front()?;
+                if self.live(i, g) {
+                    break i;
+                }
+            },
+        };
+        self.insts[i as usize].gen = self.insts[i as usize].gen.wrapping_add(1);
+        self.idle_live -= 1;
+        Some(i)
+    }
+
+    /// A slot for one more request: a partly busy instance, an idle provisioned one, an idle on-demand one, or one
+    /// still initialising with nobody waiting on it.
+    fn take_slot(&mut self) -> Option<u32> {
+        if let Some(&i) = self.partial.last() {
+            return Some(i);
+        }
+        if let Some(i) = self.prov_idle.pop() {
+            return Some(i);
+        }
+        if let Some(i) = self.take_idle() {
+            return Some(i);
+        }
+        while let Some((i, g)) = self.init_empty.pop() {
+            if self.live(i, g) && self.insts[i as usize].initializing && self.insts[i as usize].active == 0 {
+                return Some(i);
+            }
+        }
+        None
+    }
+
+    fn partial_remove(&mut self, i: u32) {
+        let pos = self.insts[i as usize].partial_pos;
+        if pos != NONE {
+            self.partial.swap_remove(pos as usize);
+            if let Some(&moved) = self.partial.get(pos as usize) {
+                self.insts[moved as usize].partial_pos = pos;
+            }
+            self.insts[i as usize].partial_pos = NONE;
+        }
+    }
+
+    fn partial_add(&mut self, i: u32) {
+        if self.insts[i as usize].partial_pos == NONE {
+            self.insts[i as usize].partial_pos = self.partial.len() as u32;
+            self.partial.push(i);
+        }
+    }
+
+    /// Gives a request (arrived at `arrival`) to instance `i` at `now`.
+    fn assign(&mut self, i: u32, now: f64, arrival: f64, mut flags: u8) {
+        let c = self.c;
+        let inst = &mut self.insts[i as usize];
+        if inst.initializing {
+            flags |= F_COLD;
+        } else if inst.active == 0 {
+            self.n_idle -= 1;
+            self.n_busy += 1;
+        }
+        inst.active += 1;
+        let (active, ready_at, initializing) = (inst.active, inst.ready_at, inst.initializing);
+        if c > 1 {
+            if active < c {
+                self.partial_add(i)
+            } else {
+                self.partial_remove(i)
+            }
+        }
+        let start = if initializing { ready_at } else { now };
+        if initializing {
+            self.n_waiting_init += 1;
+        } else {
+            self.n_running += 1;
+        }
+        let service = if flags & F_PING != 0 {
+            self.p.prewarm.map_or(0.0, |w| w.duration)
+        } else if flags & F_COLD != 0 && self.separate_cold {
+            self.cold.sample(&mut self.rng)
+        } else {
+            self.warm.sample(&mut self.rng)
+        };
+        // Billing, charged to the bin the request arrived in.
+        let mut billed = service;
+        if flags & F_COLD != 0 && self.p.pricing.bill_init && !self.separate_cold {
+            billed += start - now;
+        }
+        let billed = self.p.pricing.billed_seconds(billed) * self.gb;
+        let provisioned = self.insts[i as usize].provisioned;
+        if arrival >= self.warmup && arrival < self.end {
+            let k = self.bin_of(arrival);
+            let u = &mut self.bins[k].usage;
+            u.requests += 1.0;
+            if provisioned {
+                u.provisioned_duration_gb_s += billed
+            } else {
+                u.gb_s += billed
+            }
+        }
+        self.push(Ev { t: start + service, seq: 0, arrival, start, inst: i, created: 0, ready: false, flags });
+    }
+
+    fn throttle(&mut self, arrival: f64, timed_out: bool) {
+        if arrival >= self.warmup {
+            let k = self.bin_of(arrival);
+            if timed_out {
+                self.bins[k].timed_out += 1
+            } else {
+                self.bins[k].throttled += 1
+            }
+        }
+    }
+
+    fn arrive(&mut self, t: f64) {
+        if t >= self.warmup {
+            let k = self.bin_of(t);
+            self.bins[k].arrivals += 1;
+        }
+        self.tick_arrivals += 1;
+        if self.queue.is_empty() {
+            if let Some(i) = self.take_slot() {
+                self.assign(i, t, t, 0);
+                return;
+            }
+            if (!self.scheduled || self.n_alive() == 0) && self.may_start(t) {
+                let i = self.start_instance(t, true);
+                let flags = if self.separate_cold { F_COLD } else { 0 };
+                self.assign(i, t, t, flags);
+                return;
+            }
+        }
+        match self.p.overflow {
+            Overflow::Queue { max_len, .. } if (self.queue.len() as u64) < max_len as u64 => self.queue.push_back(t),
+            _ => self.throttle(t, false),
+        }
+    }
+
+    /// Serves waiting requests while there are slots or instances may start.
+    fn serve_queue(&mut self, now: f64) {
+        while let Some(&arrival) = self.queue.front() {
+            if let Some(i) = self.take_slot() {
+                self.queue.pop_front();
+                self.assign(i, now, arrival, 0);
+            } else if (!self.scheduled || self.n_alive() == 0) && self.may_start(now) {
+                self.queue.pop_front();
+                let i = self.start_instance(now, true);
+                let flags = if self.separate_cold { F_COLD } else { 0 };
+                self.assign(i, now, arrival, flags);
+            } else {
+                break;
+            }
+        }
+    }
+
+    fn kill(&mut self, i: u32) {
+        let inst = &mut self.insts[i as usize];
+        inst.alive = false;
+        inst.gen = inst.gen.wrapping_add(1);
+        if inst.initializing {
+            self.n_init -= 1;
+        } else {
+            self.n_idle -= 1;
+        }
+        self.free.push(i);
+    }
+
+    fn complete(&mut self, ev: Ev) {
+        let t = ev.t;
+        self.n_running -= 1;
+        if ev.flags & F_PING == 0 && ev.arrival >= self.warmup {
+            let lat = t - ev.arrival;
+            let k = self.bin_of(ev.arrival);
+            let bin = &mut self.bins[k];
+            bin.completed += 1;
+            bin.hist.get_or_insert_with(Default::default).record(lat);
+            self.all.record(lat);
+            if ev.flags & F_COLD != 0 {
+                bin.cold += 1;
+                self.cold_h.record(lat);
+            } else {
+                self.warm_h.record(lat);
+            }
+            self.wait_sum += ev.start - ev.arrival;
+        }
+        let i = ev.inst;
+        let c = self.c;
+        let inst = &mut self.insts[i as usize];
+        inst.active -= 1;
+        let active = inst.active;
+        if active == 0 {
+            self.n_busy -= 1;
+            self.n_idle += 1;
+            if c > 1 {
+                self.partial_remove(i);
+            }
+            if self.excess > 0 && !self.insts[i as usize].provisioned {
+                self.excess -= 1;
+                self.kill(i);
+            } else {
+                self.make_idle(i, t);
+            }
+        } else if c > 1 {
+            self.partial_add(i);
+        }
+        if !self.queue.is_empty() {
+            self.serve_queue(t);
+        }
+    }
+
+    fn ready(&mut self, i: u32, created: u64, t: f64) {
+        let inst = &mut self.insts[i as usize];
+        if !inst.alive || !inst.initializing || inst.created_seq != created {
+            return;
+        }
+        inst.initializing = false;
+        self.n_init -= 1;
+        let active = inst.active;
+        if active > 0 {
+            self.n_busy += 1;
+            self.n_waiting_init -= active;
+            self.n_running += active;
+        } else {
+            inst.gen = inst.gen.wrapping_add(1);
+            self.n_idle += 1;
+            self.make_idle(i, t);
+            if !self.queue.is_empty() {
+                self.serve_queue(t);
+            }
+        }
+    }
+
+    /// Next keep-alive expiry (per-request policy only), skipping stale entries.
+    #[inline]
+    fn next_expiry(&mut self) -> f64 {
+        if self.scheduled {
+            return f64::INFINITY;
+        }
+        while let Some(&(since, i, g)) = self.idle_list.front() {
+            if self.live(i, g) {
+                return since + self.p.keep_alive;
+            }
+            self.idle_list.pop_front();
+        }
+        f64::INFINITY
+    }
+
+    fn expire(&mut self) {
+        if let Some((_, i, _)) = self.idle_list.pop_front() {
+            self.idle_live -= 1;
+            self.kill(i);
+        }
+    }
+
+    fn ping(&mut self, t: f64) {
+        let w = self.p.prewarm.expect("pings only with prewarm");
+        for _ in 0..w.count {
+            if let Some(i) = self.take_slot() {
+                self.assign(i, t, t, F_PING);
+            } else if self.may_start(t) {
+                let i = self.start_instance(t, true);
+                let flags = F_PING | if self.separate_cold { F_COLD } else { 0 };
+                self.assign(i, t, t, flags);
+            }
+        }
+        self.next_ping = t + w.interval;
+    }
+
+    /// One autoscaler decision.
+    fn tick(&mut self, t: f64, curve: &LoadCurve) {
+        let p = self.p;
+        let c = self.c as f64;
+        let (desired, interval, stabilization, cap) = match p.policy {
+            Policy::PerRequest => unreachable!("no ticks under the per-request policy"),
+            Policy::TargetTracking { target, interval, window, stabilization, max_scale } => {
+                let avg = self.tick_area / interval;
+                self.window.push_back(avg);
+                let k = (window / interval).round().max(1.0) as usize;
+                while self.window.len() > k {
+                    self.window.pop_front();
+                }
+                let mean = self.window.iter().sum::<f64>() / self.window.len() as f64;
+                ((mean / (target * c)).ceil(), interval, stabilization, max_scale)
+            }
+            Policy::Proportional { r_min, r_max, interval } => {
+                let peak = curve.peak();
+                let share = if peak > 0.0 { curve.rate_at(t) / peak } else { 0.0 };
+                ((r_min as f64 + (r_max - r_min) as f64 * share).ceil(), interval, 0.0, r_max)
+            }
+            Policy::Predictive { alpha, beta, interval, target, stabilization, max_scale } => {
+                let observed = self.tick_arrivals as f64 / interval;
+                let (level, trend) = match self.holt {
+                    None => (observed, 0.0),
+                    Some((l, b)) => {
+                        let l2 = alpha * observed + (1.0 - alpha) * (l + b);
+                        (l2, beta * (l2 - l) + (1.0 - beta) * b)
+                    }
+                };
+                self.holt = Some((level, trend));
+                let cold_mean = match &p.cold {
+                    ColdMode::InitThenWarm { init } => init.mean(),
+                    ColdMode::SeparateCold { cold_service } => cold_service.mean(),
+                };
+                let h = (cold_mean + interval) / interval;
+                let forecast = (level + trend * h).max(0.0);
+                ((forecast * p.warm_service.mean() / (target * c)).ceil(), interval, stabilization, max_scale)
+            }
+        };
+        self.tick_area = 0.0;
+        self.tick_arrivals = 0;
+        let desired = (desired.max(0.0) as u32).min(cap).min(p.max_instances).max(p.provisioned);
+        self.recent_desired.push_back((t, desired));
+        while self.recent_desired.front().is_some_and(|&(s, _)| s < t - stabilization) {
+            self.recent_desired.pop_front();
+        }
+        let floor = self.recent_desired.iter().map(|&(_, d)| d).max().unwrap_or(desired);
+        let alive = self.n_alive();
+        if desired > alive {
+            self.excess = 0;
+            for _ in alive..desired {
+                if !self.may_start(t) {
+                    break;
+                }
+                let i = self.start_instance(t, false);
+                if !self.insts[i as usize].initializing {
+                    self.make_idle(i, t);
+                }
+            }
+            self.serve_queue(t);
+        } else if floor < alive {
+            let mut remove = alive - floor;
+            while remove > 0 {
+                let victim = self.take_idle().or_else(|| loop {
+                    let (i, g) = self.init_empty.pop()?;
+                    if self.live(i, g) && self.insts[i as usize].initializing && self.insts[i as usize].active == 0 {
+                        break Some(i);
+                    }
+                });
+                let Some(i) = victim else { break };
+                self.kill(i);
+                remove -= 1;
+            }
+            self.excess = remove;
+        } else {
+            self.excess = 0;
+        }
+        self.next_tick = t + interval;
+    }
+
+    fn run(&mut self, curve: &LoadCurve) {
+        let mut arrivals = Arrivals::new(curve);
+        // Arrivals have their own stream, so two scenarios that differ only in the platform see the same requests
+        // (common random numbers: their difference is the platform's, not the dice's).
+        let mut arrival_rng = rng(self.seed, 2);
+        let mut next_arrival = arrivals.next(&mut arrival_rng).unwrap_or(f64::INFINITY);
+        let timeout = match self.p.overflow {
+            Overflow::Queue { timeout, .. } => timeout,
+            Overflow::Throttle => f64::INFINITY,
+        };
+        loop {
+            let t_ev = self.heap.peek().map_or(f64::INFINITY, |e| e.t);
+            let t_exp = self.next_expiry();
+            let t_exp = if t_exp < self.end { t_exp } else { f64::INFINITY };
+            let t_timeout = self.queue.front().map_or(f64::INFINITY, |&a| a + timeout);
+            let t_ping = if self.next_ping < self.end { self.next_ping } else { f64::INFINITY };
+            let t_tick = if self.next_tick < self.end { self.next_tick } else { f64::INFINITY };
+            let t_token = if !self.queue.is_empty()
+                && self.token_rate > 0.0
+                && self.tokens < 1.0
+                && self.n_alive() < self.p.max_instances
+                && (!self.scheduled || self.n_alive() == 0)
+            {
+                (self.token_last + (1.0 - self.tokens) / self.token_rate).max(self.last)
+            } else {
+                f64::INFINITY
+            };
+            let t = t_ev.min(t_exp).min(t_timeout).min(t_ping).min(t_tick).min(t_token).min(next_arrival);
+            if t == f64::INFINITY {
+                break;
+            }
+            self.advance(t);
+            if t_ev == t {
+                let ev = self.heap.pop().expect("peeked");
+                if ev.ready {
+                    self.ready(ev.inst, ev.created, t)
+                } else {
+                    self.complete(ev)
+                }
+            } else if t_exp == t {
+                self.expire();
+            } else if t_timeout == t {
+                let a = self.queue.pop_front().expect("front");
+                self.throttle(a, true);
+            } else if t_ping == t {
+                self.ping(t);
+            } else if t_tick == t {
+                self.tick(t, curve);
+            } else if t_token == t {
+                self.serve_queue(t);
+            } else {
+                self.arrive(t);
+                next_arrival = arrivals.next(&mut arrival_rng).unwrap_or(f64::INFINITY);
+            }
+        }
+    }
+
+    fn finish(mut self, curve: &LoadCurve) -> SimResult {
+        let p = self.p;
+        let measured = (self.end - self.warmup).max(0.0);
+        let mut usage = Usage::default();
+        for b in &self.bins {
+            usage.requests += b.usage.requests;
+            usage.gb_s += b.usage.gb_s;
+            usage.provisioned_duration_gb_s += b.usage.provisioned_duration_gb_s;
+        }
+        usage.provisioned_enabled_gb_s = p.provisioned as f64 * self.gb * measured;
+        let bill = period_bill(&usage, &p.pricing, measured);
+        let price = |u: &Usage| {
+            u.requests * p.pricing.per_million_requests / 1e6
+                + u.gb_s * p.pricing.per_gb_s
+                + u.provisioned_duration_gb_s * p.pricing.provisioned_duration_per_gb_s
+                + u.provisioned_enabled_gb_s * p.pricing.provisioned_per_gb_s
+        };
+        let gross = price(&usage);
+        let scale = if gross > 0.0 { bill.total / gross } else { 0.0 };
+        let width = self.width;
+        let warmup = self.warmup;
+        let end = self.end;
+        let gb = self.gb;
+        let bins: Vec<Bin> = self
+            .bins
+            .iter_mut()
+            .enumerate()
+            .map(|(k, b)| {
+                let t0 = k as f64 * width;
+                let t1 = ((k + 1) as f64 * width).min(end);
+                let span = (t1.min(end) - t0.max(warmup)).max(0.0);
+                let per = |a: f64| if span > 0.0 { a / span } else { 0.0 };
+                let mut u = b.usage;
+                u.provisioned_enabled_gb_s = p.provisioned as f64 * gb * span;
+                Bin {
+                    t: t0,
+                    arrivals: b.arrivals,
+                    completed: b.completed,
+                    throttled: b.throttled,
+                    timed_out: b.timed_out,
+                    cold_starts: b.cold,
+                    queue: per(b.queue),
+                    busy: per(b.busy),
+                    idle: per(b.idle),
+                    initializing: per(b.init),
+                    latency: b.hist.take().map(|h| h.percentiles()).unwrap_or_default(),
+                    cost: price(&u) * scale,
+                }
+            })
+            .collect();
+        let arrivals: u64 = bins.iter().map(|b| b.arrivals).sum();
+        let completed: u64 = bins.iter().map(|b| b.completed).sum();
+        let throttled: u64 = bins.iter().map(|b| b.throttled).sum();
+        let timed_out: u64 = bins.iter().map(|b| b.timed_out).sum();
+        let cold_starts: u64 = bins.iter().map(|b| b.cold_starts).sum();
+        let per = |a: f64| if measured > 0.0 { a / measured } else { 0.0 };
+        let (avg_running, avg_idle, avg_init) = (per(self.area_busy), per(self.area_idle), per(self.area_init));
+        let avg_instances = avg_running + avg_idle + avg_init;
+        let latency = self.all.percentiles();
+        let latency_warm = self.warm_h.percentiles();
+        let ratio = |a: u64, b: u64| if b > 0 { a as f64 / b as f64 } else { 0.0 };
+        let servers = p.always_on.servers_for(curve.peak());
+        let summary = Summary {
+            measured_seconds: measured,
+            arrivals,
+            completed,
+            throttled,
+            timed_out,
+            in_flight: arrivals.saturating_sub(completed + throttled + timed_out),
+            cold_starts,
+            cold_start_prob: ratio(cold_starts, completed),
+            rejection_prob: ratio(throttled + timed_out, arrivals),
+            latency,
+            latency_warm,
+            latency_cold: self.cold_h.percentiles(),
+            p99_cold_share: if latency.p99 > 0.0 {
+                ((latency.p99 - latency_warm.p99) / latency.p99).max(0.0)
+            } else {
+                0.0
+            },
+            mean_wait: if completed > 0 { self.wait_sum / completed as f64 } else { 0.0 },
+            avg_instances,
+            avg_running,
+            avg_idle,
+            avg_initializing: avg_init,
+            utilization: if avg_instances > 0.0 { avg_running / avg_instances } else { 0.0 },
+            peak_instances: self.peak_instances,
+            instances_started: self.started,
+            avg_in_system: per(self.area_system),
+            bill,
+            cost_per_million: if completed > 0 { bill.total / completed as f64 * 1e6 } else { 0.0 },
+            always_on_cost: servers as f64 * p.always_on.price_per_hour * measured / 3600.0,
+            always_on_servers: servers,
+        };
+        SimResult { bin_width: width, bins, summary }
+    }
+}

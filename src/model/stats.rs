@@ -1,0 +1,185 @@
+//! Streaming statistics: latency histograms with bounded relative error, and quantiles from them.
+//!
+//! The histogram is log-linear (as in HdrHistogram): each power of two is split into 64 equal buckets, so a value is
+//! known to within 1/64 of itself and the bucket midpoint is within 0.79 % of any value in the bucket. Values from
+//! 2⁻¹⁷ s (7.6 µs) to 2¹⁵ s (9.1 h) are resolved; smaller or larger values land in the end buckets (the exact
+//! minimum and maximum are kept apart). Memory is fixed: 2,048 counters per histogram, whatever the number of values.
+
+use serde::{Deserialize, Serialize};
+
+const SUB_BITS: u32 = 6;
+const SUB: usize = 1 << SUB_BITS;
+const MIN_EXP: i32 = -17;
+const MAX_EXP: i32 = 15;
+/// Buckets per histogram.
+pub const BUCKETS: usize = ((MAX_EXP - MIN_EXP) as usize) * SUB;
+
+/// A latency histogram [s].
+#[derive(Debug, Clone, PartialEq)]
+pub struct Histogram {
+    counts: Vec<u32>,
+    n: u64,
+    sum: f64,
+    min: f64,
+    max: f64,
+}
+
+impl Default for Histogram {
+    fn default() -> Self {
+        Histogram { counts: vec![0; BUCKETS], n: 0, sum: 0.0, min: f64::INFINITY, max: 0.0 }
+    }
+}
+
+#[inline(always)]
+fn bucket(v: f64) -> usize {
+    // Exponent and top mantissa bits straight from the IEEE-754 representation.
+    let bits = v.to_bits();
+    let exp = ((bits >> 52) & 0x7ff) as i32 - 1023;
+    if exp < MIN_EXP || v <= 0.0 {
+        return 0;
+    }
+    if exp >= MAX_EXP {
+        return BUCKETS - 1;
+    }
+    let sub = ((bits >> (52 - SUB_BITS)) & (SUB as u64 - 1)) as usize;
+    ((exp - MIN_EXP) as usize) * SUB + sub
+}
+
+fn bucket_mid(i: usize) -> f64 {
+    let exp = (i / SUB) as i32 + MIN_EXP;
+    let sub = (i % SUB) as f64;
+    2f64.powi(exp) * (1.0 + (sub + 0.5) / SUB as f64)
+}
+
+impl Histogram {
+    /// Records one value [s].
+    #[inline(always)]
+    pub fn record(&mut self, v: f64) {
+        self.counts[bucket(v)] += 1;
+        self.n += 1;
+        self.sum += v;
+        self.min = self.min.min(v);
+        self.max = self.max.max(v);
+    }
+
+    /// Adds another histogram's values.
+    pub fn merge(&mut self, o: &Histogram) {
+        for (a, b) in self.counts.iter_mut().zip(&o.counts) {
+            *a += b;
+        }
+        self.n += o.n;
+        self.sum += o.sum;
+        self.min = self.min.min(o.min);
+        self.max = self.max.max(o.max);
+    }
+
+    /// Number of values.
+    pub fn count(&self) -> u64 {
+        self.n
+    }
+
+    /// Mean [s] (0 when empty).
+    pub fn mean(&self) -> f64 {
+        if self.n == 0 {
+            0.0
+        } else {
+            self.sum / self.n as f64
+        }
+    }
+
+    /// Largest value [s] (0 when empty).
+    pub fn max(&self) -> f64 {
+        self.max
+    }
+
+    /// The `q`-quantile (0 ≤ q ≤ 1) [s], within 0.79 % of the exact order statistic; 0 when empty.
+    pub fn quantile(&self, q: f64) -> f64 {
+        if self.n == 0 {
+            return 0.0;
+        }
+        let rank = ((q.clamp(0.0, 1.0) * self.n as f64).ceil() as u64).max(1);
+        if rank >= self.n {
+            return self.max;
+        }
+        if rank == 1 {
+            return self.min;
+        }
+        let mut seen = 0u64;
+        for (i, &c) in self.counts.iter().enumerate() {
+            seen += c as u64;
+            if seen >= rank {
+                // The top bucket also holds everything beyond the range: only the maximum is known there.
+                return if i == BUCKETS - 1 { self.max } else { bucket_mid(i).clamp(self.min, self.max) };
+            }
+        }
+        self.max
+    }
+
+    /// The usual summary of this histogram.
+    pub fn percentiles(&self) -> Percentiles {
+        Percentiles {
+            count: self.n,
+            mean: self.mean(),
+            p50: self.quantile(0.5),
+            p95: self.quantile(0.95),
+            p99: self.quantile(0.99),
+            max: self.max,
+        }
+    }
+}
+
+/// Latency summary [s].
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+pub struct Percentiles {
+    /// Number of requests.
+    pub count: u64,
+    /// Mean [s].
+    pub mean: f64,
+    /// Median [s].
+    pub p50: f64,
+    /// 95th percentile [s].
+    pub p95: f64,
+    /// 99th percentile [s].
+    pub p99: f64,
+    /// Maximum [s].
+    pub max: f64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quantiles_within_one_percent_of_exact() {
+        let mut h = Histogram::default();
+        let mut xs: Vec<f64> = (1..=100_000).map(|i| 0.001 * (i as f64).powf(1.3)).collect();
+        for &x in &xs {
+            h.record(x);
+        }
+        xs.sort_by(f64::total_cmp);
+        for q in [0.01, 0.25, 0.5, 0.9, 0.95, 0.99, 0.999, 1.0] {
+            let exact = xs[((q * xs.len() as f64).ceil() as usize).max(1) - 1];
+            let est = h.quantile(q);
+            assert!((est - exact).abs() <= 0.01 * exact, "q={q}: {est} vs {exact}");
+        }
+        assert_eq!(h.count(), 100_000);
+        assert_eq!(h.max(), xs[xs.len() - 1]);
+    }
+
+    #[test]
+    fn edges_and_merge() {
+        let mut h = Histogram::default();
+        assert_eq!(h.quantile(0.5), 0.0);
+        h.record(0.0);
+        h.record(1e-9);
+        h.record(1e9);
+        // Beyond the top bucket the maximum is still exact.
+        assert_eq!(h.quantile(1.0), 1e9);
+        assert_eq!(h.quantile(0.0), 0.0);
+        let mut g = Histogram::default();
+        g.record(2.0);
+        g.merge(&h);
+        assert_eq!(g.count(), 4);
+        assert_eq!(g.percentiles().max, 1e9);
+    }
+}
