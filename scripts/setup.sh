@@ -40,6 +40,9 @@ else
   WEB_ROUTE=debian
 fi
 export WEB_ROUTE
+# Reference types stay off: wasm-opt 116 (the newest binaryen on crates.io) cannot parse `table.fill`, which rustc
+# emits with them, and the page needs none of what they bring.
+export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="-Ctarget-feature=-reference-types"
 web() {
   if [ "$WEB_ROUTE" = debian ]; then
     PATH="/usr/bin:$HOME/.cargo/bin:$PATH" RUSTC_BOOTSTRAP=1 CARGO_UNSTABLE_BUILD_STD=std,panic_abort \

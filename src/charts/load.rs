@@ -36,7 +36,7 @@ pub fn draw<DB: DrawingBackend>(
         .build_cartesian_2d(0.0..duration / unit, 0.0..y_max)?;
     chart
         .configure_mesh()
-        .light_line_style(theme.grid())
+        .light_line_style(theme.background())
         .bold_line_style(theme.grid())
         .axis_style(fg)
         .x_desc(format!("time [{unit_name}]"))

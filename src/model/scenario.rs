@@ -1,6 +1,7 @@
 //! The scenario: everything a user can edit, in one serializable value. The interface keeps one `Scenario` as its
-//! single source of truth; saving, sharing and the command-line runner all read and write this type.
+//! single source of truth; saving, sharing and the command-line runner all read and write this type (JSON).
 
+use super::engine::{simulate, ScalingParams, SimResult};
 use super::load::LoadCurve;
 use serde::{Deserialize, Serialize};
 
@@ -17,10 +18,69 @@ pub struct Scenario {
     pub seed: u64,
     /// Requests per second over time.
     pub load: LoadCurve,
+    /// The platform and function for the scaling engine.
+    #[serde(default)]
+    pub scaling: ScalingParams,
 }
 
 impl Default for Scenario {
     fn default() -> Self {
-        Scenario { version: SCENARIO_VERSION, seed: 1, load: LoadCurve::default() }
+        Scenario { version: SCENARIO_VERSION, seed: 1, load: LoadCurve::default(), scaling: ScalingParams::default() }
+    }
+}
+
+/// Why a scenario was refused.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScenarioError(pub String);
+
+impl std::fmt::Display for ScenarioError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for ScenarioError {}
+
+impl Scenario {
+    /// Checks every field; the message names the field.
+    pub fn validate(&self) -> Result<(), ScenarioError> {
+        if self.version != SCENARIO_VERSION {
+            return Err(ScenarioError(format!(
+                "version: this scenario is format {}, this playground reads format {SCENARIO_VERSION}",
+                self.version
+            )));
+        }
+        self.scaling.validate().map_err(ScenarioError)
+    }
+
+    /// Reads a scenario from JSON and validates it; errors name the place or the field.
+    pub fn from_json(text: &str) -> Result<Self, ScenarioError> {
+        let s: Scenario = serde_json::from_str(text).map_err(|e| ScenarioError(format!("scenario JSON: {e}")))?;
+        s.validate()?;
+        Ok(s)
+    }
+
+    /// The scaling simulation of this scenario (validate first).
+    pub fn simulate(&self) -> SimResult {
+        simulate(&self.load, &self.scaling, self.seed)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_round_trip_and_errors_name_the_field() {
+        let s = Scenario::default();
+        let json = serde_json::to_string_pretty(&s).unwrap();
+        assert_eq!(Scenario::from_json(&json).unwrap(), s);
+        let bad = json.replace("\"keep_alive\": 600.0", "\"keep_alive\": -1.0");
+        assert!(Scenario::from_json(&bad).unwrap_err().0.starts_with("scaling.keep_alive"));
+        let unknown = json.replacen("\"seed\"", "\"sed\"", 1);
+        assert!(Scenario::from_json(&unknown).unwrap_err().0.contains("unknown field `sed`"));
+        let future = json.replace("\"version\": 1", "\"version\": 9");
+        assert!(Scenario::from_json(&future).unwrap_err().0.starts_with("version:"));
+        assert!(Scenario::from_json("{").unwrap_err().0.contains("line 1"));
     }
 }

@@ -20,7 +20,7 @@ test('loads under the sub-path with no console error and no request off its orig
   assert.match(csp, /'sha256-/, 'the loader script is allowed by its hash');
   assert.doesNotMatch(csp, /unsafe-inline'[^;]*script|script-src[^;]*unsafe-inline/);
   assert.equal(await page.getByRole('heading', { level: 1 }).textContent(), 'Serverless Playground');
-  assert.equal(await figure(page, 'expected-requests'), 96300, 'flash-crowd preset: 96,300 requests');
+  assert.equal(await figure(page, 'expected-requests'), 285600, 'flash-crowd preset: 285,600 requests');
   await screenshot(page, 'editor-desktop');
   await context.close();
 });
@@ -114,6 +114,12 @@ test('sharp on a 2x screen and usable at phone width', async () => {
   assert.equal(dims[0], dims[1] * 2, 'backing store is twice the CSS width');
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   assert.ok(overflow <= 0, `no horizontal scrolling at 390 px (overflow ${overflow})`);
+  const spill = await page.evaluate(() => [...document.querySelectorAll('.card')].map((c) => {
+    const r = c.getBoundingClientRect();
+    return [...c.querySelectorAll('input, textarea, button, select, table, canvas')]
+      .filter((e) => e.getBoundingClientRect().right > r.right + 0.5).map((e) => e.outerHTML.slice(0, 60));
+  }).flat());
+  assert.deepEqual(spill, [], 'nothing sticks out of its card');
   await screenshot(page, 'editor-phone-2x');
   await context.close();
 });
