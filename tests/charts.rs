@@ -37,3 +37,27 @@ fn mapping_inverts_pixels_to_data() {
     assert!(m.contains(px, py, 0.0));
     assert_eq!(m.x, (0.0, 3600.0));
 }
+
+#[test]
+fn scaling_charts_draw_with_labels_and_legends() {
+    use serverless_playground::charts::{scaling, timeseries};
+    use serverless_playground::model::scenario::Scenario;
+    let s = Scenario::default();
+    let r = s.simulate();
+    let d = s.load.duration();
+    for (chart, must) in [
+        (scaling::latency(&r, d), vec!["latency [s]", "p99", "p50"]),
+        (scaling::instances(&r, d), vec!["instances", "busy", "idle", "initialising"]),
+        (scaling::events(&r, d), vec!["per second / requests", "cold starts [1/s]", "queue [requests]"]),
+    ] {
+        let mut svg = String::new();
+        {
+            let area = SVGBackend::with_string(&mut svg, (900, 320)).into_drawing_area();
+            timeseries::draw(&area, &chart, &Theme::default()).unwrap();
+        }
+        for m in must {
+            assert!(svg.contains(m), "{m} missing");
+        }
+        assert!(chart.series.iter().all(|s| s.points.len() == r.bins.len()));
+    }
+}

@@ -2,6 +2,8 @@
 //! in native tests). They compute no statistics.
 
 pub mod load;
+pub mod scaling;
+pub mod timeseries;
 
 use plotters::style::RGBColor;
 

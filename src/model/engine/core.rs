@@ -131,7 +131,6 @@ struct Sim<'a> {
     last: f64,
     width: f64,
     bins: Vec<BinAcc>,
-    all: Histogram,
     warm_h: Histogram,
     cold_h: Histogram,
     area_busy: f64,
@@ -207,7 +206,6 @@ impl<'a> Sim<'a> {
             last: 0.0,
             width,
             bins: vec![BinAcc::default(); nb],
-            all: Histogram::default(),
             warm_h: Histogram::default(),
             cold_h: Histogram::default(),
             area_busy: 0.0,
@@ -564,7 +562,6 @@ impl<'a> Sim<'a> {
             let bin = &mut self.bins[k];
             bin.completed += 1;
             bin.hist.get_or_insert_with(Default::default).record(lat);
-            self.all.record(lat);
             if ev.flags & F_COLD != 0 {
                 bin.cold += 1;
                 self.cold_h.record(lat);
@@ -737,6 +734,19 @@ impl<'a> Sim<'a> {
         self.next_tick = t + interval;
     }
 
+    /// When the rate limit next allows an instance for a waiting request, if that is what it waits for.
+    fn token_wake(&self) -> f64 {
+        if self.token_rate > 0.0
+            && self.tokens < 1.0
+            && self.n_alive() < self.p.max_instances
+            && (!self.scheduled || self.n_alive() == 0)
+        {
+            (self.token_last + (1.0 - self.tokens) / self.token_rate).max(self.last)
+        } else {
+            f64::INFINITY
+        }
+    }
+
     fn run(&mut self, curve: &LoadCurve) {
         let mut arrivals = Arrivals::new(curve);
         // Arrivals have their own stream, so two scenarios that differ only in the platform see the same requests
@@ -751,18 +761,12 @@ impl<'a> Sim<'a> {
             let t_ev = self.heap.peek().map_or(f64::INFINITY, |e| e.t);
             let t_exp = self.next_expiry();
             let t_exp = if t_exp < self.end { t_exp } else { f64::INFINITY };
-            let t_timeout = self.queue.front().map_or(f64::INFINITY, |&a| a + timeout);
             let t_ping = if self.next_ping < self.end { self.next_ping } else { f64::INFINITY };
             let t_tick = if self.next_tick < self.end { self.next_tick } else { f64::INFINITY };
-            let t_token = if !self.queue.is_empty()
-                && self.token_rate > 0.0
-                && self.tokens < 1.0
-                && self.n_alive() < self.p.max_instances
-                && (!self.scheduled || self.n_alive() == 0)
-            {
-                (self.token_last + (1.0 - self.tokens) / self.token_rate).max(self.last)
+            let (t_timeout, t_token) = if self.queue.is_empty() {
+                (f64::INFINITY, f64::INFINITY)
             } else {
-                f64::INFINITY
+                (self.queue.front().map_or(f64::INFINITY, |&a| a + timeout), self.token_wake())
             };
             let t = t_ev.min(t_exp).min(t_timeout).min(t_ping).min(t_tick).min(t_token).min(next_arrival);
             if t == f64::INFINITY {
@@ -852,7 +856,9 @@ impl<'a> Sim<'a> {
         let per = |a: f64| if measured > 0.0 { a / measured } else { 0.0 };
         let (avg_running, avg_idle, avg_init) = (per(self.area_busy), per(self.area_idle), per(self.area_init));
         let avg_instances = avg_running + avg_idle + avg_init;
-        let latency = self.all.percentiles();
+        let mut all = self.warm_h.clone();
+        all.merge(&self.cold_h);
+        let latency = all.percentiles();
         let latency_warm = self.warm_h.percentiles();
         let ratio = |a: u64, b: u64| if b > 0 { a as f64 / b as f64 } else { 0.0 };
         let servers = p.always_on.servers_for(curve.peak());

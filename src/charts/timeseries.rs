@@ -1,0 +1,115 @@
+//! A time-series chart shared by the models: lines, filled areas and stacked areas over a time axis with units.
+
+use super::{y_top, ChartError, PlotMapping, Theme};
+use crate::model::units::{sig, time_axis_unit};
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+/// How a series is drawn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Style {
+    /// A line.
+    Line,
+    /// A dashed-looking thin line (drawn lighter), for references such as a formula's prediction.
+    Reference,
+    /// A translucent area filled down to zero.
+    Area,
+    /// An opaque area filled down to zero: for stacked series, drawn from the top layer down.
+    Stacked,
+}
+
+/// One labelled series: `(time [s], value)` points.
+#[derive(Debug, Clone)]
+pub struct Series {
+    /// Legend label, with unit where it differs from the axis.
+    pub label: String,
+    /// Palette index.
+    pub color: usize,
+    /// How to draw it.
+    pub style: Style,
+    /// The points, in time order.
+    pub points: Vec<(f64, f64)>,
+}
+
+/// A chart of several series against time.
+#[derive(Debug, Clone)]
+pub struct TimeChart {
+    /// Time span shown [s].
+    pub duration: f64,
+    /// Y-axis description with unit, e.g. "latency [s]".
+    pub y_desc: String,
+    /// The series, drawn in order (areas first for stacking).
+    pub series: Vec<Series>,
+}
+
+/// Draws the chart; returns where the plotting area is.
+pub fn draw<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    data: &TimeChart,
+    theme: &Theme,
+) -> Result<PlotMapping, ChartError> {
+    area.fill(&theme.background())?;
+    let duration = data.duration.max(1e-9);
+    let (unit, unit_name) = time_axis_unit(duration);
+    let max =
+        data.series.iter().flat_map(|s| s.points.iter().map(|p| p.1)).filter(|v| v.is_finite()).fold(0.0, f64::max);
+    let y_max = y_top(max);
+    let fg = theme.foreground();
+    let mut chart = ChartBuilder::on(area)
+        .margin(theme.px(10.0))
+        .margin_right(theme.px(18.0))
+        .x_label_area_size(theme.px(40.0))
+        .y_label_area_size(theme.px(64.0))
+        .build_cartesian_2d(0.0..duration / unit, 0.0..y_max)?;
+    chart
+        .configure_mesh()
+        .light_line_style(theme.background())
+        .bold_line_style(theme.grid())
+        .axis_style(fg)
+        .x_desc(format!("time [{unit_name}]"))
+        .y_desc(data.y_desc.as_str())
+        .x_label_formatter(&|v| sig(*v, 4))
+        .y_label_formatter(&|v| sig(*v, 4))
+        .label_style(("sans-serif", theme.tick_font()).into_font().color(&fg))
+        .axis_desc_style(("sans-serif", theme.label_font()).into_font().color(&fg))
+        .x_labels(8)
+        .y_labels(6)
+        .draw()?;
+    let lw = theme.px(2.0);
+    for s in &data.series {
+        let color = theme.series(s.color);
+        let pts = s.points.iter().map(|&(t, v)| (t / unit, v));
+        let legend = move |(x, y): (i32, i32)| Rectangle::new([(x, y - 5), (x + 16, y + 5)], color.filled());
+        match s.style {
+            Style::Line => chart.draw_series(LineSeries::new(pts, color.stroke_width(lw)))?,
+            Style::Reference => chart.draw_series(LineSeries::new(pts, color.mix(0.8).stroke_width(theme.px(1.0))))?,
+            Style::Area => {
+                chart.draw_series(AreaSeries::new(pts, 0.0, color.mix(0.3)).border_style(color.stroke_width(1)))?
+            }
+            Style::Stacked => {
+                chart.draw_series(AreaSeries::new(pts, 0.0, color.filled()).border_style(color.stroke_width(1)))?
+            }
+        }
+        .label(s.label.as_str())
+        .legend(legend);
+    }
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::UpperLeft)
+        .background_style(theme.background().mix(0.85))
+        .border_style(theme.grid())
+        .label_font(("sans-serif", theme.tick_font()).into_font().color(&fg))
+        .margin(theme.px(6.0))
+        .draw()?;
+    let (xr, yr) = chart.plotting_area().get_pixel_range();
+    area.present()?;
+    let k = theme.scale;
+    Ok(PlotMapping {
+        left: xr.start as f64 / k,
+        top: yr.start as f64 / k,
+        width: (xr.end - xr.start) as f64 / k,
+        height: (yr.end - yr.start) as f64 / k,
+        x: (0.0, duration),
+        y: (0.0, y_max),
+    })
+}
