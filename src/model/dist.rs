@@ -5,7 +5,7 @@
 //! 128-bit multiply is a software routine in wasm and made the engine several times slower there). Exponential and
 //! normal draws use the ziggurat method (`rand_distr`), which avoids a logarithm on almost every draw.
 
-use rand::{Rng, RngCore, SeedableRng};
+use rand::{Rng, SeedableRng};
 use rand_distr::{Exp1, StandardNormal};
 use serde::{Deserialize, Serialize};
 
@@ -131,6 +131,7 @@ impl Sampler {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use rand::RngCore;
 
     fn moments(d: Dist, n: usize) -> (f64, f64) {
         let s = d.sampler();
