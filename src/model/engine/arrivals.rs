@@ -44,7 +44,7 @@ impl Arrivals {
             if e < left {
                 self.used += e;
                 let m = self.used;
-                let s = 2.0 * m / (a + (a * a + 2.0 * b * m).max(0.0).sqrt());
+                let s = if b == 0.0 { m / a } else { 2.0 * m / (a + (a * a + 2.0 * b * m).max(0.0).sqrt()) };
                 return Some(t0 + s);
             }
             e -= left;

@@ -21,6 +21,8 @@ const F_PING: u8 = 2;
 #[derive(Debug, Clone)]
 struct Inst {
     created_seq: u64,
+    /// Sequence number of this lifetime's init-end event (slots are reused).
+    ready_seq: u32,
     ready_at: f64,
     /// Requests assigned: waiting for init or in service.
     active: u32,
@@ -32,16 +34,23 @@ struct Inst {
     partial_pos: u32,
 }
 
+/// A pending event in the heap: 16 bytes, so sifting moves little. `id` is a request slot, or, with [`READY`] set,
+/// an instance whose init ends.
 #[derive(Debug, Clone, Copy)]
 struct Ev {
     t: f64,
-    seq: u64,
+    seq: u32,
+    id: u32,
+}
+
+const READY: u32 = 1 << 31;
+
+/// A request in service or waiting for its instance's init.
+#[derive(Debug, Clone, Copy)]
+struct Req {
     arrival: f64,
     start: f64,
     inst: u32,
-    /// For init-end events: which lifetime of the (reused) instance slot it belongs to.
-    created: u64,
-    ready: bool,
     flags: u8,
 }
 
@@ -91,7 +100,9 @@ struct Sim<'a> {
     c: u32,
     gb: f64,
     seed: u64,
-    seq: u64,
+    seq: u32,
+    reqs: Vec<Req>,
+    free_reqs: Vec<u32>,
     end: f64,
     warmup: f64,
     // Instances and pools.
@@ -130,16 +141,28 @@ struct Sim<'a> {
     // Statistics.
     last: f64,
     width: f64,
+    inv_width: f64,
     bins: Vec<BinAcc>,
+    /// The bin the last interval ended in, and its edges [s].
+    cur: usize,
+    cur_start: f64,
+    cur_end: f64,
     warm_h: Histogram,
     cold_h: Histogram,
-    area_busy: f64,
-    area_idle: f64,
-    area_init: f64,
     area_system: f64,
     wait_sum: f64,
     peak_instances: u32,
     started: u64,
+}
+
+/// The smaller of two times; event times are never NaN, so the NaN handling of `f64::min` is not needed here.
+#[inline(always)]
+fn fmin(a: f64, b: f64) -> f64 {
+    if a < b {
+        a
+    } else {
+        b
+    }
 }
 
 /// Runs the scaling simulation of `p` under `curve` with `seed`. The parameters must have passed `validate()`.
@@ -172,6 +195,8 @@ impl<'a> Sim<'a> {
             gb: p.memory_mb / 1024.0,
             seed,
             seq: 0,
+            reqs: Vec::new(),
+            free_reqs: Vec::new(),
             end,
             warmup,
             insts: Vec::new(),
@@ -205,12 +230,13 @@ impl<'a> Sim<'a> {
             next_ping: if p.prewarm.is_some() { 0.0 } else { f64::INFINITY },
             last: 0.0,
             width,
+            inv_width: 1.0 / width,
             bins: vec![BinAcc::default(); nb],
+            cur: 0,
+            cur_start: 0.0,
+            cur_end: if nb == 1 { f64::INFINITY } else { width },
             warm_h: Histogram::default(),
             cold_h: Histogram::default(),
-            area_busy: 0.0,
-            area_idle: 0.0,
-            area_init: 0.0,
             area_system: 0.0,
             wait_sum: 0.0,
             peak_instances: 0,
@@ -227,7 +253,7 @@ impl<'a> Sim<'a> {
 
     #[inline]
     fn bin_of(&self, t: f64) -> usize {
-        ((t / self.width) as usize).min(self.bins.len() - 1)
+        ((t * self.inv_width) as usize).min(self.bins.len() - 1)
     }
 
     /// Integrates the state counts from the last event to `to` into the bins and totals.
@@ -242,10 +268,17 @@ impl<'a> Sim<'a> {
         }
         let (busy, idle, init, q) =
             (self.n_busy as f64, self.n_idle as f64, self.n_init as f64, self.queue.len() as f64);
-        self.area_busy += busy * (b - a);
-        self.area_idle += idle * (b - a);
-        self.area_init += init * (b - a);
         self.area_system += in_system * (b - a);
+        // Fast path: the interval lies in the bin of the previous one (most events are close together).
+        if a >= self.cur_start && b <= self.cur_end {
+            let dt = b - a;
+            let bin = &mut self.bins[self.cur];
+            bin.busy += busy * dt;
+            bin.idle += idle * dt;
+            bin.init += init * dt;
+            bin.queue += q * dt;
+            return;
+        }
         let mut t = a;
         let mut k = self.bin_of(a);
         while t < b {
@@ -256,6 +289,9 @@ impl<'a> Sim<'a> {
             bin.idle += idle * dt;
             bin.init += init * dt;
             bin.queue += q * dt;
+            self.cur = k;
+            self.cur_start = k as f64 * self.width;
+            self.cur_end = if k + 1 == self.bins.len() { f64::INFINITY } else { (k + 1) as f64 * self.width };
             t = edge;
             k += 1;
         }
@@ -264,6 +300,7 @@ impl<'a> Sim<'a> {
     fn new_instance(&mut self, now: f64, provisioned: bool) -> u32 {
         let inst = Inst {
             created_seq: self.next_created,
+            ready_seq: 0,
             ready_at: now,
             active: 0,
             gen: 0,
@@ -326,8 +363,9 @@ impl<'a> Sim<'a> {
             inst.initializing = true;
             inst.ready_at = now + init;
             self.n_init += 1;
-            let (gen, created) = (inst.gen, inst.created_seq);
-            self.push(Ev { t: now + init, seq: 0, arrival: 0.0, start: 0.0, inst: i, created, ready: true, flags: 0 });
+            let gen = inst.gen;
+            let seq = self.push(now + init, i | READY);
+            self.insts[i as usize].ready_seq = seq;
             if !for_request {
                 self.init_empty.push((i, gen));
             }
@@ -337,11 +375,13 @@ impl<'a> Sim<'a> {
         i
     }
 
+    /// Schedules an event; returns its sequence number (ties at equal times are taken in sequence order).
     #[inline]
-    fn push(&mut self, mut ev: Ev) {
-        ev.seq = self.seq;
-        self.seq += 1;
-        self.heap.push(ev);
+    fn push(&mut self, t: f64, id: u32) -> u32 {
+        let seq = self.seq;
+        self.seq = self.seq.wrapping_add(1);
+        self.heap.push(Ev { t, seq, id });
+        seq
     }
 
     /// Puts a ready instance with no requests into the idle pools.
@@ -486,7 +526,18 @@ impl<'a> Sim<'a> {
                 u.gb_s += billed
             }
         }
-        self.push(Ev { t: start + service, seq: 0, arrival, start, inst: i, created: 0, ready: false, flags });
+        let req = Req { arrival, start, inst: i, flags };
+        let slot = match self.free_reqs.pop() {
+            Some(k) => {
+                self.reqs[k as usize] = req;
+                k
+            }
+            None => {
+                self.reqs.push(req);
+                (self.reqs.len() - 1) as u32
+            }
+        };
+        self.push(start + service, slot);
     }
 
     fn throttle(&mut self, arrival: f64, timed_out: bool) {
@@ -553,8 +604,9 @@ impl<'a> Sim<'a> {
         self.free.push(i);
     }
 
-    fn complete(&mut self, ev: Ev) {
-        let t = ev.t;
+    fn complete(&mut self, t: f64, slot: u32) {
+        let ev = self.reqs[slot as usize];
+        self.free_reqs.push(slot);
         self.n_running -= 1;
         if ev.flags & F_PING == 0 && ev.arrival >= self.warmup {
             let lat = t - ev.arrival;
@@ -595,9 +647,9 @@ impl<'a> Sim<'a> {
         }
     }
 
-    fn ready(&mut self, i: u32, created: u64, t: f64) {
+    fn ready(&mut self, i: u32, seq: u32, t: f64) {
         let inst = &mut self.insts[i as usize];
-        if !inst.alive || !inst.initializing || inst.created_seq != created {
+        if !inst.alive || !inst.initializing || inst.ready_seq != seq {
             return;
         }
         inst.initializing = false;
@@ -768,17 +820,17 @@ impl<'a> Sim<'a> {
             } else {
                 (self.queue.front().map_or(f64::INFINITY, |&a| a + timeout), self.token_wake())
             };
-            let t = t_ev.min(t_exp).min(t_timeout).min(t_ping).min(t_tick).min(t_token).min(next_arrival);
+            let t = fmin(fmin(fmin(t_ev, t_exp), fmin(t_timeout, t_ping)), fmin(fmin(t_tick, t_token), next_arrival));
             if t == f64::INFINITY {
                 break;
             }
             self.advance(t);
             if t_ev == t {
                 let ev = self.heap.pop().expect("peeked");
-                if ev.ready {
-                    self.ready(ev.inst, ev.created, t)
+                if ev.id & READY != 0 {
+                    self.ready(ev.id & !READY, ev.seq, t)
                 } else {
-                    self.complete(ev)
+                    self.complete(t, ev.id)
                 }
             } else if t_exp == t {
                 self.expire();
@@ -854,7 +906,13 @@ impl<'a> Sim<'a> {
         let timed_out: u64 = bins.iter().map(|b| b.timed_out).sum();
         let cold_starts: u64 = bins.iter().map(|b| b.cold_starts).sum();
         let per = |a: f64| if measured > 0.0 { a / measured } else { 0.0 };
-        let (avg_running, avg_idle, avg_init) = (per(self.area_busy), per(self.area_idle), per(self.area_init));
+        let (mut area_busy, mut area_idle, mut area_init) = (0.0, 0.0, 0.0);
+        for b in &self.bins {
+            area_busy += b.busy;
+            area_idle += b.idle;
+            area_init += b.init;
+        }
+        let (avg_running, avg_idle, avg_init) = (per(area_busy), per(area_idle), per(area_init));
         let avg_instances = avg_running + avg_idle + avg_init;
         let mut all = self.warm_h.clone();
         all.merge(&self.cold_h);
