@@ -1,3 +1,5 @@
+//! Per-row view of the AWS validation: measured vs simulated vs PACS for each of the 20 experiments.
+//! `cargo run --release --example validation_rows -- [REQUESTS_PER_ROW] [KEEP_ALIVE_S]`
 use serverless_playground::model::validation::*;
 fn main() {
     let n: f64 = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(400_000.0);

@@ -15,7 +15,7 @@ const CASES: [(f64, f64, f64); 4] = [(5.0, 1.991, 2.244), (100.0, 1.991, 2.244),
 fn simfaas_seconds(rate: f64, warm: f64, cold: f64, horizon: f64) -> Option<f64> {
     let script = format!(
         "import time\nfrom simfaas.ServerlessSimulator import ServerlessSimulator as S\n\
-         s = S(arrival_rate={rate}, warm_service_time={warm}, cold_service_time={cold}, expiration_threshold=600, \
+         s = S(arrival_rate={rate}, warm_service_rate=1/{warm}, cold_service_rate=1/{cold}, expiration_threshold=600, \
          max_time={horizon}, maximum_concurrency=1000)\nt = time.time()\ns.generate_trace(debug_print=False, progress=False)\n\
          print(time.time() - t)"
     );
@@ -45,7 +45,7 @@ fn main() {
         let ours = n as f64 / best;
         print!("  λ={rate:>3} warm {warm} s cold {cold} s: {n} requests in {:.3} s = {:.2} M req/s", best, ours / 1e6);
         // SimFaaS is slow: time it on a shorter horizon and compare rates.
-        let short = (2e5 / rate).min(horizon);
+        let short = (1e5 / rate).min(horizon);
         match simfaas.then(|| simfaas_seconds(rate, warm, cold, short)).flatten() {
             Some(s) => {
                 println!("; SimFaaS {:.3} M req/s, ratio {:.0}×", rate * short / s / 1e6, ours / (rate * short / s))
