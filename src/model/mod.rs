@@ -1,6 +1,7 @@
 //! Pure models: everything a user can edit and everything computed from it. Nothing here knows about the browser.
 
 pub mod analytic;
+pub mod availability;
 pub mod cost;
 pub mod dist;
 pub mod engine;
