@@ -6,6 +6,7 @@ pub mod cost;
 pub mod dist;
 pub mod engine;
 pub mod load;
+pub mod parallel;
 pub mod scenario;
 pub mod stats;
 pub mod units;

@@ -1,0 +1,277 @@
+//! Parallel fan-out: a job of N tasks spread over at most P concurrent function instances.
+//!
+//! # Model
+//! The job runs a serial split (`serial_before`), fans out, and ends with a serial reduce (`serial_after`). Up to
+//! P instances start, paced by the platform's scaling-rate limit (a token bucket, as in the scaling engine); each pays
+//! a cold start, then takes tasks from a shared queue until none is left (greedy list scheduling: the next task goes
+//! to the first free instance). A task costs the invocation overhead plus its time, drawn from `task_time`; with
+//! probability `straggler_prob` it is a straggler and takes `straggler_factor` times as long (the tail that makes the
+//! slowest of N tasks dominate). Each task is one billed invocation; cold starts are billed when INIT billing is on.
+//! Monte Carlo runs give the makespan's mean and spread for every P of a sweep.
+//!
+//! # Formulas beside it
+//! - The seed: T = N/P × t, t the mean task time (its text writes 1/t for a per-task *rate*; read as a time per task,
+//!   N/P × t is the ideal makespan with no start-up, no tail and no serial part).
+//! - T(n) = T_init + T_exec·n: one instance paying one init and running n tasks in a row (the P = 1 case without
+//!   overhead).
+//! - Amdahl: S(P) = 1 / ((1 − f) + f/P), f the share of the single-instance time that can run in parallel. It bounds
+//!   the speedup; cold starts, the rate limit and stragglers keep the simulation below it.
+
+use super::cost::Pricing;
+use super::dist::{rng, Dist, SimRng};
+use super::engine::ScaleRate;
+use rand::Rng;
+use serde::{Deserialize, Serialize};
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+
+/// Everything the fan-out model needs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ParallelParams {
+    /// Tasks in the job (N).
+    pub tasks: u32,
+    /// Most instances at once (P) for the headline figures; the sweep goes up to it. Step Functions' Distributed
+    /// Map runs up to 10,000 children in parallel by default.
+    pub max_parallel: u32,
+    /// Time of one task [s]. Default: log-normal, mean 2 s, CV 0.3.
+    pub task_time: Dist,
+    /// Probability that a task is a straggler [-]. Default 1 %.
+    pub straggler_prob: f64,
+    /// How many times longer a straggler takes [-]. Default 5.
+    pub straggler_factor: f64,
+    /// Cold start of each new instance [s]. Default: log-normal 265 ms ± 354 ms (Lambda, Wang et al. 2018).
+    pub cold_start: Dist,
+    /// Scaling-rate limit, if any. Default: Lambda's 1,000 per 10 s.
+    pub scale_rate: Option<ScaleRate>,
+    /// Invocation overhead per task [s]. Default 20 ms.
+    pub invocation_overhead: f64,
+    /// Serial split before the fan-out [s].
+    pub serial_before: f64,
+    /// Serial reduce after it [s].
+    pub serial_after: f64,
+    /// Memory of an instance [MB].
+    pub memory_mb: f64,
+    /// Monte Carlo runs per P.
+    pub runs: u32,
+}
+
+impl Default for ParallelParams {
+    fn default() -> Self {
+        ParallelParams {
+            tasks: 1000,
+            max_parallel: 1000,
+            task_time: Dist::LogNormal { mean: 2.0, cv: 0.3 },
+            straggler_prob: 0.01,
+            straggler_factor: 5.0,
+            cold_start: Dist::LogNormal { mean: 0.265, cv: 354.0 / 265.0 },
+            scale_rate: Some(ScaleRate { burst: 1000, per_seconds: 10.0 }),
+            invocation_overhead: 0.02,
+            serial_before: 1.0,
+            serial_after: 2.0,
+            memory_mb: 1024.0,
+            runs: 50,
+        }
+    }
+}
+
+fn check(ok: bool, msg: &str) -> Result<(), String> {
+    if ok {
+        Ok(())
+    } else {
+        Err(msg.into())
+    }
+}
+
+impl ParallelParams {
+    /// Checks every field; the message names it.
+    pub fn validate(&self) -> Result<(), String> {
+        check((1..=1_000_000).contains(&self.tasks), "parallel.tasks: must be between 1 and 1000000")?;
+        check((1..=100_000).contains(&self.max_parallel), "parallel.max_parallel: must be between 1 and 100000")?;
+        self.task_time.validate("parallel.task_time")?;
+        self.cold_start.validate("parallel.cold_start")?;
+        check((0.0..=1.0).contains(&self.straggler_prob), "parallel.straggler_prob: must be between 0 and 1")?;
+        check(
+            self.straggler_factor.is_finite() && (1.0..=1000.0).contains(&self.straggler_factor),
+            "parallel.straggler_factor: must be between 1 and 1000",
+        )?;
+        if let Some(r) = self.scale_rate {
+            check(r.burst >= 1, "parallel.scale_rate.burst: at least 1")?;
+            check(r.per_seconds.is_finite() && r.per_seconds > 0.0, "parallel.scale_rate.per_seconds: above 0 s")?;
+        }
+        for (name, v) in [
+            ("invocation_overhead", self.invocation_overhead),
+            ("serial_before", self.serial_before),
+            ("serial_after", self.serial_after),
+        ] {
+            check(
+                v.is_finite() && (0.0..=86_400.0).contains(&v),
+                &format!("parallel.{name}: must be between 0 and 86400 s"),
+            )?;
+        }
+        check(
+            self.memory_mb.is_finite() && (128.0..=10_240.0).contains(&self.memory_mb),
+            "parallel.memory_mb: must be between 128 and 10240 MB",
+        )?;
+        check((1..=10_000).contains(&self.runs), "parallel.runs: must be between 1 and 10000")?;
+        // Bound the work of one call: runs × tasks × sweep points.
+        check(
+            self.runs as u64 * self.tasks as u64 <= 20_000_000,
+            "parallel.runs: runs × tasks must stay below 20,000,000 (fewer runs for a large job)",
+        )
+    }
+
+    /// Mean time of one task including overhead and stragglers [s].
+    pub fn mean_task(&self) -> f64 {
+        self.invocation_overhead
+            + self.task_time.mean() * (1.0 - self.straggler_prob + self.straggler_prob * self.straggler_factor)
+    }
+}
+
+/// One point of the sweep over P.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct SweepPoint {
+    /// Instances allowed.
+    pub p: u32,
+    /// Mean makespan [s].
+    pub makespan: f64,
+    /// 5th percentile [s].
+    pub makespan_p5: f64,
+    /// 95th percentile [s].
+    pub makespan_p95: f64,
+    /// Mean makespan at P = 1 / this mean [-].
+    pub speedup: f64,
+    /// Speedup / P [-].
+    pub efficiency: f64,
+    /// Amdahl's bound at this P [-].
+    pub amdahl: f64,
+    /// The seed's N/P × t plus the serial parts [s].
+    pub seed_formula: f64,
+    /// Cost of one job [$].
+    pub cost: f64,
+    /// Billed compute of one job [GB-s].
+    pub gb_s: f64,
+    /// Mean time of the slowest task [s].
+    pub slowest_task: f64,
+}
+
+/// Results of the fan-out model.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ParallelResult {
+    /// The sweep over P: 1, 2, 4, … and `max_parallel`.
+    pub sweep: Vec<SweepPoint>,
+    /// The sweep point at `max_parallel` (or at N, when fewer tasks than instances).
+    pub at_max: SweepPoint,
+    /// The smallest P reaching 90 % of the best mean makespan's speedup: beyond it more instances barely help.
+    pub knee: u32,
+    /// T(n) = T_init + T_exec·n for n = N (one instance, no overhead) [s].
+    pub seed_chain: f64,
+    /// Parallel share f used by Amdahl's law [-].
+    pub parallel_share: f64,
+}
+
+fn draw_task(p: &ParallelParams, s: &super::dist::Sampler, rng: &mut SimRng) -> f64 {
+    let mut t = s.sample(rng);
+    if p.straggler_prob > 0.0 && rng.random::<f64>() < p.straggler_prob {
+        t *= p.straggler_factor;
+    }
+    p.invocation_overhead + t
+}
+
+/// One job with at most `pp` instances: (makespan [s], billed seconds, slowest task [s]).
+fn run_once(p: &ParallelParams, pp: u32, pricing: &Pricing, rng: &mut SimRng) -> (f64, f64, f64) {
+    let task = p.task_time.sampler();
+    let cold = p.cold_start.sampler();
+    let workers = pp.min(p.tasks);
+    let (burst, rate) = p.scale_rate.map_or((f64::INFINITY, 0.0), |r| (r.burst as f64, r.burst as f64 / r.per_seconds));
+    let start = p.serial_before;
+    let mut free: BinaryHeap<Reverse<(u64, u32)>> = BinaryHeap::with_capacity(workers as usize);
+    let mut billed = 0.0;
+    for k in 0..workers {
+        let wait = if (k as f64) < burst { 0.0 } else { (k as f64 - burst + 1.0) / rate };
+        let c = cold.sample(rng);
+        if pricing.bill_init {
+            billed += pricing.billed_seconds(c);
+        }
+        // Times as integer nanoseconds in the heap: a total order without float comparisons.
+        free.push(Reverse((((start + wait + c) * 1e9) as u64, k)));
+    }
+    let (mut end, mut slowest) = (start, 0.0f64);
+    for _ in 0..p.tasks {
+        let Reverse((t_ns, k)) = free.pop().expect("at least one worker");
+        let d = draw_task(p, &task, rng);
+        slowest = slowest.max(d);
+        billed += pricing.billed_seconds(d);
+        let done = t_ns as f64 * 1e-9 + d;
+        end = end.max(done);
+        free.push(Reverse(((done * 1e9) as u64, k)));
+    }
+    (end + p.serial_after, billed, slowest)
+}
+
+/// Runs the sweep (validate first).
+pub fn simulate(p: &ParallelParams, pricing: &Pricing, seed: u64) -> ParallelResult {
+    let top = p.max_parallel.min(p.tasks);
+    let mut ps: Vec<u32> = std::iter::successors(Some(1u32), |&x| x.checked_mul(2)).take_while(|&x| x < top).collect();
+    ps.push(top);
+    let gb = p.memory_mb / 1024.0;
+    let t1_work = p.tasks as f64 * p.mean_task();
+    let serial = p.serial_before + p.serial_after;
+    let f = t1_work / (t1_work + serial);
+    let mut sweep: Vec<SweepPoint> = Vec::with_capacity(ps.len());
+    for &pp in &ps {
+        let mut r = rng(seed, 20 + pp as u64);
+        let mut spans = Vec::with_capacity(p.runs as usize);
+        let (mut billed_sum, mut slow_sum) = (0.0, 0.0);
+        for _ in 0..p.runs {
+            let (m, b, s) = run_once(p, pp, pricing, &mut r);
+            spans.push(m);
+            billed_sum += b;
+            slow_sum += s;
+        }
+        spans.sort_by(f64::total_cmp);
+        let n = spans.len();
+        let q = |x: f64| spans[((x * n as f64).ceil() as usize).clamp(1, n) - 1];
+        let mean = spans.iter().sum::<f64>() / n as f64;
+        let gb_s = billed_sum / p.runs as f64 * gb;
+        sweep.push(SweepPoint {
+            p: pp,
+            makespan: mean,
+            makespan_p5: q(0.05),
+            makespan_p95: q(0.95),
+            speedup: 0.0,
+            efficiency: 0.0,
+            amdahl: 1.0 / ((1.0 - f) + f / pp as f64),
+            seed_formula: p.tasks as f64 / pp as f64 * p.task_time.mean() + serial,
+            cost: p.tasks as f64 * pricing.per_million_requests / 1e6 + gb_s * pricing.per_gb_s,
+            gb_s,
+            slowest_task: slow_sum / p.runs as f64,
+        });
+    }
+    let t1 = sweep[0].makespan;
+    for s in &mut sweep {
+        s.speedup = t1 / s.makespan;
+        s.efficiency = s.speedup / s.p as f64;
+    }
+    let best = sweep.iter().map(|s| s.speedup).fold(0.0, f64::max);
+    let knee = sweep.iter().find(|s| s.speedup >= 0.9 * best).map_or(top, |s| s.p);
+    ParallelResult {
+        at_max: *sweep.last().expect("at least one point"),
+        sweep,
+        knee,
+        seed_chain: p.cold_start.mean() + p.task_time.mean() * p.tasks as f64,
+        parallel_share: f,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mean_task_by_hand() {
+        let p = ParallelParams::default();
+        // 0.02 + 2 × (0.99 + 0.01 × 5) = 2.1
+        assert!((p.mean_task() - 2.1).abs() < 1e-12);
+    }
+}
