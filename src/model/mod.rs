@@ -2,6 +2,7 @@
 
 pub mod analytic;
 pub mod availability;
+pub mod breaker;
 pub mod cost;
 pub mod dist;
 pub mod engine;

@@ -1,0 +1,545 @@
+//! A circuit breaker between a function and a failing dependency, with and without it, on the same requests.
+//!
+//! # Model
+//! Requests arrive as in the scaling engine (Poisson with the load curve's rate). Each does `work` seconds of its
+//! own, then calls the dependency. A call takes a log-normal time whose mean is the dependency's latency at that
+//! moment; if it would exceed the client `timeout` it fails as a time-out after exactly `timeout`; otherwise it fails
+//! with the dependency's error rate at that moment. A failed call is retried up to `retries` times after an
+//! exponential back-off (`backoff`, 2×, 4×, …). The dependency is healthy (`base_*`) except during `episodes`.
+//!
+//! The breaker follows Resilience4j's count-based circuit breaker: outcomes of the last `window` calls are kept; once
+//! at least `minimum_calls` are recorded and the failure rate (or the slow-call rate) reaches its threshold, the
+//! breaker opens. While open, calls fail at once without reaching the dependency (and are not retried). After
+//! `wait_open`, it lets `half_open_calls` trial calls through; when they have all finished, it closes if their failure
+//! rate is under the threshold and opens again otherwise. Outcomes are recorded when calls finish, so a breaker
+//! learns of time-outs late, as a real one does. Defaults are Resilience4j's (domain facts): 50 %, 100 calls,
+//! 100 minimum, 60 s open, 10 half-open calls, slow calls 60 s.
+//!
+//! # Outputs
+//! Per time bin, with and without the breaker: success and error rates, latency percentiles, calls reaching the
+//! dependency (retry storms show here), and the billed time spent waiting on calls that failed; the breaker's state
+//! over time.
+
+use super::dist::{rng, Dist, Sampler, SimRng};
+use super::engine::arrivals::Arrivals;
+use super::engine::bin_width;
+use super::load::LoadCurve;
+use super::stats::{Histogram, Percentiles};
+use rand::Rng;
+use serde::{Deserialize, Serialize};
+use std::cmp::Ordering;
+use std::collections::{BinaryHeap, VecDeque};
+
+/// A period when the dependency misbehaves.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Episode {
+    /// Start [s].
+    pub start: f64,
+    /// End [s].
+    pub end: f64,
+    /// Share of calls that fail [-].
+    pub error_rate: f64,
+    /// Mean call latency [s].
+    pub latency: f64,
+}
+
+/// Resilience4j-style breaker settings.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BreakerSettings {
+    /// Failure rate that opens the breaker [-] (Resilience4j: 0.5).
+    pub failure_rate_threshold: f64,
+    /// Calls in the sliding window (Resilience4j: 100).
+    pub window: u32,
+    /// Calls recorded before the rate is judged (Resilience4j: 100).
+    pub minimum_calls: u32,
+    /// Time the breaker stays open [s] (Resilience4j: 60 s).
+    pub wait_open: f64,
+    /// Trial calls in the half-open state (Resilience4j: 10).
+    pub half_open_calls: u32,
+    /// A call slower than this is slow [s] (Resilience4j: 60 s).
+    pub slow_call_threshold: f64,
+    /// Share of slow calls that opens the breaker [-] (Resilience4j: 1.0).
+    pub slow_call_rate_threshold: f64,
+}
+
+impl Default for BreakerSettings {
+    fn default() -> Self {
+        BreakerSettings {
+            failure_rate_threshold: 0.5,
+            window: 100,
+            minimum_calls: 100,
+            wait_open: 60.0,
+            half_open_calls: 10,
+            slow_call_threshold: 60.0,
+            slow_call_rate_threshold: 1.0,
+        }
+    }
+}
+
+/// Everything the breaker model needs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BreakerParams {
+    /// The function's own work per request [s].
+    pub work: f64,
+    /// Healthy error rate of the dependency [-].
+    pub base_error_rate: f64,
+    /// Healthy mean latency of the dependency [s].
+    pub base_latency: f64,
+    /// Coefficient of variation of call latency (log-normal) [-].
+    pub latency_cv: f64,
+    /// Bad periods. Default: one, from 40 % to 60 % of the curve, 90 % errors and 10 s hangs.
+    pub episodes: Vec<Episode>,
+    /// Client time-out per call [s].
+    pub timeout: f64,
+    /// Retries after a failed call.
+    pub retries: u32,
+    /// First back-off [s]; doubles each retry.
+    pub backoff: f64,
+    /// The breaker's settings.
+    pub breaker: BreakerSettings,
+    /// Memory of the function [MB], for the billed waiting.
+    pub memory_mb: f64,
+}
+
+impl BreakerParams {
+    /// Defaults for a curve of `duration` seconds (the episode sits in its middle).
+    pub fn for_duration(duration: f64) -> Self {
+        BreakerParams {
+            work: 0.02,
+            base_error_rate: 0.001,
+            base_latency: 0.05,
+            latency_cv: 0.5,
+            episodes: vec![Episode { start: 0.4 * duration, end: 0.6 * duration, error_rate: 0.9, latency: 10.0 }],
+            timeout: 3.0,
+            retries: 2,
+            backoff: 0.2,
+            breaker: BreakerSettings::default(),
+            memory_mb: 512.0,
+        }
+    }
+
+    /// Checks every field; the message names it.
+    pub fn validate(&self) -> Result<(), String> {
+        let t = |v: f64, name: &str| {
+            if v.is_finite() && (0.0..=3600.0).contains(&v) {
+                Ok(())
+            } else {
+                Err(format!("breaker.{name}: must be between 0 and 3600 s"))
+            }
+        };
+        let share = |v: f64, name: &str| {
+            if (0.0..=1.0).contains(&v) {
+                Ok(())
+            } else {
+                Err(format!("breaker.{name}: must be between 0 and 1"))
+            }
+        };
+        t(self.work, "work")?;
+        share(self.base_error_rate, "base_error_rate")?;
+        t(self.base_latency, "base_latency")?;
+        if !(self.latency_cv.is_finite() && (0.0..=5.0).contains(&self.latency_cv)) {
+            return Err("breaker.latency_cv: must be between 0 and 5".into());
+        }
+        for (i, e) in self.episodes.iter().enumerate() {
+            if !(e.start.is_finite() && e.end.is_finite() && e.start < e.end && e.start >= 0.0) {
+                return Err(format!("breaker.episodes[{i}]: start must be ≥ 0 and before end"));
+            }
+            share(e.error_rate, &format!("episodes[{i}].error_rate"))?;
+            t(e.latency, &format!("episodes[{i}].latency"))?;
+        }
+        if !(self.timeout.is_finite() && self.timeout > 0.0 && self.timeout <= 3600.0) {
+            return Err("breaker.timeout: must be between 0 and 3600 s".into());
+        }
+        if self.retries > 10 {
+            return Err("breaker.retries: at most 10".into());
+        }
+        t(self.backoff, "backoff")?;
+        let b = &self.breaker;
+        share(b.failure_rate_threshold, "breaker.failure_rate_threshold")?;
+        share(b.slow_call_rate_threshold, "breaker.slow_call_rate_threshold")?;
+        if !(1..=100_000).contains(&b.window) {
+            return Err("breaker.breaker.window: must be between 1 and 100000 calls".into());
+        }
+        if !(1..=100_000).contains(&b.minimum_calls) {
+            return Err("breaker.breaker.minimum_calls: must be between 1 and 100000 calls".into());
+        }
+        if !(1..=10_000).contains(&b.half_open_calls) {
+            return Err("breaker.breaker.half_open_calls: must be between 1 and 10000".into());
+        }
+        t(b.wait_open, "breaker.wait_open")?;
+        if !(b.slow_call_threshold.is_finite() && b.slow_call_threshold > 0.0) {
+            return Err("breaker.breaker.slow_call_threshold: must be above 0 s".into());
+        }
+        if !(self.memory_mb.is_finite() && (128.0..=10_240.0).contains(&self.memory_mb)) {
+            return Err("breaker.memory_mb: must be between 128 and 10240 MB".into());
+        }
+        Ok(())
+    }
+
+    fn at(&self, t: f64) -> (f64, f64) {
+        self.episodes
+            .iter()
+            .find(|e| (e.start..e.end).contains(&t))
+            .map_or((self.base_error_rate, self.base_latency), |e| (e.error_rate, e.latency))
+    }
+}
+
+/// The breaker's state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum State {
+    /// Calls go through.
+    Closed,
+    /// Calls fail at once.
+    Open,
+    /// A few trial calls go through.
+    HalfOpen,
+}
+
+/// One time bin, for one variant (with or without the breaker).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct BreakerBin {
+    /// Start [s].
+    pub t: f64,
+    /// Requests that arrived [requests].
+    pub requests: u64,
+    /// Requests that succeeded [requests].
+    pub succeeded: u64,
+    /// Calls that reached the dependency (retries included) [calls].
+    pub dependency_calls: u64,
+    /// Latency of the requests arriving in the bin [s].
+    pub latency: Percentiles,
+    /// Billed time spent waiting on calls that failed [GB-s].
+    pub wasted_gb_s: f64,
+    /// Share of the bin the breaker was open [-].
+    pub open_share: f64,
+}
+
+/// Totals for one variant.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct BreakerSummary {
+    /// Requests [requests].
+    pub requests: u64,
+    /// Success rate [-].
+    pub success_rate: f64,
+    /// Calls reaching the dependency per request [-] (above 1: retries).
+    pub calls_per_request: f64,
+    /// Peak calls reaching the dependency per second, over bins [calls/s].
+    pub peak_dependency_rate: f64,
+    /// Latency of all requests [s].
+    pub latency: Percentiles,
+    /// Billed time spent waiting on failed calls [GB-s].
+    pub wasted_gb_s: f64,
+}
+
+/// Both variants side by side.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BreakerResult {
+    /// Width of the bins [s].
+    pub bin_width: f64,
+    /// With the breaker.
+    pub with_breaker: Vec<BreakerBin>,
+    /// Without it.
+    pub without_breaker: Vec<BreakerBin>,
+    /// Totals with the breaker.
+    pub summary_with: BreakerSummary,
+    /// Totals without it.
+    pub summary_without: BreakerSummary,
+    /// The breaker's state changes: (time [s], new state).
+    pub transitions: Vec<(f64, State)>,
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Kind {
+    /// A call attempt starts: (arrival time, attempt number).
+    Attempt(f64, u32),
+    /// A call's outcome reaches the breaker: (failed, slow).
+    Outcome(bool, bool),
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Ev {
+    t: f64,
+    seq: u64,
+    kind: Kind,
+}
+impl PartialEq for Ev {
+    fn eq(&self, o: &Self) -> bool {
+        self.cmp(o) == Ordering::Equal
+    }
+}
+impl Eq for Ev {}
+impl PartialOrd for Ev {
+    fn partial_cmp(&self, o: &Self) -> Option<Ordering> {
+        Some(self.cmp(o))
+    }
+}
+impl Ord for Ev {
+    fn cmp(&self, o: &Self) -> Ordering {
+        o.t.total_cmp(&self.t).then(o.seq.cmp(&self.seq))
+    }
+}
+
+struct Breaker {
+    s: BreakerSettings,
+    state: State,
+    since: f64,
+    window: VecDeque<(bool, bool)>,
+    failures: u32,
+    slows: u32,
+    trial_started: u32,
+    trial_done: u32,
+    trial_failed: u32,
+    transitions: Vec<(f64, State)>,
+}
+
+impl Breaker {
+    fn new(s: BreakerSettings) -> Self {
+        Breaker {
+            s,
+            state: State::Closed,
+            since: 0.0,
+            window: VecDeque::new(),
+            failures: 0,
+            slows: 0,
+            trial_started: 0,
+            trial_done: 0,
+            trial_failed: 0,
+            transitions: Vec::new(),
+        }
+    }
+
+    fn go(&mut self, t: f64, state: State) {
+        self.state = state;
+        self.since = t;
+        self.transitions.push((t, state));
+        self.window.clear();
+        self.failures = 0;
+        self.slows = 0;
+        self.trial_started = 0;
+        self.trial_done = 0;
+        self.trial_failed = 0;
+    }
+
+    /// Whether a call may go through at `t`.
+    fn permit(&mut self, t: f64) -> bool {
+        if self.state == State::Open && t >= self.since + self.s.wait_open {
+            self.go(t, State::HalfOpen);
+        }
+        match self.state {
+            State::Closed => true,
+            State::Open => false,
+            State::HalfOpen if self.trial_started < self.s.half_open_calls => {
+                self.trial_started += 1;
+                true
+            }
+            State::HalfOpen => false,
+        }
+    }
+
+    fn record(&mut self, t: f64, failed: bool, slow: bool) {
+        match self.state {
+            State::Closed => {
+                self.window.push_back((failed, slow));
+                self.failures += failed as u32;
+                self.slows += slow as u32;
+                if self.window.len() > self.s.window as usize {
+                    let (f, s) = self.window.pop_front().expect("non-empty");
+                    self.failures -= f as u32;
+                    self.slows -= s as u32;
+                }
+                let n = self.window.len() as f64;
+                if self.window.len() >= self.s.minimum_calls.min(self.s.window) as usize
+                    && (self.failures as f64 / n >= self.s.failure_rate_threshold
+                        || self.slows as f64 / n >= self.s.slow_call_rate_threshold)
+                {
+                    self.go(t, State::Open);
+                }
+            }
+            State::HalfOpen => {
+                self.trial_done += 1;
+                self.trial_failed += failed as u32;
+                if self.trial_done >= self.s.half_open_calls {
+                    let rate = self.trial_failed as f64 / self.trial_done as f64;
+                    self.go(t, if rate >= self.s.failure_rate_threshold { State::Open } else { State::Closed });
+                }
+            }
+            // Outcomes of calls started before the breaker opened: the count-based window was reset on opening.
+            State::Open => {}
+        }
+    }
+}
+
+fn run(
+    p: &BreakerParams,
+    curve: &LoadCurve,
+    seed: u64,
+    use_breaker: bool,
+) -> (Vec<BreakerBin>, BreakerSummary, Vec<(f64, State)>) {
+    let end = curve.duration();
+    let width = bin_width(end, 300);
+    let nb = ((end / width).ceil() as usize).max(1);
+    let bin = |t: f64| ((t / width) as usize).min(nb - 1);
+    let mut bins: Vec<BreakerBin> = (0..nb).map(|k| BreakerBin { t: k as f64 * width, ..Default::default() }).collect();
+    let mut hists: Vec<Histogram> = vec![Histogram::default(); nb];
+    let mut all = Histogram::default();
+    // Arrivals share the engine's stream; call outcomes have their own, the same in both variants as far as the
+    // calls coincide.
+    let mut arr_rng = rng(seed, 2);
+    let mut rng: SimRng = super::dist::rng(seed, 30);
+    let mut arrivals = Arrivals::new(curve);
+    let mut next_arrival = arrivals.next(&mut arr_rng).unwrap_or(f64::INFINITY);
+    let mut heap: BinaryHeap<Ev> = BinaryHeap::new();
+    let mut seq = 0u64;
+    let mut push = |heap: &mut BinaryHeap<Ev>, t: f64, kind: Kind| {
+        heap.push(Ev { t, seq, kind });
+        seq += 1;
+    };
+    let mut br = Breaker::new(p.breaker);
+    let gb = p.memory_mb / 1024.0;
+    let ln = |mean: f64| -> Sampler { Dist::LogNormal { mean, cv: p.latency_cv }.sampler() };
+    let finish = |bins: &mut Vec<BreakerBin>,
+                  hists: &mut Vec<Histogram>,
+                  all: &mut Histogram,
+                  arrival: f64,
+                  t: f64,
+                  ok: bool| {
+        let k = bin(arrival);
+        bins[k].succeeded += ok as u64;
+        hists[k].record(t - arrival);
+        all.record(t - arrival);
+    };
+    loop {
+        let t_ev = heap.peek().map_or(f64::INFINITY, |e| e.t);
+        if t_ev == f64::INFINITY && next_arrival == f64::INFINITY {
+            break;
+        }
+        if next_arrival < t_ev {
+            let a = next_arrival;
+            bins[bin(a)].requests += 1;
+            push(&mut heap, a + p.work, Kind::Attempt(a, 0));
+            next_arrival = arrivals.next(&mut arr_rng).unwrap_or(f64::INFINITY);
+            continue;
+        }
+        let ev = heap.pop().expect("peeked");
+        let t = ev.t;
+        match ev.kind {
+            Kind::Outcome(failed, slow) => {
+                if use_breaker {
+                    br.record(t, failed, slow);
+                }
+            }
+            Kind::Attempt(arrival, attempt) => {
+                if use_breaker && !br.permit(t) {
+                    // Not permitted: fails at once and is not retried.
+                    finish(&mut bins, &mut hists, &mut all, arrival, t, false);
+                    continue;
+                }
+                bins[bin(t)].dependency_calls += 1;
+                let (err, mean) = p.at(t);
+                let d = if mean > 0.0 { ln(mean).sample(&mut rng) } else { 0.0 };
+                let (dur, failed) = if d >= p.timeout { (p.timeout, true) } else { (d, rng.random::<f64>() < err) };
+                push(&mut heap, t + dur, Kind::Outcome(failed, dur >= p.breaker.slow_call_threshold));
+                if failed {
+                    bins[bin(arrival)].wasted_gb_s += dur * gb;
+                    if attempt < p.retries {
+                        push(
+                            &mut heap,
+                            t + dur + p.backoff * 2f64.powi(attempt as i32),
+                            Kind::Attempt(arrival, attempt + 1),
+                        );
+                        continue;
+                    }
+                }
+                finish(&mut bins, &mut hists, &mut all, arrival, t + dur, !failed);
+            }
+        }
+    }
+    // Time the breaker was open, per bin.
+    if use_breaker {
+        let mut tr = br.transitions.clone();
+        tr.push((f64::INFINITY, State::Closed));
+        let mut open_from: Option<f64> = None;
+        for &(t, s) in &tr {
+            if let Some(a) = open_from.take() {
+                let b = t.min(end);
+                let mut x = a;
+                while x < b {
+                    let k = bin(x);
+                    let e = ((k + 1) as f64 * width).min(b);
+                    bins[k].open_share += (e - x) / width;
+                    x = if k + 1 == nb { b } else { e };
+                }
+            }
+            if s == State::Open {
+                open_from = Some(t);
+            }
+        }
+    }
+    let requests: u64 = bins.iter().map(|b| b.requests).sum();
+    let succeeded: u64 = bins.iter().map(|b| b.succeeded).sum();
+    let calls: u64 = bins.iter().map(|b| b.dependency_calls).sum();
+    for (b, h) in bins.iter_mut().zip(&hists) {
+        b.latency = h.percentiles();
+    }
+    let summary = BreakerSummary {
+        requests,
+        success_rate: if requests > 0 { succeeded as f64 / requests as f64 } else { 1.0 },
+        calls_per_request: if requests > 0 { calls as f64 / requests as f64 } else { 0.0 },
+        peak_dependency_rate: bins.iter().map(|b| b.dependency_calls as f64 / width).fold(0.0, f64::max),
+        latency: all.percentiles(),
+        wasted_gb_s: bins.iter().map(|b| b.wasted_gb_s).sum(),
+    };
+    (bins, summary, br.transitions)
+}
+
+/// Runs both variants on the same requests (validate first).
+pub fn simulate(p: &BreakerParams, curve: &LoadCurve, seed: u64) -> BreakerResult {
+    let (with_breaker, summary_with, transitions) = run(p, curve, seed, true);
+    let (without_breaker, summary_without, _) = run(p, curve, seed, false);
+    BreakerResult {
+        bin_width: bin_width(curve.duration(), 300),
+        with_breaker,
+        without_breaker,
+        summary_with,
+        summary_without,
+        transitions,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn state_machine_by_hand() {
+        let mut b =
+            Breaker::new(BreakerSettings { window: 10, minimum_calls: 10, half_open_calls: 3, ..Default::default() });
+        for i in 0..9 {
+            b.record(i as f64, true, false);
+            assert_eq!(b.state, State::Closed, "fewer than the minimum calls: not judged yet");
+        }
+        b.record(9.0, true, false);
+        assert_eq!(b.state, State::Open);
+        assert!(!b.permit(30.0));
+        assert!(b.permit(70.0), "after 60 s a trial call goes through");
+        assert_eq!(b.state, State::HalfOpen);
+        assert!(b.permit(70.1) && b.permit(70.2) && !b.permit(70.3), "three trials, no more");
+        b.record(71.0, false, false);
+        b.record(71.1, false, false);
+        b.record(71.2, true, false);
+        assert_eq!(b.state, State::Closed, "1 failure of 3 is under 50 %");
+        assert_eq!(
+            b.transitions.iter().map(|t| t.1).collect::<Vec<_>>(),
+            vec![State::Open, State::HalfOpen, State::Closed]
+        );
+        // Half the window failing reopens it.
+        for i in 0..10 {
+            b.record(80.0 + i as f64, i % 2 == 0, false);
+        }
+        assert_eq!(b.state, State::Open);
+    }
+}
