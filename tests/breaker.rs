@@ -63,3 +63,36 @@ fn invalid_parameters_name_the_field() {
     p.base_error_rate = 2.0;
     assert!(p.validate().unwrap_err().starts_with("breaker.base_error_rate"));
 }
+
+mod props {
+    use proptest::prelude::*;
+    use serverless_playground::model::breaker::{simulate, BreakerParams, BreakerSettings, Episode};
+    use serverless_playground::model::load::LoadCurve;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(150))]
+        #[test]
+        fn random_breakers_conserve_requests(rate in 0.0..30.0, dur in 10.0..600.0, err in 0.0..1.0, lat in 0.0..5.0,
+            e0 in 0.0..1.0, elen in 0.0..1.0, eerr in 0.0..1.0, elat in 0.0..20.0, timeout in 0.01..10.0,
+            retries in 0u32..4, backoff in 0.0..2.0, thr in 0.0..1.0, window in 1u32..200, minc in 1u32..200,
+            wait in 0.0..120.0, half in 1u32..20, seed in any::<u64>()) {
+            let p = BreakerParams {
+                base_error_rate: err, base_latency: lat, timeout, retries, backoff,
+                episodes: vec![Episode { start: e0 * dur, end: e0 * dur + elen * dur + 0.001, error_rate: eerr, latency: elat }],
+                breaker: BreakerSettings { failure_rate_threshold: thr, window, minimum_calls: minc, wait_open: wait, half_open_calls: half, ..Default::default() },
+                ..BreakerParams::for_duration(dur)
+            };
+            p.validate().unwrap();
+            let r = simulate(&p, &LoadCurve::constant(rate, dur).unwrap(), seed);
+            for (bins, s) in [(&r.with_breaker, &r.summary_with), (&r.without_breaker, &r.summary_without)] {
+                prop_assert_eq!(s.requests, s.latency.count, "every request finishes once");
+                prop_assert!((0.0..=1.0).contains(&s.success_rate));
+                prop_assert!(s.calls_per_request <= (retries + 1) as f64 + 1e-9);
+                for b in bins.iter() {
+                    prop_assert!(b.succeeded <= b.requests && b.wasted_gb_s >= 0.0 && (0.0..=1.0 + 1e-9).contains(&b.open_share));
+                }
+            }
+            prop_assert_eq!(r.summary_with.requests, r.summary_without.requests, "same requests in both");
+        }
+    }
+}

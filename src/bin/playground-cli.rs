@@ -2,7 +2,7 @@
 //!
 //! ```text
 //! playground-cli example                    print the default scenario (JSON)
-//! playground-cli run SCENARIO.json          simulate it; print the summary (JSON)
+//! playground-cli run SCENARIO.json          run every model on it; print their summaries (JSON)
 //! playground-cli steady --rate R --warm S --cold S --keep-alive S --max-concurrency N --horizon S --warmup S --seed N
 //!                                           SimFaaS-compatible steady state; print JSON
 //! ```
@@ -43,9 +43,24 @@ fn run(args: &[String]) -> Result<String, String> {
             let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}"))?;
             let scenario = Scenario::from_json(&text).map_err(|e| format!("{path}: {e}"))?;
             let t0 = Instant::now();
-            let result = scenario.simulate();
-            let mut v = serde_json::to_value(&result.summary).map_err(|e| e.to_string())?;
-            v["wall_seconds"] = t0.elapsed().as_secs_f64().into();
+            let scaling = scenario.simulate().summary;
+            let mut availability = scenario.availability();
+            // The per-month samples and the timeline are for charts; the summary keeps the figures.
+            availability.monthly_downtime_min.clear();
+            availability.timeline.clear();
+            let parallel = scenario.parallel();
+            let breaker = scenario.breaker();
+            let chain = scenario.chain();
+            let v = serde_json::json!({
+                "scaling": scaling,
+                "availability": availability,
+                "parallel": { "at_max": parallel.at_max, "knee": parallel.knee, "seed_chain": parallel.seed_chain,
+                              "parallel_share": parallel.parallel_share, "sweep": parallel.sweep },
+                "breaker": { "with_breaker": breaker.summary_with, "without_breaker": breaker.summary_without,
+                             "transitions": breaker.transitions },
+                "chain": { "summary": chain.summary, "by_length": chain.by_length },
+                "wall_seconds": t0.elapsed().as_secs_f64(),
+            });
             serde_json::to_string_pretty(&v).map_err(|e| e.to_string())
         }
         Some("steady") => steady(&args[1..]),

@@ -256,11 +256,14 @@ impl<'a> Meter<'a> {
         // The curve repeats: split [a, b) at its period.
         let d = self.curve.duration();
         let (mut s, mut total) = (a, 0.0);
+        let mut k = (s / d).floor();
         while s < b {
-            let k = (s / d).floor();
             let e = ((k + 1.0) * d).min(b);
-            total += self.curve.expected_between(s - k * d, e - k * d);
-            s = e;
+            if e > s {
+                total += self.curve.expected_between(s - k * d, e - k * d);
+                s = e;
+            }
+            k += 1.0;
         }
         total
     }
@@ -294,14 +297,17 @@ impl<'a> Meter<'a> {
         }
         let mut lost = 0.0;
         let mut s = a;
+        let mut k = (s / INTERVAL_S) as usize;
         while s < b {
-            let k = (s / INTERVAL_S) as usize;
             self.close_until(k);
             let e = ((k + 1) as f64 * INTERVAL_S).min(b);
-            let f = share * self.expected(s, e);
-            self.failed += f;
-            lost += f;
-            s = e;
+            if e > s {
+                let f = share * self.expected(s, e);
+                self.failed += f;
+                lost += f;
+                s = e;
+            }
+            k += 1;
         }
         lost
     }

@@ -24,7 +24,7 @@ use super::dist::{rng, Dist, Sampler, SimRng};
 use super::engine::arrivals::Arrivals;
 use super::engine::bin_width;
 use super::load::LoadCurve;
-use super::stats::{Histogram, Percentiles};
+use super::stats::{split_by_bins, Histogram, Percentiles};
 use rand::Rng;
 use serde::{Deserialize, Serialize};
 use std::cmp::Ordering;
@@ -465,14 +465,7 @@ fn run(
         let mut open_from: Option<f64> = None;
         for &(t, s) in &tr {
             if let Some(a) = open_from.take() {
-                let b = t.min(end);
-                let mut x = a;
-                while x < b {
-                    let k = bin(x);
-                    let e = ((k + 1) as f64 * width).min(b);
-                    bins[k].open_share += (e - x) / width;
-                    x = if k + 1 == nb { b } else { e };
-                }
+                split_by_bins(a.min(end), t.min(end), width, nb, |k, dt| bins[k].open_share += dt / width);
             }
             if s == State::Open {
                 open_from = Some(t);

@@ -3,6 +3,7 @@
 pub mod analytic;
 pub mod availability;
 pub mod breaker;
+pub mod chain;
 pub mod cost;
 pub mod dist;
 pub mod engine;

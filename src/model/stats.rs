@@ -145,6 +145,27 @@ pub struct Percentiles {
     pub max: f64,
 }
 
+/// Calls `f(bin, seconds)` for each of `n` bins of `width` seconds that `[a, b)` overlaps; the last bin takes
+/// everything past it. The bin index advances explicitly, so rounding at an edge cannot stall the walk.
+pub fn split_by_bins(a: f64, b: f64, width: f64, n: usize, mut f: impl FnMut(usize, f64)) {
+    if b <= a || n == 0 {
+        return;
+    }
+    let mut k = ((a / width) as usize).min(n - 1);
+    let mut t = a;
+    loop {
+        let edge = if k + 1 >= n { b } else { ((k + 1) as f64 * width).min(b) };
+        if edge > t {
+            f(k, edge - t);
+            t = edge;
+        }
+        if t >= b || k + 1 >= n {
+            return;
+        }
+        k += 1;
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -164,6 +185,25 @@ mod tests {
         }
         assert_eq!(h.count(), 100_000);
         assert_eq!(h.max(), xs[xs.len() - 1]);
+    }
+
+    #[test]
+    fn splitting_by_bins_covers_the_interval_once() {
+        let mut got = vec![0.0; 4];
+        split_by_bins(0.5, 3.7, 1.0, 4, |k, dt| got[k] += dt);
+        assert_eq!(got, vec![0.5, 1.0, 1.0, 0.7000000000000002]);
+        let mut total = 0.0;
+        split_by_bins(9.0, 100.0, 1.0, 4, |k, dt| {
+            assert_eq!(k, 3);
+            total += dt;
+        });
+        assert_eq!(total, 91.0);
+        // An edge where t / width rounds down must not stall.
+        let w = 0.1;
+        let a = 3.0 * w;
+        let mut n = 0;
+        split_by_bins(a, a + 0.25, w, 10, |_, _| n += 1);
+        assert!(n <= 4);
     }
 
     #[test]

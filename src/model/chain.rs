@@ -1,0 +1,412 @@
+//! Event-driven chains: k functions in sequence, each with its own instances, linked synchronously or by a queue.
+//!
+//! # Model
+//! Requests arrive at the first function with the load curve's rate (Poisson). Each function (hop) scales per
+//! request like Lambda: a warm idle instance if there is one (the most recently used, so older ones can expire after
+//! `keep_alive`), otherwise a new instance paying a cold start, unless the hop is at `max_instances`, in which case
+//! the request waits in the hop's FIFO backlog. A hop works for its service time, then triggers the next hop:
+//! - `Sync`: the caller invokes the next function and waits for the answer, keeping its instance busy (and billed)
+//!   until the rest of the synchronous segment returns;
+//! - `Queue`: the caller puts a message on a queue and returns; the next hop receives it after `delay` (poll or
+//!   delivery time).
+//!
+//! # Formula beside it
+//! The seeds' E(k) = E_init + E_trigger·k: one initialisation plus k hops of trigger and execution time. It charges
+//! one cold start per chain; the simulation shows that each hop can be cold on its own, so the chance that at least
+//! one hop is cold grows with k, and with it the tail.
+
+use super::dist::{rng, Dist, Sampler, SimRng};
+use super::engine::arrivals::Arrivals;
+use super::engine::bin_width;
+use super::load::LoadCurve;
+use super::stats::{split_by_bins, Histogram, Percentiles};
+use serde::{Deserialize, Serialize};
+use std::cmp::Ordering;
+use std::collections::{BinaryHeap, VecDeque};
+
+/// How a hop is triggered by the one before it.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Link {
+    /// Direct invocation; the caller waits.
+    Sync,
+    /// Through a queue: the message arrives after `delay` [s].
+    Queue {
+        /// Delivery delay [s].
+        delay: f64,
+    },
+}
+
+/// One function of the chain.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Hop {
+    /// Service time of a warm request [s].
+    pub service: Dist,
+    /// Cold-start latency [s].
+    pub init: Dist,
+    /// Idle time before an instance is removed [s].
+    pub keep_alive: f64,
+    /// Most instances at once.
+    pub max_instances: u32,
+    /// How this hop is triggered by the previous one (ignored for the first).
+    pub link: Link,
+    /// Memory [MB].
+    pub memory_mb: f64,
+}
+
+impl Default for Hop {
+    fn default() -> Self {
+        Hop {
+            service: Dist::LogNormal { mean: 0.1, cv: 0.5 },
+            init: Dist::LogNormal { mean: 0.265, cv: 354.0 / 265.0 },
+            keep_alive: 600.0,
+            max_instances: 1000,
+            link: Link::Sync,
+            memory_mb: 512.0,
+        }
+    }
+}
+
+/// The chain.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChainParams {
+    /// The functions, first to last (1–20). Default: four hops, the middle one behind a queue (50 ms delivery).
+    pub hops: Vec<Hop>,
+}
+
+impl Default for ChainParams {
+    fn default() -> Self {
+        let h = Hop::default();
+        ChainParams { hops: vec![h, h, Hop { link: Link::Queue { delay: 0.05 }, ..h }, h] }
+    }
+}
+
+impl ChainParams {
+    /// Checks every field; the message names it.
+    pub fn validate(&self) -> Result<(), String> {
+        if !(1..=20).contains(&self.hops.len()) {
+            return Err("chain.hops: between 1 and 20 functions".into());
+        }
+        for (i, h) in self.hops.iter().enumerate() {
+            h.service.validate(&format!("chain.hops[{i}].service"))?;
+            h.init.validate(&format!("chain.hops[{i}].init"))?;
+            if !(h.keep_alive.is_finite() && h.keep_alive > 0.0) {
+                return Err(format!("chain.hops[{i}].keep_alive: must be above 0 s"));
+            }
+            if !(1..=100_000).contains(&h.max_instances) {
+                return Err(format!("chain.hops[{i}].max_instances: must be between 1 and 100000"));
+            }
+            if let Link::Queue { delay } = h.link {
+                if !(delay.is_finite() && (0.0..=3600.0).contains(&delay)) {
+                    return Err(format!("chain.hops[{i}].link.delay: must be between 0 and 3600 s"));
+                }
+            }
+            if !(h.memory_mb.is_finite() && (128.0..=10_240.0).contains(&h.memory_mb)) {
+                return Err(format!("chain.hops[{i}].memory_mb: must be between 128 and 10240 MB"));
+            }
+        }
+        Ok(())
+    }
+
+    /// The seeds' E(k) = E_init + E_trigger·k for the first `k` hops [s]: one mean init plus, per hop, its mean
+    /// service and queue delay.
+    pub fn seed_formula(&self, k: usize) -> f64 {
+        let e_init = self.hops[0].init.mean();
+        e_init
+            + self.hops[..k]
+                .iter()
+                .map(|h| h.service.mean() + if let Link::Queue { delay } = h.link { delay } else { 0.0 })
+                .sum::<f64>()
+    }
+}
+
+/// One time bin.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ChainBin {
+    /// Start [s].
+    pub t: f64,
+    /// Requests that arrived [requests].
+    pub requests: u64,
+    /// End-to-end latency of the requests arriving in the bin [s].
+    pub latency: Percentiles,
+    /// Requests with at least one cold hop [requests].
+    pub cold: u64,
+    /// Mean requests waiting in the hops' backlogs [requests].
+    pub backlog: f64,
+}
+
+/// Results for one chain length.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct ChainSummary {
+    /// Hops [-].
+    pub hops: usize,
+    /// End-to-end latency [s].
+    pub latency: Percentiles,
+    /// Latency of requests with no cold hop [s].
+    pub latency_all_warm: Percentiles,
+    /// Probability that at least one hop is cold [-].
+    pub any_cold_prob: f64,
+    /// Share of p99 due to cold hops: (p99 − p99 all-warm) / p99 [-].
+    pub p99_cold_share: f64,
+    /// Billed compute per request, sync waiting included [GB-s].
+    pub gb_s_per_request: f64,
+    /// The seeds' E(k) [s].
+    pub seed_formula: f64,
+}
+
+/// Results of the chain model.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ChainResult {
+    /// Bin width [s].
+    pub bin_width: f64,
+    /// The whole chain over time.
+    pub bins: Vec<ChainBin>,
+    /// The whole chain.
+    pub summary: ChainSummary,
+    /// Chains of 1, 2, …, k hops (the first hops of this chain), for the latency-per-length chart.
+    pub by_length: Vec<ChainSummary>,
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Kind {
+    /// Request `r` enters hop `h`.
+    Enter(u32, u32),
+    /// Request `r` finishes its own work at hop `h` on instance `i`.
+    Worked(u32, u32, u32),
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Ev {
+    t: f64,
+    seq: u64,
+    kind: Kind,
+}
+impl PartialEq for Ev {
+    fn eq(&self, o: &Self) -> bool {
+        self.cmp(o) == Ordering::Equal
+    }
+}
+impl Eq for Ev {}
+impl PartialOrd for Ev {
+    fn partial_cmp(&self, o: &Self) -> Option<Ordering> {
+        Some(self.cmp(o))
+    }
+}
+impl Ord for Ev {
+    fn cmp(&self, o: &Self) -> Ordering {
+        o.t.total_cmp(&self.t).then(o.seq.cmp(&self.seq))
+    }
+}
+
+#[derive(Debug, Default)]
+struct Pool {
+    /// Idle instances (index, idle since), most recently idle last.
+    idle: VecDeque<(u32, f64)>,
+    /// Live instances.
+    live: u32,
+    next_id: u32,
+    /// Backlog: (request, time it started waiting).
+    backlog: VecDeque<(u32, f64)>,
+    /// When each instance started being billed for the request it holds.
+    busy_since: Vec<f64>,
+}
+
+#[derive(Debug, Clone, Default)]
+struct Req {
+    arrival: f64,
+    cold: bool,
+    /// Instances held by a synchronous segment, waiting for the answer: (hop, instance).
+    held: Vec<(u32, u32)>,
+}
+
+struct Sim<'a> {
+    p: &'a ChainParams,
+    rng: SimRng,
+    services: Vec<Sampler>,
+    inits: Vec<Sampler>,
+    pools: Vec<Pool>,
+    reqs: Vec<Req>,
+    free_reqs: Vec<u32>,
+    heap: BinaryHeap<Ev>,
+    seq: u64,
+    billed_gb_s: f64,
+}
+
+impl Sim<'_> {
+    fn push(&mut self, t: f64, kind: Kind) {
+        self.heap.push(Ev { t, seq: self.seq, kind });
+        self.seq += 1;
+    }
+
+    /// Gives request `r` an instance of hop `h` at `t`, or puts it in the backlog.
+    fn enter(&mut self, t: f64, r: u32, h: u32) {
+        let hop = self.p.hops[h as usize];
+        let pool = &mut self.pools[h as usize];
+        // Instances idle longer than the keep-alive are gone (the list is in the order they became idle).
+        while pool.idle.front().is_some_and(|&(_, since)| t - since > hop.keep_alive) {
+            pool.idle.pop_front();
+            pool.live -= 1;
+        }
+        // The most recently used idle instance, so older ones can expire.
+        let (inst, ready) = if let Some((i, _)) = pool.idle.pop_back() {
+            (i, t)
+        } else if pool.live < hop.max_instances {
+            pool.live += 1;
+            let i = pool.next_id;
+            pool.next_id += 1;
+            pool.busy_since.push(0.0);
+            self.reqs[r as usize].cold = true;
+            (i, t + self.inits[h as usize].sample(&mut self.rng))
+        } else {
+            pool.backlog.push_back((r, t));
+            return;
+        };
+        self.pools[h as usize].busy_since[inst as usize] = t;
+        let done = ready + self.services[h as usize].sample(&mut self.rng);
+        self.push(done, Kind::Worked(r, h, inst));
+    }
+
+    /// Frees instance `i` of hop `h` at `t` and serves that hop's backlog.
+    fn release(&mut self, t: f64, h: u32, i: u32) {
+        let gb = self.p.hops[h as usize].memory_mb / 1024.0;
+        let pool = &mut self.pools[h as usize];
+        self.billed_gb_s += (t - pool.busy_since[i as usize]) * gb;
+        pool.idle.push_back((i, t));
+        if let Some((r, _)) = pool.backlog.pop_front() {
+            self.enter(t, r, h);
+        }
+    }
+}
+
+fn run(p: &ChainParams, k: usize, curve: &LoadCurve, seed: u64) -> (Vec<ChainBin>, ChainSummary) {
+    let end = curve.duration();
+    let width = bin_width(end, 300);
+    let nb = ((end / width).ceil() as usize).max(1);
+    let bin = |t: f64| ((t / width) as usize).min(nb - 1);
+    let mut bins: Vec<ChainBin> = (0..nb).map(|i| ChainBin { t: i as f64 * width, ..Default::default() }).collect();
+    let mut hists = vec![Histogram::default(); nb];
+    let (mut all, mut warm) = (Histogram::default(), Histogram::default());
+    let mut s = Sim {
+        p,
+        rng: rng(seed, 40),
+        services: p.hops.iter().map(|h| h.service.sampler()).collect(),
+        inits: p.hops.iter().map(|h| h.init.sampler()).collect(),
+        pools: (0..k).map(|_| Pool::default()).collect(),
+        reqs: Vec::new(),
+        free_reqs: Vec::new(),
+        heap: BinaryHeap::new(),
+        seq: 0,
+        billed_gb_s: 0.0,
+    };
+    let mut arr_rng = rng(seed, 2);
+    let mut arrivals = Arrivals::new(curve);
+    let mut next_arrival = arrivals.next(&mut arr_rng).unwrap_or(f64::INFINITY);
+    let mut last: f64 = 0.0;
+    let mut requests = 0u64;
+    loop {
+        let t_ev = s.heap.peek().map_or(f64::INFINITY, |e| e.t);
+        let t = t_ev.min(next_arrival);
+        if t == f64::INFINITY {
+            break;
+        }
+        // Backlog, time-averaged per bin (clipped to the curve).
+        let waiting: usize = s.pools.iter().map(|q| q.backlog.len()).sum();
+        if waiting > 0 {
+            split_by_bins(last.min(end), t.min(end), width, nb, |i, dt| bins[i].backlog += waiting as f64 * dt / width);
+        }
+        last = t;
+        if next_arrival <= t_ev {
+            let r = match s.free_reqs.pop() {
+                Some(r) => {
+                    s.reqs[r as usize] =
+                        Req { arrival: t, cold: false, held: std::mem::take(&mut s.reqs[r as usize].held) };
+                    r
+                }
+                None => {
+                    s.reqs.push(Req { arrival: t, ..Req::default() });
+                    (s.reqs.len() - 1) as u32
+                }
+            };
+            bins[bin(t)].requests += 1;
+            requests += 1;
+            s.enter(t, r, 0);
+            next_arrival = arrivals.next(&mut arr_rng).unwrap_or(f64::INFINITY);
+            continue;
+        }
+        let ev = s.heap.pop().expect("peeked");
+        match ev.kind {
+            Kind::Enter(r, h) => s.enter(t, r, h),
+            Kind::Worked(r, h, i) => {
+                let next = h as usize + 1;
+                if next < k {
+                    match p.hops[next].link {
+                        Link::Sync => {
+                            s.reqs[r as usize].held.push((h, i));
+                            s.enter(t, r, next as u32);
+                        }
+                        Link::Queue { delay } => {
+                            s.release(t, h, i);
+                            // The segment before the queue returns now: its waiting callers are released.
+                            let held = std::mem::take(&mut s.reqs[r as usize].held);
+                            for &(hh, ii) in &held {
+                                s.release(t, hh, ii);
+                            }
+                            s.reqs[r as usize].held = held;
+                            s.reqs[r as usize].held.clear();
+                            s.push(t + delay, Kind::Enter(r, next as u32));
+                        }
+                    }
+                } else {
+                    s.release(t, h, i);
+                    let held = std::mem::take(&mut s.reqs[r as usize].held);
+                    for &(hh, ii) in held.iter().rev() {
+                        s.release(t, hh, ii);
+                    }
+                    let req = &mut s.reqs[r as usize];
+                    req.held = held;
+                    req.held.clear();
+                    let lat = t - req.arrival;
+                    let b = bin(req.arrival);
+                    hists[b].record(lat);
+                    all.record(lat);
+                    if req.cold {
+                        bins[b].cold += 1;
+                    } else {
+                        warm.record(lat);
+                    }
+                    s.free_reqs.push(r);
+                }
+            }
+        }
+    }
+    for (b, h) in bins.iter_mut().zip(&hists) {
+        b.latency = h.percentiles();
+    }
+    let cold: u64 = bins.iter().map(|b| b.cold).sum();
+    let latency = all.percentiles();
+    let latency_all_warm = warm.percentiles();
+    let summary = ChainSummary {
+        hops: k,
+        latency,
+        latency_all_warm,
+        any_cold_prob: if requests > 0 { cold as f64 / requests as f64 } else { 0.0 },
+        p99_cold_share: if latency.p99 > 0.0 {
+            ((latency.p99 - latency_all_warm.p99) / latency.p99).max(0.0)
+        } else {
+            0.0
+        },
+        gb_s_per_request: if requests > 0 { s.billed_gb_s / requests as f64 } else { 0.0 },
+        seed_formula: p.seed_formula(k),
+    };
+    (bins, summary)
+}
+
+/// Runs the chain, and its first 1, 2, … hops for the per-length comparison (validate first).
+pub fn simulate(p: &ChainParams, curve: &LoadCurve, seed: u64) -> ChainResult {
+    let k = p.hops.len();
+    let (bins, summary) = run(p, k, curve, seed);
+    let by_length = (1..k).map(|j| run(p, j, curve, seed).1).chain(std::iter::once(summary)).collect();
+    ChainResult { bin_width: bin_width(curve.duration(), 300), bins, summary, by_length }
+}
