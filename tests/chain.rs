@@ -1,6 +1,7 @@
 //! Event-driven chains against hand-computed cases and the seeds' E(k).
 
 use serverless_playground::model::chain::{simulate, ChainParams, Hop, Link};
+use serverless_playground::model::cost::Pricing;
 use serverless_playground::model::dist::Dist;
 use serverless_playground::model::load::LoadCurve;
 
@@ -20,7 +21,7 @@ fn fixed_times_add_up_hop_by_hop() {
         ],
     };
     p.validate().unwrap();
-    let r = simulate(&p, &LoadCurve::constant(0.2, 3600.0).unwrap(), 1);
+    let r = simulate(&p, &LoadCurve::constant(0.2, 3600.0).unwrap(), &Pricing::default(), 1);
     let s = r.summary;
     assert!((s.latency.p50 - 0.35).abs() < 0.35 * 0.01, "{:?}", s.latency);
     assert!((s.latency.max - 1.25).abs() < 1e-9, "{:?}", s.latency);
@@ -31,12 +32,15 @@ fn fixed_times_add_up_hop_by_hop() {
     // Sync callers are billed while they wait: hop 1 holds its instance for 0.2 s (itself and hop 2), hop 2 for
     // 0.1 s… per warm request 0.2 + 0.1 + 0.1 = 0.4 s at 0.5 GB = 0.2 GB-s.
     assert!((s.gb_s_per_request - 0.2).abs() < 0.01, "{}", s.gb_s_per_request);
+    // Three invocations at $0.20 per million and 0.2 GB-s at $0.0000166667.
+    assert!((s.cost_per_request - (3.0 * 0.2e-6 + s.gb_s_per_request * 0.000_016_666_7)).abs() < 1e-12);
+    assert_eq!(simulate(&p, &LoadCurve::constant(0.2, 3600.0).unwrap(), &Pricing::default(), 1), r, "deterministic");
 }
 
 #[test]
 fn longer_chains_are_colder_and_slower() {
     let p = ChainParams { hops: vec![Hop { keep_alive: 30.0, ..Hop::default() }; 6] };
-    let r = simulate(&p, &LoadCurve::constant(0.5, 7200.0).unwrap(), 2);
+    let r = simulate(&p, &LoadCurve::constant(0.5, 7200.0).unwrap(), &Pricing::default(), 2);
     let cold: Vec<f64> = r.by_length.iter().map(|s| s.any_cold_prob).collect();
     let p99: Vec<f64> = r.by_length.iter().map(|s| s.latency.p99).collect();
     assert!(cold.windows(2).all(|w| w[1] >= w[0] - 0.01), "P(any hop cold) grows with k: {cold:?}");
@@ -50,7 +54,7 @@ fn a_limited_hop_builds_a_backlog() {
     // The second hop allows 2 instances of 1 s: 5 req/s cannot pass; the backlog grows.
     let mut hops = vec![fixed(0.01, 0.0, Link::Sync), fixed(1.0, 0.0, Link::Queue { delay: 0.0 })];
     hops[1].max_instances = 2;
-    let r = simulate(&ChainParams { hops }, &LoadCurve::constant(5.0, 600.0).unwrap(), 3);
+    let r = simulate(&ChainParams { hops }, &LoadCurve::constant(5.0, 600.0).unwrap(), &Pricing::default(), 3);
     let first = r.bins.iter().take(10).map(|b| b.backlog).sum::<f64>();
     let last = r.bins.iter().rev().take(10).map(|b| b.backlog).sum::<f64>();
     assert!(last > 5.0 * first.max(1.0), "backlog grows: {first} → {last}");
@@ -71,6 +75,7 @@ fn invalid_parameters_name_the_field() {
 mod props {
     use proptest::prelude::*;
     use serverless_playground::model::chain::{simulate, ChainParams, Hop, Link};
+    use serverless_playground::model::cost::Pricing;
     use serverless_playground::model::dist::Dist;
     use serverless_playground::model::load::LoadCurve;
 
@@ -84,7 +89,7 @@ mod props {
                 link: q.map_or(Link::Sync, |delay| Link::Queue { delay }), ..Hop::default()
             }).collect() };
             p.validate().unwrap();
-            let r = simulate(&p, &LoadCurve::constant(rate, dur).unwrap(), seed);
+            let r = simulate(&p, &LoadCurve::constant(rate, dur).unwrap(), &Pricing::default(), seed);
             let n: u64 = r.bins.iter().map(|b| b.requests).sum();
             prop_assert_eq!(r.summary.latency.count, n);
             prop_assert!((0.0..=1.0).contains(&r.summary.any_cold_prob));

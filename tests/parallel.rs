@@ -60,6 +60,7 @@ fn speedup_stays_under_amdahl_and_the_knee_is_found() {
     assert!(cmax < 1.2 * c1 && cmax >= c1 * 0.95, "{c1} vs {cmax}");
     // The tail: with 1000 tasks, the slowest is a straggler (≈ 5 × 2 s).
     assert!(r.at_max.slowest_task > 6.0, "{}", r.at_max.slowest_task);
+    assert_eq!(simulate(&p, &Pricing::default(), 3), r, "deterministic");
 }
 
 #[test]

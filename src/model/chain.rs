@@ -15,6 +15,7 @@
 //! one cold start per chain; the simulation shows that each hop can be cold on its own, so the chance that at least
 //! one hop is cold grows with k, and with it the tail.
 
+use super::cost::Pricing;
 use super::dist::{rng, Dist, Sampler, SimRng};
 use super::engine::arrivals::Arrivals;
 use super::engine::bin_width;
@@ -152,6 +153,8 @@ pub struct ChainSummary {
     pub p99_cold_share: f64,
     /// Billed compute per request, sync waiting included [GB-s].
     pub gb_s_per_request: f64,
+    /// Pay-per-use price per request: one invocation per hop plus the billed compute, without free tier [$].
+    pub cost_per_request: f64,
     /// The seeds' E(k) [s].
     pub seed_formula: f64,
 }
@@ -280,7 +283,7 @@ impl Sim<'_> {
     }
 }
 
-fn run(p: &ChainParams, k: usize, curve: &LoadCurve, seed: u64) -> (Vec<ChainBin>, ChainSummary) {
+fn run(p: &ChainParams, k: usize, curve: &LoadCurve, pricing: &Pricing, seed: u64) -> (Vec<ChainBin>, ChainSummary) {
     let end = curve.duration();
     let width = bin_width(end, 300);
     let nb = ((end / width).ceil() as usize).max(1);
@@ -398,15 +401,20 @@ fn run(p: &ChainParams, k: usize, curve: &LoadCurve, seed: u64) -> (Vec<ChainBin
             0.0
         },
         gb_s_per_request: if requests > 0 { s.billed_gb_s / requests as f64 } else { 0.0 },
+        cost_per_request: if requests > 0 {
+            k as f64 * pricing.per_million_requests / 1e6 + s.billed_gb_s / requests as f64 * pricing.per_gb_s
+        } else {
+            0.0
+        },
         seed_formula: p.seed_formula(k),
     };
     (bins, summary)
 }
 
-/// Runs the chain, and its first 1, 2, … hops for the per-length comparison (validate first).
-pub fn simulate(p: &ChainParams, curve: &LoadCurve, seed: u64) -> ChainResult {
+/// Runs the chain, and its first 1, 2, … hops for the per-length comparison, priced with `pricing` (validate first).
+pub fn simulate(p: &ChainParams, curve: &LoadCurve, pricing: &Pricing, seed: u64) -> ChainResult {
     let k = p.hops.len();
-    let (bins, summary) = run(p, k, curve, seed);
-    let by_length = (1..k).map(|j| run(p, j, curve, seed).1).chain(std::iter::once(summary)).collect();
+    let (bins, summary) = run(p, k, curve, pricing, seed);
+    let by_length = (1..k).map(|j| run(p, j, curve, pricing, seed).1).chain(std::iter::once(summary)).collect();
     ChainResult { bin_width: bin_width(curve.duration(), 300), bins, summary, by_length }
 }

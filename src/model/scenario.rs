@@ -113,9 +113,9 @@ impl Scenario {
         breaker::simulate(&self.breaker, &self.load, self.seed)
     }
 
-    /// The chain (validate first).
+    /// The chain, priced with the scaling section's prices (validate first).
     pub fn chain(&self) -> ChainResult {
-        chain::simulate(&self.chain, &self.load, self.seed)
+        chain::simulate(&self.chain, &self.load, &self.scaling.pricing, self.seed)
     }
 }
 
