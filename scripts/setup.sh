@@ -64,7 +64,7 @@ if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$WB_VERSION"
 fi
 if ! wasm-opt --version 2>/dev/null | grep -q 'version 116'; then
   log "cargo install wasm-opt 0.116.1 (binaryen 116, built from source; about 13 minutes)"
-  cargo install wasm-opt --version 0.116.1 --locked
+  cargo install wasm-opt --version 0.116.1
 fi
 
 # --- a browser for the tests -------------------------------------------------------------------------------

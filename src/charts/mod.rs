@@ -5,6 +5,10 @@ pub mod load;
 pub mod scaling;
 pub mod timeseries;
 
+use crate::model::units::{sig, time_axis_unit};
+use plotters::coord::types::RangedCoordf64;
+use plotters::coord::Shift;
+use plotters::prelude::*;
 use plotters::style::RGBColor;
 
 /// Colours and size factor shared by every chart.
@@ -146,5 +150,62 @@ pub fn y_top(max: f64) -> f64 {
         max * 1.12
     } else {
         1.0
+    }
+}
+
+/// A chart over time (in the unit [`time_axes`] chose) against a value.
+pub type TimeContext<'a, DB> = ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
+
+/// Clears the area and draws the axes every time chart shares: time on x in a readable unit, 0 to `y_max` on y,
+/// grid, tick labels and axis titles with units. Returns the chart and the time unit [s].
+pub fn time_axes<'a, DB: DrawingBackend>(
+    area: &'a DrawingArea<DB, Shift>,
+    theme: &Theme,
+    duration: f64,
+    y_max: f64,
+    y_desc: &str,
+) -> Result<(TimeContext<'a, DB>, f64), ChartError> {
+    area.fill(&theme.background())?;
+    let (unit, unit_name) = time_axis_unit(duration);
+    let fg = theme.foreground();
+    let mut chart = ChartBuilder::on(area)
+        .margin(theme.px(10.0))
+        .margin_right(theme.px(18.0))
+        .x_label_area_size(theme.px(40.0))
+        .y_label_area_size(theme.px(64.0))
+        .build_cartesian_2d(0.0..duration / unit, 0.0..y_max)?;
+    chart
+        .configure_mesh()
+        .light_line_style(theme.background())
+        .bold_line_style(theme.grid())
+        .axis_style(fg)
+        .x_desc(format!("time [{unit_name}]"))
+        .y_desc(y_desc)
+        .x_label_formatter(&|v| sig(*v, 4))
+        .y_label_formatter(&|v| sig(*v, 4))
+        .label_style(("sans-serif", theme.tick_font()).into_font().color(&fg))
+        .axis_desc_style(("sans-serif", theme.label_font()).into_font().color(&fg))
+        .x_labels(8)
+        .y_labels(6)
+        .draw()?;
+    Ok((chart, unit))
+}
+
+/// Where a time chart's plotting area landed, in CSS pixels, with its data ranges (x in seconds).
+pub fn mapping_of<DB: DrawingBackend>(
+    chart: &TimeContext<DB>,
+    theme: &Theme,
+    duration: f64,
+    y_max: f64,
+) -> PlotMapping {
+    let (xr, yr) = chart.plotting_area().get_pixel_range();
+    let k = theme.scale;
+    PlotMapping {
+        left: xr.start as f64 / k,
+        top: yr.start as f64 / k,
+        width: (xr.end - xr.start) as f64 / k,
+        height: (yr.end - yr.start) as f64 / k,
+        x: (0.0, duration),
+        y: (0.0, y_max),
     }
 }

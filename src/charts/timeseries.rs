@@ -1,7 +1,6 @@
 //! A time-series chart shared by the models: lines, filled areas and stacked areas over a time axis with units.
 
-use super::{y_top, ChartError, PlotMapping, Theme};
-use crate::model::units::{sig, time_axis_unit};
+use super::{mapping_of, time_axes, y_top, ChartError, PlotMapping, Theme};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
@@ -48,33 +47,12 @@ pub fn draw<DB: DrawingBackend>(
     data: &TimeChart,
     theme: &Theme,
 ) -> Result<PlotMapping, ChartError> {
-    area.fill(&theme.background())?;
     let duration = data.duration.max(1e-9);
-    let (unit, unit_name) = time_axis_unit(duration);
     let max =
         data.series.iter().flat_map(|s| s.points.iter().map(|p| p.1)).filter(|v| v.is_finite()).fold(0.0, f64::max);
     let y_max = y_top(max);
+    let (mut chart, unit) = time_axes(area, theme, duration, y_max, &data.y_desc)?;
     let fg = theme.foreground();
-    let mut chart = ChartBuilder::on(area)
-        .margin(theme.px(10.0))
-        .margin_right(theme.px(18.0))
-        .x_label_area_size(theme.px(40.0))
-        .y_label_area_size(theme.px(64.0))
-        .build_cartesian_2d(0.0..duration / unit, 0.0..y_max)?;
-    chart
-        .configure_mesh()
-        .light_line_style(theme.background())
-        .bold_line_style(theme.grid())
-        .axis_style(fg)
-        .x_desc(format!("time [{unit_name}]"))
-        .y_desc(data.y_desc.as_str())
-        .x_label_formatter(&|v| sig(*v, 4))
-        .y_label_formatter(&|v| sig(*v, 4))
-        .label_style(("sans-serif", theme.tick_font()).into_font().color(&fg))
-        .axis_desc_style(("sans-serif", theme.label_font()).into_font().color(&fg))
-        .x_labels(8)
-        .y_labels(6)
-        .draw()?;
     let lw = theme.px(2.0);
     for s in &data.series {
         let color = theme.series(s.color);
@@ -101,15 +79,7 @@ pub fn draw<DB: DrawingBackend>(
         .label_font(("sans-serif", theme.tick_font()).into_font().color(&fg))
         .margin(theme.px(6.0))
         .draw()?;
-    let (xr, yr) = chart.plotting_area().get_pixel_range();
+    let m = mapping_of(&chart, theme, duration, y_max);
     area.present()?;
-    let k = theme.scale;
-    Ok(PlotMapping {
-        left: xr.start as f64 / k,
-        top: yr.start as f64 / k,
-        width: (xr.end - xr.start) as f64 / k,
-        height: (yr.end - yr.start) as f64 / k,
-        x: (0.0, duration),
-        y: (0.0, y_max),
-    })
+    Ok(m)
 }

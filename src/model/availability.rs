@@ -28,6 +28,7 @@
 use super::dist::{exp, rng, SimRng};
 use super::load::LoadCurve;
 use super::stats::Histogram;
+use crate::model::check;
 use serde::{Deserialize, Serialize};
 
 /// Length of a provider measurement interval [s] (AWS: 5 minutes).
@@ -96,14 +97,6 @@ impl Default for AvailabilityParams {
             runs: 200,
             sla: 0.9995,
         }
-    }
-}
-
-fn check(ok: bool, msg: &str) -> Result<(), String> {
-    if ok {
-        Ok(())
-    } else {
-        Err(msg.into())
     }
 }
 

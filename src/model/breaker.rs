@@ -23,12 +23,12 @@
 use super::dist::{rng, Dist, Sampler, SimRng};
 use super::engine::arrivals::Arrivals;
 use super::engine::bin_width;
+use super::events::EventQueue;
 use super::load::LoadCurve;
 use super::stats::{split_by_bins, Histogram, Percentiles};
 use rand::Rng;
 use serde::{Deserialize, Serialize};
-use std::cmp::Ordering;
-use std::collections::{BinaryHeap, VecDeque};
+use std::collections::VecDeque;
 
 /// A period when the dependency misbehaves.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -260,29 +260,6 @@ enum Kind {
     Outcome(bool, bool),
 }
 
-#[derive(Debug, Clone, Copy)]
-struct Ev {
-    t: f64,
-    seq: u64,
-    kind: Kind,
-}
-impl PartialEq for Ev {
-    fn eq(&self, o: &Self) -> bool {
-        self.cmp(o) == Ordering::Equal
-    }
-}
-impl Eq for Ev {}
-impl PartialOrd for Ev {
-    fn partial_cmp(&self, o: &Self) -> Option<Ordering> {
-        Some(self.cmp(o))
-    }
-}
-impl Ord for Ev {
-    fn cmp(&self, o: &Self) -> Ordering {
-        o.t.total_cmp(&self.t).then(o.seq.cmp(&self.seq))
-    }
-}
-
 struct Breaker {
     s: BreakerSettings,
     state: State,
@@ -392,12 +369,7 @@ fn run(
     let mut rng: SimRng = super::dist::rng(seed, 30);
     let mut arrivals = Arrivals::new(curve);
     let mut next_arrival = arrivals.next(&mut arr_rng).unwrap_or(f64::INFINITY);
-    let mut heap: BinaryHeap<Ev> = BinaryHeap::new();
-    let mut seq = 0u64;
-    let mut push = |heap: &mut BinaryHeap<Ev>, t: f64, kind: Kind| {
-        heap.push(Ev { t, seq, kind });
-        seq += 1;
-    };
+    let mut queue: EventQueue<Kind> = EventQueue::default();
     let mut br = Breaker::new(p.breaker);
     let gb = p.memory_mb / 1024.0;
     let ln = |mean: f64| -> Sampler { Dist::LogNormal { mean, cv: p.latency_cv }.sampler() };
@@ -413,20 +385,19 @@ fn run(
         all.record(t - arrival);
     };
     loop {
-        let t_ev = heap.peek().map_or(f64::INFINITY, |e| e.t);
+        let t_ev = queue.next_time();
         if t_ev == f64::INFINITY && next_arrival == f64::INFINITY {
             break;
         }
         if next_arrival < t_ev {
             let a = next_arrival;
             bins[bin(a)].requests += 1;
-            push(&mut heap, a + p.work, Kind::Attempt(a, 0));
+            queue.push(a + p.work, Kind::Attempt(a, 0));
             next_arrival = arrivals.next(&mut arr_rng).unwrap_or(f64::INFINITY);
             continue;
         }
-        let ev = heap.pop().expect("peeked");
-        let t = ev.t;
-        match ev.kind {
+        let (t, kind) = queue.pop().expect("an event is due");
+        match kind {
             Kind::Outcome(failed, slow) => {
                 if use_breaker {
                     br.record(t, failed, slow);
@@ -442,15 +413,12 @@ fn run(
                 let (err, mean) = p.at(t);
                 let d = if mean > 0.0 { ln(mean).sample(&mut rng) } else { 0.0 };
                 let (dur, failed) = if d >= p.timeout { (p.timeout, true) } else { (d, rng.random::<f64>() < err) };
-                push(&mut heap, t + dur, Kind::Outcome(failed, dur >= p.breaker.slow_call_threshold));
+                queue.push(t + dur, Kind::Outcome(failed, dur >= p.breaker.slow_call_threshold));
                 if failed {
                     bins[bin(arrival)].wasted_gb_s += dur * gb;
                     if attempt < p.retries {
-                        push(
-                            &mut heap,
-                            t + dur + p.backoff * 2f64.powi(attempt as i32),
-                            Kind::Attempt(arrival, attempt + 1),
-                        );
+                        queue
+                            .push(t + dur + p.backoff * 2f64.powi(attempt as i32), Kind::Attempt(arrival, attempt + 1));
                         continue;
                     }
                 }

@@ -19,11 +19,11 @@ use super::cost::Pricing;
 use super::dist::{rng, Dist, Sampler, SimRng};
 use super::engine::arrivals::Arrivals;
 use super::engine::bin_width;
+use super::events::EventQueue;
 use super::load::LoadCurve;
 use super::stats::{split_by_bins, Histogram, Percentiles};
 use serde::{Deserialize, Serialize};
-use std::cmp::Ordering;
-use std::collections::{BinaryHeap, VecDeque};
+use std::collections::VecDeque;
 
 /// How a hop is triggered by the one before it.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -180,29 +180,6 @@ enum Kind {
     Worked(u32, u32, u32),
 }
 
-#[derive(Debug, Clone, Copy)]
-struct Ev {
-    t: f64,
-    seq: u64,
-    kind: Kind,
-}
-impl PartialEq for Ev {
-    fn eq(&self, o: &Self) -> bool {
-        self.cmp(o) == Ordering::Equal
-    }
-}
-impl Eq for Ev {}
-impl PartialOrd for Ev {
-    fn partial_cmp(&self, o: &Self) -> Option<Ordering> {
-        Some(self.cmp(o))
-    }
-}
-impl Ord for Ev {
-    fn cmp(&self, o: &Self) -> Ordering {
-        o.t.total_cmp(&self.t).then(o.seq.cmp(&self.seq))
-    }
-}
-
 #[derive(Debug, Default)]
 struct Pool {
     /// Idle instances (index, idle since), most recently idle last.
@@ -232,15 +209,13 @@ struct Sim<'a> {
     pools: Vec<Pool>,
     reqs: Vec<Req>,
     free_reqs: Vec<u32>,
-    heap: BinaryHeap<Ev>,
-    seq: u64,
+    queue: EventQueue<Kind>,
     billed_gb_s: f64,
 }
 
 impl Sim<'_> {
     fn push(&mut self, t: f64, kind: Kind) {
-        self.heap.push(Ev { t, seq: self.seq, kind });
-        self.seq += 1;
+        self.queue.push(t, kind);
     }
 
     /// Gives request `r` an instance of hop `h` at `t`, or puts it in the backlog.
@@ -299,8 +274,7 @@ fn run(p: &ChainParams, k: usize, curve: &LoadCurve, pricing: &Pricing, seed: u6
         pools: (0..k).map(|_| Pool::default()).collect(),
         reqs: Vec::new(),
         free_reqs: Vec::new(),
-        heap: BinaryHeap::new(),
-        seq: 0,
+        queue: EventQueue::default(),
         billed_gb_s: 0.0,
     };
     let mut arr_rng = rng(seed, 2);
@@ -309,7 +283,7 @@ fn run(p: &ChainParams, k: usize, curve: &LoadCurve, pricing: &Pricing, seed: u6
     let mut last: f64 = 0.0;
     let mut requests = 0u64;
     loop {
-        let t_ev = s.heap.peek().map_or(f64::INFINITY, |e| e.t);
+        let t_ev = s.queue.next_time();
         let t = t_ev.min(next_arrival);
         if t == f64::INFINITY {
             break;
@@ -338,8 +312,8 @@ fn run(p: &ChainParams, k: usize, curve: &LoadCurve, pricing: &Pricing, seed: u6
             next_arrival = arrivals.next(&mut arr_rng).unwrap_or(f64::INFINITY);
             continue;
         }
-        let ev = s.heap.pop().expect("peeked");
-        match ev.kind {
+        let (_, kind) = s.queue.pop().expect("an event is due");
+        match kind {
             Kind::Enter(r, h) => s.enter(t, r, h),
             Kind::Worked(r, h, i) => {
                 let next = h as usize + 1;

@@ -7,9 +7,19 @@ pub mod chain;
 pub mod cost;
 pub mod dist;
 pub mod engine;
+pub mod events;
 pub mod load;
 pub mod parallel;
 pub mod scenario;
 pub mod stats;
 pub mod units;
 pub mod validation;
+
+/// `Ok` when `ok`, otherwise the message (the parameter checks' building block; messages name the field).
+pub(crate) fn check(ok: bool, msg: &str) -> Result<(), String> {
+    if ok {
+        Ok(())
+    } else {
+        Err(msg.to_string())
+    }
+}

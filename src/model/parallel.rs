@@ -20,6 +20,7 @@
 use super::cost::Pricing;
 use super::dist::{rng, Dist, SimRng};
 use super::engine::ScaleRate;
+use crate::model::check;
 use rand::Rng;
 use serde::{Deserialize, Serialize};
 use std::cmp::Reverse;
@@ -72,14 +73,6 @@ impl Default for ParallelParams {
             memory_mb: 1024.0,
             runs: 50,
         }
-    }
-}
-
-fn check(ok: bool, msg: &str) -> Result<(), String> {
-    if ok {
-        Ok(())
-    } else {
-        Err(msg.into())
     }
 }
 

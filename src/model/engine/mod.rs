@@ -52,6 +52,7 @@ pub use self::core::simulate;
 use super::cost::{AlwaysOn, Bill, Pricing};
 use super::dist::Dist;
 use super::stats::Percentiles;
+use crate::model::check;
 use serde::{Deserialize, Serialize};
 
 /// How a cold start shows up in a request's latency.
@@ -231,14 +232,6 @@ impl Default for ScalingParams {
             always_on: AlwaysOn::default(),
             warmup: 0.0,
         }
-    }
-}
-
-fn check(ok: bool, msg: &str) -> Result<(), String> {
-    if ok {
-        Ok(())
-    } else {
-        Err(msg.to_string())
     }
 }
 
