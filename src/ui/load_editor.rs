@@ -127,7 +127,8 @@ pub fn LoadEditor() -> impl IntoView {
             ev.prevent_default();
             return;
         }
-        let sel = selected.get_untracked();
+        // A selection can outlive its point (Undo, an import): ignore it then.
+        let sel = selected.get_untracked().filter(|&i| i < n);
         let fine = if ev.shift_key() { 0.1 } else { 1.0 };
         let dt = c.duration() * 0.01 * fine;
         let dr = (c.peak() * 0.02).max(0.1) * fine;

@@ -84,6 +84,26 @@ test('keyboard and table edit points; double-click adds one', async () => {
   await context.close();
 });
 
+test('keys after Undo removed the selected point do not break the page', async () => {
+  const { page, context, errors } = await openApp(browser, site);
+  const editor = page.getByTestId('load-editor');
+  await editor.focus();
+  for (let i = 0; i < 6; i++) await page.keyboard.press(']'); // select point 6
+  await page.keyboard.press('+'); // adds point 7 and selects it
+  await page.keyboard.press(']'); // select point 8 (the last)
+  assert.equal(await figure(page, 'point-count'), 8);
+  await page.getByTestId('undo').click();
+  assert.equal(await figure(page, 'point-count'), 7);
+  await editor.focus();
+  await page.keyboard.press('ArrowUp');
+  await page.keyboard.press('Delete');
+  await page.keyboard.press('[');
+  await page.keyboard.press('ArrowDown');
+  assert.deepEqual(errors, [], 'no panic');
+  assert.equal(await figure(page, 'point-count'), 7);
+  await context.close();
+});
+
 test('a bad CSV shows an error naming the line and leaves the curve as it was', async () => {
   const { page, context } = await openApp(browser, site);
   const before = await figure(page, 'expected-requests');
