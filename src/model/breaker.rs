@@ -22,7 +22,7 @@
 
 use super::dist::{rng, Dist, Sampler, SimRng};
 use super::engine::arrivals::Arrivals;
-use super::engine::bin_width;
+use super::engine::{bin_width, MAX_BINS};
 use super::events::EventQueue;
 use super::load::LoadCurve;
 use super::stats::{split_by_bins, Histogram, Percentiles};
@@ -357,7 +357,7 @@ fn run(
     use_breaker: bool,
 ) -> (Vec<BreakerBin>, BreakerSummary, Vec<(f64, State)>) {
     let end = curve.duration();
-    let width = bin_width(end, 300);
+    let width = bin_width(end, MAX_BINS);
     let nb = ((end / width).ceil() as usize).max(1);
     let bin = |t: f64| ((t / width) as usize).min(nb - 1);
     let mut bins: Vec<BreakerBin> = (0..nb).map(|k| BreakerBin { t: k as f64 * width, ..Default::default() }).collect();
@@ -462,7 +462,7 @@ pub fn simulate(p: &BreakerParams, curve: &LoadCurve, seed: u64) -> BreakerResul
     let (with_breaker, summary_with, transitions) = run(p, curve, seed, true);
     let (without_breaker, summary_without, _) = run(p, curve, seed, false);
     BreakerResult {
-        bin_width: bin_width(curve.duration(), 300),
+        bin_width: bin_width(curve.duration(), MAX_BINS),
         with_breaker,
         without_breaker,
         summary_with,

@@ -18,7 +18,7 @@
 use super::cost::Pricing;
 use super::dist::{rng, Dist, Sampler, SimRng};
 use super::engine::arrivals::Arrivals;
-use super::engine::bin_width;
+use super::engine::{bin_width, MAX_BINS};
 use super::events::EventQueue;
 use super::load::LoadCurve;
 use super::stats::{split_by_bins, Histogram, Percentiles};
@@ -246,6 +246,17 @@ impl Sim<'_> {
         self.push(done, Kind::Worked(r, h, inst));
     }
 
+    /// The synchronous callers of request `r` get their answer at `t`: frees the instances they held, innermost
+    /// caller first (keeping the list's allocation for the slot's next request).
+    fn release_held(&mut self, t: f64, r: u32) {
+        let mut held = std::mem::take(&mut self.reqs[r as usize].held);
+        for &(h, i) in held.iter().rev() {
+            self.release(t, h, i);
+        }
+        held.clear();
+        self.reqs[r as usize].held = held;
+    }
+
     /// Frees instance `i` of hop `h` at `t` and serves that hop's backlog.
     fn release(&mut self, t: f64, h: u32, i: u32) {
         let gb = self.p.hops[h as usize].memory_mb / 1024.0;
@@ -260,7 +271,7 @@ impl Sim<'_> {
 
 fn run(p: &ChainParams, k: usize, curve: &LoadCurve, pricing: &Pricing, seed: u64) -> (Vec<ChainBin>, ChainSummary) {
     let end = curve.duration();
-    let width = bin_width(end, 300);
+    let width = bin_width(end, MAX_BINS);
     let nb = ((end / width).ceil() as usize).max(1);
     let bin = |t: f64| ((t / width) as usize).min(nb - 1);
     let mut bins: Vec<ChainBin> = (0..nb).map(|i| ChainBin { t: i as f64 * width, ..Default::default() }).collect();
@@ -326,24 +337,14 @@ fn run(p: &ChainParams, k: usize, curve: &LoadCurve, pricing: &Pricing, seed: u6
                         Link::Queue { delay } => {
                             s.release(t, h, i);
                             // The segment before the queue returns now: its waiting callers are released.
-                            let held = std::mem::take(&mut s.reqs[r as usize].held);
-                            for &(hh, ii) in &held {
-                                s.release(t, hh, ii);
-                            }
-                            s.reqs[r as usize].held = held;
-                            s.reqs[r as usize].held.clear();
+                            s.release_held(t, r);
                             s.push(t + delay, Kind::Enter(r, next as u32));
                         }
                     }
                 } else {
                     s.release(t, h, i);
-                    let held = std::mem::take(&mut s.reqs[r as usize].held);
-                    for &(hh, ii) in held.iter().rev() {
-                        s.release(t, hh, ii);
-                    }
-                    let req = &mut s.reqs[r as usize];
-                    req.held = held;
-                    req.held.clear();
+                    s.release_held(t, r);
+                    let req = &s.reqs[r as usize];
                     let lat = t - req.arrival;
                     let b = bin(req.arrival);
                     hists[b].record(lat);
@@ -390,5 +391,5 @@ pub fn simulate(p: &ChainParams, curve: &LoadCurve, pricing: &Pricing, seed: u64
     let k = p.hops.len();
     let (bins, summary) = run(p, k, curve, pricing, seed);
     let by_length = (1..k).map(|j| run(p, j, curve, pricing, seed).1).chain(std::iter::once(summary)).collect();
-    ChainResult { bin_width: bin_width(curve.duration(), 300), bins, summary, by_length }
+    ChainResult { bin_width: bin_width(curve.duration(), MAX_BINS), bins, summary, by_length }
 }

@@ -8,7 +8,7 @@ use super::{bin_width, Bin, ColdMode, IdleChoice, Overflow, Policy, ScalingParam
 use crate::model::cost::{period_bill, Usage};
 use crate::model::dist::{rng, Sampler, SimRng};
 use crate::model::load::LoadCurve;
-use crate::model::stats::Histogram;
+use crate::model::stats::{split_by_bins, Histogram};
 use std::cmp::Ordering;
 use std::collections::{BinaryHeap, VecDeque};
 
@@ -89,6 +89,17 @@ struct BinAcc {
     queue: f64,
     hist: Option<Box<Histogram>>,
     usage: Usage,
+}
+
+impl BinAcc {
+    /// Adds `dt` seconds of these state counts.
+    #[inline]
+    fn add_state(&mut self, busy: f64, idle: f64, init: f64, queue: f64, dt: f64) {
+        self.busy += busy * dt;
+        self.idle += idle * dt;
+        self.init += init * dt;
+        self.queue += queue * dt;
+    }
 }
 
 struct Sim<'a> {
@@ -271,30 +282,17 @@ impl<'a> Sim<'a> {
         self.area_system += in_system * (b - a);
         // Fast path: the interval lies in the bin of the previous one (most events are close together).
         if a >= self.cur_start && b <= self.cur_end {
-            let dt = b - a;
-            let bin = &mut self.bins[self.cur];
-            bin.busy += busy * dt;
-            bin.idle += idle * dt;
-            bin.init += init * dt;
-            bin.queue += q * dt;
+            self.bins[self.cur].add_state(busy, idle, init, q, b - a);
             return;
         }
-        let mut t = a;
-        let mut k = self.bin_of(a);
-        while t < b {
-            let edge = if k + 1 == self.bins.len() { b } else { ((k + 1) as f64 * self.width).min(b) };
-            let dt = edge - t;
-            let bin = &mut self.bins[k];
-            bin.busy += busy * dt;
-            bin.idle += idle * dt;
-            bin.init += init * dt;
-            bin.queue += q * dt;
-            self.cur = k;
-            self.cur_start = k as f64 * self.width;
-            self.cur_end = if k + 1 == self.bins.len() { f64::INFINITY } else { (k + 1) as f64 * self.width };
-            t = edge;
-            k += 1;
-        }
+        let (width, n) = (self.width, self.bins.len());
+        let (bins, cur) = (&mut self.bins, &mut self.cur);
+        split_by_bins(a, b, width, n, |k, dt| {
+            bins[k].add_state(busy, idle, init, q, dt);
+            *cur = k;
+        });
+        self.cur_start = self.cur as f64 * width;
+        self.cur_end = if self.cur + 1 == n { f64::INFINITY } else { (self.cur + 1) as f64 * width };
     }
 
     fn new_instance(&mut self, now: f64, provisioned: bool) -> u32 {
@@ -451,6 +449,11 @@ impl<'a> Sim<'a> {
         if let Some(i) = self.take_idle() {
             return Some(i);
         }
+        self.take_init_empty()
+    }
+
+    /// An instance the autoscaler started that is still initialising with no request assigned, skipping stale entries.
+    fn take_init_empty(&mut self) -> Option<u32> {
         while let Some((i, g)) = self.init_empty.pop() {
             if self.live(i, g) && self.insts[i as usize].initializing && self.insts[i as usize].active == 0 {
                 return Some(i);
@@ -562,10 +565,8 @@ impl<'a> Sim<'a> {
                 self.assign(i, t, t, 0);
                 return;
             }
-            if (!self.scheduled || self.n_alive() == 0) && self.may_start(t) {
-                let i = self.start_instance(t, true);
-                let flags = if self.separate_cold { F_COLD } else { 0 };
-                self.assign(i, t, t, flags);
+            if self.may_start_for_request(t) {
+                self.start_for(t, t, 0);
                 return;
             }
         }
@@ -575,17 +576,29 @@ impl<'a> Sim<'a> {
         }
     }
 
+    /// Whether a request that found no slot may start an instance now: always under the per-request policy, and
+    /// under the scheduled ones only when there is no instance at all (the activator); takes a token if so.
+    fn may_start_for_request(&mut self, now: f64) -> bool {
+        (!self.scheduled || self.n_alive() == 0) && self.may_start(now)
+    }
+
+    /// Starts an instance for a request (arrived at `arrival`) and gives it the request: cold under the SimFaaS
+    /// convention at once, otherwise through the instance's init.
+    fn start_for(&mut self, now: f64, arrival: f64, flags: u8) {
+        let i = self.start_instance(now, true);
+        let cold = if self.separate_cold { F_COLD } else { 0 };
+        self.assign(i, now, arrival, flags | cold);
+    }
+
     /// Serves waiting requests while there are slots or instances may start.
     fn serve_queue(&mut self, now: f64) {
         while let Some(&arrival) = self.queue.front() {
             if let Some(i) = self.take_slot() {
                 self.queue.pop_front();
                 self.assign(i, now, arrival, 0);
-            } else if (!self.scheduled || self.n_alive() == 0) && self.may_start(now) {
+            } else if self.may_start_for_request(now) {
                 self.queue.pop_front();
-                let i = self.start_instance(now, true);
-                let flags = if self.separate_cold { F_COLD } else { 0 };
-                self.assign(i, now, arrival, flags);
+                self.start_for(now, arrival, 0);
             } else {
                 break;
             }
@@ -697,9 +710,7 @@ impl<'a> Sim<'a> {
             if let Some(i) = self.take_slot() {
                 self.assign(i, t, t, F_PING);
             } else if self.may_start(t) {
-                let i = self.start_instance(t, true);
-                let flags = F_PING | if self.separate_cold { F_COLD } else { 0 };
-                self.assign(i, t, t, flags);
+                self.start_for(t, t, F_PING);
             }
         }
         self.next_ping = t + w.interval;
@@ -769,13 +780,7 @@ impl<'a> Sim<'a> {
         } else if floor < alive {
             let mut remove = alive - floor;
             while remove > 0 {
-                let victim = self.take_idle().or_else(|| loop {
-                    let (i, g) = self.init_empty.pop()?;
-                    if self.live(i, g) && self.insts[i as usize].initializing && self.insts[i as usize].active == 0 {
-                        break Some(i);
-                    }
-                });
-                let Some(i) = victim else { break };
+                let Some(i) = self.take_idle().or_else(|| self.take_init_empty()) else { break };
                 self.kill(i);
                 remove -= 1;
             }

@@ -47,7 +47,7 @@
 pub mod arrivals;
 mod core;
 
-pub use self::core::simulate;
+pub use self::core::{simulate, MAX_BINS};
 
 use super::cost::{AlwaysOn, Bill, Pricing};
 use super::dist::Dist;
