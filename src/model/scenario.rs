@@ -117,6 +117,169 @@ impl Scenario {
     pub fn chain(&self) -> ChainResult {
         chain::simulate(&self.chain, &self.load, &self.scaling.pricing, self.seed)
     }
+
+    /// The provisioned-concurrency levels the trade-off sweep tries: 0 and ¼, ½, ¾, 1 and 1¼ of the busy instances
+    /// the peak needs (λ_peak · E[S] / concurrency), without repeats.
+    pub fn provisioned_levels(&self) -> Vec<u32> {
+        let c = self.scaling.concurrency_per_instance.max(1) as f64;
+        let peak_busy = (self.load.peak() * self.scaling.warm_service.mean() / c).ceil().max(1.0);
+        let mut levels: Vec<u32> = [0.0, 0.25, 0.5, 0.75, 1.0, 1.25]
+            .iter()
+            .map(|f| ((f * peak_busy).round() as u32).min(self.scaling.max_instances))
+            .collect();
+        levels.dedup();
+        levels
+    }
+
+    /// The scaling simulation at each of [`Scenario::provisioned_levels`]: what provisioned concurrency buys (fewer
+    /// cold starts, a lower p99) and what it costs (validate first).
+    pub fn provisioned_sweep(&self) -> Vec<ProvisionedPoint> {
+        self.provisioned_levels()
+            .into_iter()
+            .map(|n| {
+                let mut s = self.clone();
+                s.scaling.provisioned = n;
+                let r = s.simulate().summary;
+                ProvisionedPoint {
+                    provisioned: n,
+                    cost: r.bill.total,
+                    provisioned_cost: r.bill.provisioned,
+                    cold_start_prob: r.cold_start_prob,
+                    p99: r.latency.p99,
+                }
+            })
+            .collect()
+    }
+
+    /// Runs one model (validate first).
+    pub fn run(&self, kind: ModelKind) -> Output {
+        match kind {
+            ModelKind::Scaling => Output::Scaling(self.simulate()),
+            ModelKind::Provisioned => Output::Provisioned(self.provisioned_sweep()),
+            ModelKind::Availability => Output::Availability(self.availability()),
+            ModelKind::Parallel => Output::Parallel(self.parallel()),
+            ModelKind::Breaker => Output::Breaker(self.breaker()),
+            ModelKind::Chain => Output::Chain(self.chain()),
+        }
+    }
+
+    /// The parts of the scenario a model reads, as JSON: two scenarios with the same inputs give the same output,
+    /// so an edit elsewhere need not rerun it.
+    pub fn inputs_of(&self, kind: ModelKind) -> String {
+        let v = match kind {
+            ModelKind::Scaling | ModelKind::Provisioned => serde_json::json!([self.seed, self.load, self.scaling]),
+            ModelKind::Availability => serde_json::json!([self.seed, self.load, self.availability]),
+            ModelKind::Parallel => serde_json::json!([self.seed, self.parallel, self.scaling.pricing]),
+            ModelKind::Breaker => serde_json::json!([self.seed, self.load, self.breaker]),
+            ModelKind::Chain => serde_json::json!([self.seed, self.load, self.chain, self.scaling.pricing]),
+        };
+        v.to_string()
+    }
+
+    /// Roughly how much work a model is, in simulated events (requests, failures, tasks), to estimate its run time
+    /// from the throughput measured on the previous run.
+    pub fn work_of(&self, kind: ModelKind) -> f64 {
+        let requests = self.load.expected_requests();
+        match kind {
+            ModelKind::Scaling => requests,
+            ModelKind::Provisioned => requests * self.provisioned_levels().len() as f64,
+            ModelKind::Availability => {
+                self.availability.runs as f64
+                    * self.availability.horizon_days
+                    * 288.0
+                    * self.availability.regions.len() as f64
+            }
+            ModelKind::Parallel => {
+                self.parallel.tasks as f64
+                    * self.parallel.runs as f64
+                    * (self.parallel.max_parallel.max(2) as f64).log2()
+            }
+            ModelKind::Breaker => 2.0 * requests * (1 + self.breaker.retries) as f64,
+            ModelKind::Chain => {
+                let k = self.chain.hops.len() as f64;
+                requests * k * (k + 3.0) / 2.0
+            }
+        }
+    }
+}
+
+/// The models a scenario feeds, run one at a time (in a Web Worker in the page).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ModelKind {
+    /// The scaling engine.
+    Scaling,
+    /// The scaling engine at several provisioned-concurrency levels.
+    Provisioned,
+    /// The availability Monte Carlo.
+    Availability,
+    /// The fan-out sweep.
+    Parallel,
+    /// The circuit breaker with and without.
+    Breaker,
+    /// The chain of functions.
+    Chain,
+}
+
+impl ModelKind {
+    /// Every model.
+    pub const ALL: [ModelKind; 6] = [
+        ModelKind::Scaling,
+        ModelKind::Provisioned,
+        ModelKind::Availability,
+        ModelKind::Parallel,
+        ModelKind::Breaker,
+        ModelKind::Chain,
+    ];
+    /// Stable name (worker messages, performance marks).
+    pub fn id(self) -> &'static str {
+        match self {
+            ModelKind::Scaling => "scaling",
+            ModelKind::Provisioned => "provisioned",
+            ModelKind::Availability => "availability",
+            ModelKind::Parallel => "parallel",
+            ModelKind::Breaker => "breaker",
+            ModelKind::Chain => "chain",
+        }
+    }
+    /// The model with this name.
+    pub fn from_id(id: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.id() == id)
+    }
+}
+
+/// One point of the provisioned-concurrency trade-off.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct ProvisionedPoint {
+    /// Provisioned instances [-].
+    pub provisioned: u32,
+    /// Whole bill for the curve [$].
+    pub cost: f64,
+    /// The provisioned-concurrency part of it [$].
+    pub provisioned_cost: f64,
+    /// Share of requests that waited for a cold start [-].
+    pub cold_start_prob: f64,
+    /// 99th-percentile latency [s].
+    pub p99: f64,
+}
+
+/// What one model produced.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "model", content = "result", rename_all = "snake_case")]
+#[allow(clippy::large_enum_variant)]
+pub enum Output {
+    /// The scaling simulation.
+    Scaling(SimResult),
+    /// The provisioned-concurrency sweep.
+    Provisioned(Vec<ProvisionedPoint>),
+    /// The availability Monte Carlo.
+    Availability(AvailabilityResult),
+    /// The fan-out sweep.
+    Parallel(ParallelResult),
+    /// The breaker, with and without.
+    Breaker(BreakerResult),
+    /// The chain.
+    Chain(ChainResult),
 }
 
 #[cfg(test)]
@@ -137,6 +300,52 @@ mod tests {
         assert!(Scenario::from_json("{").unwrap_err().0.contains("line 1"));
         let bad_region = json.replace("\"failover_success\": 0.99", "\"failover_success\": 7.0");
         assert!(Scenario::from_json(&bad_region).unwrap_err().0.starts_with("availability.failover_success"));
+    }
+
+    #[test]
+    fn each_model_reruns_only_when_its_inputs_change() {
+        let a = Scenario::default();
+        let mut b = a.clone();
+        b.parallel.tasks = 10;
+        assert_eq!(a.inputs_of(ModelKind::Scaling), b.inputs_of(ModelKind::Scaling));
+        assert_ne!(a.inputs_of(ModelKind::Parallel), b.inputs_of(ModelKind::Parallel));
+        b.seed = 2;
+        for k in ModelKind::ALL {
+            assert_ne!(a.inputs_of(k), b.inputs_of(k), "{k:?} reads the seed");
+            assert_eq!(ModelKind::from_id(k.id()), Some(k));
+            assert!(a.work_of(k) > 0.0);
+        }
+    }
+
+    #[test]
+    fn outputs_survive_the_worker_boundary() {
+        let mut s = Scenario::default();
+        s.load = LoadCurve::constant(5.0, 600.0).unwrap();
+        s.parallel.runs = 2;
+        s.availability.runs = 2;
+        for k in ModelKind::ALL {
+            let out = s.run(k);
+            let json = serde_json::to_string(&out).unwrap();
+            let back: Output = serde_json::from_str(&json).unwrap();
+            assert_eq!(back, out, "{k:?}");
+        }
+    }
+
+    #[test]
+    fn provisioned_concurrency_buys_fewer_cold_starts_for_more_money() {
+        let mut s = Scenario::default();
+        // Bursts of 40 req/s of 1 s requests, five minutes apart: every burst needs ~40 new instances.
+        s.load = crate::model::load::Preset::OnOffBursts.curve();
+        s.load.set_peak(40.0).unwrap();
+        s.scaling.warm_service = crate::model::dist::Dist::LogNormal { mean: 1.0, cv: 0.3 };
+        s.scaling.keep_alive = 120.0;
+        let sweep = s.provisioned_sweep();
+        assert_eq!(sweep.iter().map(|p| p.provisioned).collect::<Vec<_>>(), s.provisioned_levels());
+        assert_eq!(sweep[0].provisioned, 0);
+        assert_eq!(sweep[0].provisioned_cost, 0.0);
+        let (first, last) = (sweep[0], sweep[sweep.len() - 1]);
+        assert!(last.cold_start_prob < 0.2 * first.cold_start_prob, "{first:?} {last:?}");
+        assert!(last.cost > first.cost && last.provisioned_cost > 0.0);
     }
 
     #[test]

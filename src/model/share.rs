@@ -1,0 +1,168 @@
+//! Scenarios in links and files: a versioned, URL-safe encoding of the scenario JSON, and reading a scenario saved by
+//! any version of the playground (migrated when it can be, refused with a message naming the reason otherwise).
+//!
+//! A share link's fragment is `s=<format>.<base64url of the scenario JSON>` (RFC 4648 §5, no padding). The full JSON
+//! is encoded, not a difference from the defaults, so a link restores exactly the same scenario even after a later
+//! version changes its defaults.
+
+use super::scenario::{Scenario, ScenarioError, SCENARIO_VERSION};
+
+const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+/// URL-safe base64 without padding.
+pub fn base64url_encode(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
+        let n = (b[0] as u32) << 16 | (b[1] as u32) << 8 | b[2] as u32;
+        for k in 0..=chunk.len() {
+            out.push(ALPHABET[(n >> (18 - 6 * k) & 63) as usize] as char);
+        }
+    }
+    out
+}
+
+/// Decodes URL-safe base64 (padding and standard `+/` tolerated); the error names the first bad character.
+pub fn base64url_decode(text: &str) -> Result<Vec<u8>, String> {
+    let mut out = Vec::with_capacity(text.len() * 3 / 4);
+    let (mut acc, mut bits) = (0u32, 0u32);
+    for (i, c) in text.trim_end_matches('=').chars().enumerate() {
+        let v = match c {
+            'A'..='Z' => c as u32 - 'A' as u32,
+            'a'..='z' => c as u32 - 'a' as u32 + 26,
+            '0'..='9' => c as u32 - '0' as u32 + 52,
+            '-' | '+' => 62,
+            '_' | '/' => 63,
+            _ => return Err(format!("character {} ('{c}') is not part of a link", i + 1)),
+        };
+        acc = acc << 6 | v;
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((acc >> bits & 0xff) as u8);
+        }
+    }
+    Ok(out)
+}
+
+/// The fragment (without `#`) that restores `s`.
+pub fn to_fragment(s: &Scenario) -> String {
+    let json = serde_json::to_string(s).unwrap_or_default();
+    format!("s={}.{}", s.version, base64url_encode(json.as_bytes()))
+}
+
+/// Whether a fragment carries a scenario (as opposed to a section name such as `scaling`).
+pub fn is_scenario_fragment(fragment: &str) -> bool {
+    fragment.trim_start_matches('#').starts_with("s=")
+}
+
+/// Reads the scenario in a share fragment (with or without `#`).
+pub fn from_fragment(fragment: &str) -> Result<Scenario, ScenarioError> {
+    let body = fragment
+        .trim_start_matches('#')
+        .strip_prefix("s=")
+        .ok_or_else(|| ScenarioError("link: no scenario in this link (it should contain #s=…)".into()))?;
+    let (version, data) =
+        body.split_once('.').ok_or_else(|| ScenarioError("link: the scenario is cut off (no format number)".into()))?;
+    let version: u32 =
+        version.parse().map_err(|_| ScenarioError(format!("link: '{version}' is not a format number")))?;
+    let bytes = base64url_decode(data).map_err(|e| ScenarioError(format!("link: {e}; was it copied completely?")))?;
+    let text = String::from_utf8(bytes)
+        .map_err(|_| ScenarioError("link: the scenario is damaged (not text); was it copied completely?".into()))?;
+    let s = load_any(&text)?;
+    if s.version != version && version > SCENARIO_VERSION {
+        return Err(newer(version.into()));
+    }
+    Ok(s)
+}
+
+fn newer(v: u64) -> ScenarioError {
+    ScenarioError(format!(
+        "version: this scenario was made by a newer playground (format {v}); this one reads formats 1 to \
+         {SCENARIO_VERSION}. Open it in the current version of the playground."
+    ))
+}
+
+/// Upgrades a scenario saved as format `from` to the next format. Format 1 is the first; a format-2 reader adds its
+/// step here, so every older scenario still opens.
+const MIGRATIONS: &[fn(&mut serde_json::Value)] = &[];
+
+/// Reads a scenario saved by any version: older formats are migrated step by step to [`SCENARIO_VERSION`], newer or
+/// unknown ones are refused with a message saying so; then the scenario is validated (errors name the field).
+pub fn load_any(text: &str) -> Result<Scenario, ScenarioError> {
+    let mut v: serde_json::Value =
+        serde_json::from_str(text).map_err(|e| ScenarioError(format!("scenario JSON: {e}")))?;
+    let version = v
+        .get("version")
+        .and_then(|x| x.as_u64())
+        .ok_or_else(|| ScenarioError("version: missing; this is not a scenario saved by the playground".into()))?;
+    if version == 0 {
+        return Err(ScenarioError("version: 0 is not a scenario format".into()));
+    }
+    if version > SCENARIO_VERSION as u64 {
+        return Err(newer(version.into()));
+    }
+    for step in &MIGRATIONS[(version - 1) as usize..] {
+        step(&mut v);
+    }
+    v["version"] = SCENARIO_VERSION.into();
+    Scenario::from_json(&v.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn the_migration_table_reaches_the_current_format() {
+        assert_eq!(MIGRATIONS.len() as u32, SCENARIO_VERSION - 1);
+    }
+
+    #[test]
+    fn a_link_restores_the_scenario_exactly() {
+        let mut s = Scenario::default();
+        s.seed = 987654321;
+        s.scaling.keep_alive = 123.456789;
+        let f = to_fragment(&s);
+        assert!(f.starts_with("s=1."));
+        assert!(f.chars().all(|c| c.is_ascii_alphanumeric() || "=._-".contains(c)), "URL-safe: {f}");
+        assert_eq!(from_fragment(&f).unwrap(), s);
+        assert_eq!(from_fragment(&format!("#{f}")).unwrap(), s);
+    }
+
+    #[test]
+    fn damaged_or_foreign_links_are_refused_with_a_reason() {
+        let f = to_fragment(&Scenario::default());
+        assert!(from_fragment("scaling").unwrap_err().0.contains("no scenario"));
+        assert!(from_fragment("s=abc").unwrap_err().0.contains("cut off"));
+        assert!(from_fragment(&f[..f.len() / 2]).unwrap_err().0.starts_with("scenario JSON"));
+        assert!(from_fragment(&f.replace('A', "*")).unwrap_err().0.contains("('*')"));
+        let newer_link = format!("s=7.{}", base64url_encode(br#"{"version":7,"seed":1}"#));
+        assert!(from_fragment(&newer_link).unwrap_err().0.contains("newer playground (format 7)"));
+    }
+
+    #[test]
+    fn stored_scenarios_of_unknown_formats_are_refused() {
+        assert!(load_any(r#"{"seed":1}"#).unwrap_err().0.starts_with("version: missing"));
+        assert!(load_any(r#"{"version":0}"#).unwrap_err().0.starts_with("version: 0"));
+        assert!(load_any(r#"{"version":2}"#).unwrap_err().0.contains("newer playground"));
+        let s = Scenario::default();
+        assert_eq!(load_any(&serde_json::to_string(&s).unwrap()).unwrap(), s);
+    }
+
+    proptest! {
+        #[test]
+        fn base64url_round_trips(bytes in proptest::collection::vec(any::<u8>(), 0..200)) {
+            let e = base64url_encode(&bytes);
+            prop_assert_eq!(e.len(), (bytes.len() * 4).div_ceil(3));
+            prop_assert_eq!(base64url_decode(&e).unwrap(), bytes);
+        }
+
+        #[test]
+        fn arbitrary_fragments_never_panic(text in ".{0,300}") {
+            let _ = from_fragment(&text);
+            let _ = from_fragment(&format!("s=1.{text}"));
+        }
+    }
+}
