@@ -38,26 +38,68 @@ fn mapping_inverts_pixels_to_data() {
     assert_eq!(m.x, (0.0, 3600.0));
 }
 
+fn svg(chart: &serverless_playground::charts::spec::Chart, theme: &Theme) -> String {
+    let mut svg = String::new();
+    {
+        let area = SVGBackend::with_string(&mut svg, (900, 320)).into_drawing_area();
+        chart.draw(&area, theme).unwrap();
+    }
+    svg
+}
+
 #[test]
-fn scaling_charts_draw_with_labels_and_legends() {
-    use serverless_playground::charts::{scaling, timeseries};
+fn every_model_chart_draws_with_labels_reads_out_and_exports() {
+    use serverless_playground::charts::models as mc;
+    use serverless_playground::charts::scaling;
+    use serverless_playground::charts::spec::Chart;
     use serverless_playground::model::scenario::Scenario;
-    let s = Scenario::default();
-    let r = s.simulate();
-    let d = s.load.duration();
-    for (chart, must) in [
-        (scaling::latency(&r, d), vec!["latency [s]", "p99", "p50"]),
-        (scaling::instances(&r, d), vec!["instances", "busy", "idle", "initialising"]),
-        (scaling::events(&r, d), vec!["per second / requests", "cold starts [1/s]", "queue [requests]"]),
-    ] {
-        let mut svg = String::new();
-        {
-            let area = SVGBackend::with_string(&mut svg, (900, 320)).into_drawing_area();
-            timeseries::draw(&area, &chart, &Theme::default()).unwrap();
+    use serverless_playground::ui::i18n::{lookup, Lang};
+    let en = |k: &str| lookup(Lang::En, k);
+    let t: scaling::Tr = &en;
+    let mut s = Scenario { load: LoadCurve::constant(20.0, 1800.0).unwrap(), ..Scenario::default() };
+    s.availability.runs = 20;
+    s.parallel.runs = 5;
+    s.breaker = serverless_playground::model::breaker::BreakerParams::for_duration(1800.0);
+    let (r, d) = (s.simulate(), s.load.duration());
+    let (av, par, br, ch) = (s.availability(), s.parallel(), s.breaker(), s.chain());
+    let sweep = s.provisioned_sweep();
+    let report = serverless_playground::model::validation::report(2000.0, 1);
+    let charts = vec![
+        Chart::Time(scaling::latency(&r, d, Some(&r), t)),
+        Chart::Time(scaling::instances(&r, d, None, t)),
+        Chart::Time(scaling::events(&r, d, None, t)),
+        Chart::Bars(scaling::latency_split(&r, Some(&r), t)),
+        Chart::Time(mc::cost_over_time(&r, d, None, t)),
+        Chart::Xy(mc::break_even(&r, &s.scaling.pricing, &s.scaling.always_on, s.load.mean(), t)),
+        Chart::Xy(mc::provisioned_cost(&sweep, t)),
+        Chart::Xy(mc::provisioned_benefit(&sweep, t)),
+        Chart::Timeline(mc::outage_timeline(&av, 2, s.availability.horizon_days, t)),
+        Chart::Xy(mc::downtime_distribution(&av, s.availability.sla, Some(&av), t)),
+        Chart::Bars(mc::nines(&av, s.availability.sla, None, t)),
+        Chart::Xy(mc::makespan(&par, None, t)),
+        Chart::Xy(mc::speedup(&par, Some(&par), t)),
+        Chart::Xy(mc::parallel_cost(&par, None, t)),
+        Chart::Time(mc::breaker_calls(&br, d, t)),
+        Chart::Time(mc::breaker_outcome(&br, d, t)),
+        Chart::Time(mc::breaker_latency(&br, d, t)),
+        Chart::Xy(mc::chain_by_length(&ch, None, t)),
+        Chart::Time(mc::chain_over_time(&ch, d, t)),
+        Chart::Xy(mc::validation(&report, t)),
+    ];
+    for (i, c) in charts.iter().enumerate() {
+        let svg = svg(c, &Theme { scale: 2.0, dark: i % 2 == 1 });
+        let (labels, axis): (Vec<String>, String) = match c {
+            Chart::Time(x) => (x.series.iter().map(|s| s.label.clone()).collect(), x.y_desc.clone()),
+            Chart::Xy(x) => (x.series.iter().map(|s| s.label.clone()).collect(), x.x_desc.clone()),
+            Chart::Bars(x) => (x.groups.iter().map(|g| g.label.clone()).collect(), x.x_desc.clone()),
+            Chart::Timeline(x) => (x.legend.to_vec(), "time [days]".into()),
+        };
+        assert!(svg.contains(&axis), "chart {i}: axis '{axis}' missing");
+        for l in labels {
+            assert!(svg.contains(&l.replace('&', "&amp;")), "chart {i}: legend '{l}' missing");
         }
-        for m in must {
-            assert!(svg.contains(m), "{m} missing");
-        }
-        assert!(chart.series.iter().all(|s| s.points.len() == r.bins.len()));
+        assert!(c.readout(0.5, 0.5, 0.01).is_some_and(|r| !r.is_empty()), "chart {i}: no read-out");
+        let csv = c.to_csv();
+        assert!(csv.lines().count() > 2 && !csv.contains("NaN,NaN"), "chart {i}: csv {csv:.80}");
     }
 }

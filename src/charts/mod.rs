@@ -1,9 +1,14 @@
 //! Charts: each draws data the model already shaped onto any plotters backend (a canvas in the page, an SVG string
 //! in native tests). They compute no statistics.
 
+pub mod bars;
 pub mod load;
+pub mod models;
 pub mod scaling;
+pub mod spec;
+pub mod timeline;
 pub mod timeseries;
+pub mod xy;
 
 use crate::model::units::{sig, time_axis_unit};
 use plotters::coord::types::RangedCoordf64;
@@ -208,4 +213,20 @@ pub fn mapping_of<DB: DrawingBackend>(
         x: (0.0, duration),
         y: (0.0, y_max),
     }
+}
+
+/// An empty chart area with a message in its middle (before the first result, or when there is nothing to draw).
+pub fn placeholder<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    theme: &Theme,
+    text: &str,
+) -> Result<PlotMapping, ChartError> {
+    use plotters::style::text_anchor::{HPos, Pos, VPos};
+    area.fill(&theme.background())?;
+    let (w, h) = area.dim_in_pixel();
+    let style = ("sans-serif", theme.label_font()).into_font().color(&theme.foreground().mix(0.7));
+    area.draw(&Text::new(text.to_string(), (w as i32 / 2, h as i32 / 2), style.pos(Pos::new(HPos::Center, VPos::Center))))?;
+    area.present()?;
+    let k = theme.scale;
+    Ok(PlotMapping { left: 0.0, top: 0.0, width: w as f64 / k, height: h as f64 / k, x: (0.0, 1.0), y: (0.0, 1.0) })
 }

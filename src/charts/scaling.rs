@@ -1,68 +1,96 @@
-//! The scaling engine's charts: latency over time, instances by state, and what went wrong (cold starts,
-//! throttles, time-outs, queue). Each turns the engine's bins into labelled series; no statistics are computed here.
+//! The scaling engine's charts: latency over time, instances by state, what went wrong (cold starts, throttles,
+//! time-outs, queue) and the latency distribution of warm and cold requests. Each turns the engine's output into
+//! labelled series; no statistics are computed here. `t` translates string keys; `base` is the pinned scenario A of
+//! an A/B comparison, drawn as thin reference lines.
 
+use super::bars::{BarChart, BarGroup};
 use super::timeseries::{Series, Style, TimeChart};
-use crate::model::engine::SimResult;
+use crate::model::engine::{Bin, SimResult};
 
-fn mid(r: &SimResult, k: usize) -> f64 {
-    r.bins[k].t + 0.5 * r.bin_width
-}
+/// Looks up an interface string by key.
+pub type Tr<'a> = &'a dyn Fn(&str) -> &'static str;
 
-fn series(
-    r: &SimResult,
-    label: &str,
-    color: usize,
-    style: Style,
-    f: impl Fn(&crate::model::engine::Bin) -> f64,
-) -> Series {
+fn series(r: &SimResult, label: String, color: usize, style: Style, f: impl Fn(&Bin) -> f64) -> Series {
     Series {
-        label: label.into(),
+        label,
         color,
         style,
-        points: r.bins.iter().enumerate().map(|(k, b)| (mid(r, k), f(b))).collect(),
+        points: r.bins.iter().map(|b| (b.t + 0.5 * r.bin_width, f(b))).collect(),
     }
+}
+
+/// "A · label", for a baseline's series.
+pub fn base_label(t: Tr, key: &str) -> String {
+    format!("A · {}", t(key))
+}
+
+fn p(f: fn(&Bin) -> f64) -> impl Fn(&Bin) -> f64 {
+    move |b: &Bin| if b.completed > 0 { f(b) } else { 0.0 }
 }
 
 /// Latency percentiles of the requests arriving in each bin [s].
-pub fn latency(r: &SimResult, duration: f64) -> TimeChart {
-    let served = |f: fn(&crate::model::engine::Bin) -> f64| {
-        move |b: &crate::model::engine::Bin| if b.completed > 0 { f(b) } else { 0.0 }
-    };
-    TimeChart {
-        duration,
-        y_desc: "latency [s]".into(),
-        series: vec![
-            series(r, "p99", 1, Style::Line, served(|b| b.latency.p99)),
-            series(r, "p95", 4, Style::Line, served(|b| b.latency.p95)),
-            series(r, "p50", 0, Style::Line, served(|b| b.latency.p50)),
-        ],
+pub fn latency(r: &SimResult, duration: f64, base: Option<&SimResult>, t: Tr) -> TimeChart {
+    let mut s = vec![
+        series(r, t("chart.p99").into(), 1, Style::Line, p(|b| b.latency.p99)),
+        series(r, t("chart.p95").into(), 4, Style::Line, p(|b| b.latency.p95)),
+        series(r, t("chart.p50").into(), 0, Style::Line, p(|b| b.latency.p50)),
+    ];
+    if let Some(b) = base {
+        s.push(series(b, base_label(t, "chart.p99"), 3, Style::Reference, p(|b| b.latency.p99)));
     }
+    TimeChart { duration, y_desc: t("chart.latency_s").into(), series: s }
 }
 
 /// Mean instances by state, stacked: busy at the bottom, then initialising, then idle [instances].
-pub fn instances(r: &SimResult, duration: f64) -> TimeChart {
-    TimeChart {
-        duration,
-        y_desc: "instances".into(),
-        series: vec![
-            series(r, "idle", 5, Style::Stacked, |b| b.busy + b.initializing + b.idle),
-            series(r, "initialising", 1, Style::Stacked, |b| b.busy + b.initializing),
-            series(r, "busy", 0, Style::Stacked, |b| b.busy),
-        ],
+pub fn instances(r: &SimResult, duration: f64, base: Option<&SimResult>, t: Tr) -> TimeChart {
+    let mut s = vec![
+        series(r, t("chart.idle").into(), 5, Style::Stacked, |b| b.busy + b.initializing + b.idle),
+        series(r, t("chart.initialising").into(), 1, Style::Stacked, |b| b.busy + b.initializing),
+        series(r, t("chart.busy").into(), 0, Style::Stacked, |b| b.busy),
+    ];
+    if let Some(b) = base {
+        s.push(series(b, base_label(t, "chart.all_instances"), 3, Style::Reference, |b| {
+            b.busy + b.initializing + b.idle
+        }));
     }
+    TimeChart { duration, y_desc: t("chart.instances").into(), series: s }
 }
 
-/// Cold starts, throttles and time-outs per second, and the mean queue length (arrivals are on the load chart; on
-/// the same scale they would flatten these).
-pub fn events(r: &SimResult, duration: f64) -> TimeChart {
+/// Cold starts, throttles and time-outs per second, and the mean queue length.
+pub fn events(r: &SimResult, duration: f64, base: Option<&SimResult>, t: Tr) -> TimeChart {
     let w = r.bin_width;
-    TimeChart {
-        duration,
-        y_desc: "per second / requests".into(),
-        series: vec![
-            series(r, "cold starts [1/s]", 1, Style::Line, move |b| b.cold_starts as f64 / w),
-            series(r, "throttled + timed out [1/s]", 3, Style::Line, move |b| (b.throttled + b.timed_out) as f64 / w),
-            series(r, "queue [requests]", 2, Style::Line, |b| b.queue),
-        ],
+    let mut s = vec![
+        series(r, t("chart.cold_per_s").into(), 1, Style::Line, move |b| b.cold_starts as f64 / w),
+        series(r, t("chart.rejected_per_s").into(), 3, Style::Line, move |b| (b.throttled + b.timed_out) as f64 / w),
+        series(r, t("chart.queue").into(), 2, Style::Line, |b| b.queue),
+    ];
+    if let Some(b) = base {
+        let bw = b.bin_width;
+        s.push(series(b, base_label(t, "chart.cold_per_s"), 5, Style::Reference, move |x| x.cold_starts as f64 / bw));
+    }
+    TimeChart { duration, y_desc: t("chart.per_s_or_requests").into(), series: s }
+}
+
+/// Latency percentiles of warm, cold and all requests side by side [s].
+pub fn latency_split(r: &SimResult, base: Option<&SimResult>, t: Tr) -> BarChart {
+    let q = |p: &crate::model::stats::Percentiles| vec![p.p50, p.p95, p.p99, p.max];
+    let s = &r.summary;
+    let mut groups = vec![
+        BarGroup { label: t("chart.warm").into(), color: 0, values: q(&s.latency_warm) },
+        BarGroup {
+            label: t("chart.cold").into(),
+            color: 1,
+            values: if s.latency_cold.count > 0 { q(&s.latency_cold) } else { vec![f64::NAN; 4] },
+        },
+        BarGroup { label: t("chart.all_requests").into(), color: 2, values: q(&s.latency) },
+    ];
+    if let Some(b) = base {
+        groups.push(BarGroup { label: base_label(t, "chart.all_requests"), color: 3, values: q(&b.summary.latency) });
+    }
+    BarChart {
+        categories: vec!["p50".into(), "p95".into(), "p99".into(), "max".into()],
+        groups,
+        x_desc: t("chart.latency_s").into(),
+        reference: None,
     }
 }

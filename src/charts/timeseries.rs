@@ -1,6 +1,8 @@
 //! A time-series chart shared by the models: lines, filled areas and stacked areas over a time axis with units.
 
 use super::{mapping_of, time_axes, y_top, ChartError, PlotMapping, Theme};
+use super::xy::csv_field;
+use crate::model::units::{fmt_duration, sig};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
@@ -18,7 +20,7 @@ pub enum Style {
 }
 
 /// One labelled series: `(time [s], value)` points.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Series {
     /// Legend label, with unit where it differs from the axis.
     pub label: String,
@@ -31,7 +33,7 @@ pub struct Series {
 }
 
 /// A chart of several series against time.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TimeChart {
     /// Time span shown [s].
     pub duration: f64,
@@ -39,6 +41,33 @@ pub struct TimeChart {
     pub y_desc: String,
     /// The series, drawn in order (areas first for stacking).
     pub series: Vec<Series>,
+}
+
+impl TimeChart {
+    /// The values of each series at the point nearest time `t` [s], as one line of text.
+    pub fn readout(&self, t: f64) -> Option<String> {
+        let mut at = None;
+        let parts: Vec<String> = self
+            .series
+            .iter()
+            .filter_map(|s| {
+                let &(x, y) = s.points.iter().min_by(|a, b| (a.0 - t).abs().total_cmp(&(b.0 - t).abs()))?;
+                at.get_or_insert(x);
+                Some(format!("{}: {}", s.label, sig(y, 4)))
+            })
+            .collect();
+        at.map(|x| format!("{} · {}", fmt_duration(x), parts.join(" · ")))
+    }
+    /// Every point as CSV rows `series,time_s,value`.
+    pub fn to_csv(&self) -> String {
+        let mut out = format!("series,time_s,{}\n", csv_field(&self.y_desc));
+        for s in &self.series {
+            for &(t, v) in &s.points {
+                out.push_str(&format!("{},{t},{v}\n", csv_field(&s.label)));
+            }
+        }
+        out
+    }
 }
 
 /// Draws the chart; returns where the plotting area is.

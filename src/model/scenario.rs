@@ -7,7 +7,11 @@ use super::chain::{self, ChainParams, ChainResult};
 use super::engine::{simulate, ScalingParams, SimResult};
 use super::load::LoadCurve;
 use super::parallel::{self, ParallelParams, ParallelResult};
+use super::validation::{self, Report};
 use serde::{Deserialize, Serialize};
+
+/// Arrivals simulated per AWS experiment in the validation panel (each runs at least 10⁶ s).
+pub const VALIDATION_REQUESTS: f64 = 20_000.0;
 
 /// Format version written into saved and shared scenarios; bumped when a field changes meaning.
 pub const SCENARIO_VERSION: u32 = 1;
@@ -160,6 +164,7 @@ impl Scenario {
             ModelKind::Parallel => Output::Parallel(self.parallel()),
             ModelKind::Breaker => Output::Breaker(self.breaker()),
             ModelKind::Chain => Output::Chain(self.chain()),
+            ModelKind::Validation => Output::Validation(validation::report(VALIDATION_REQUESTS, self.seed)),
         }
     }
 
@@ -172,6 +177,7 @@ impl Scenario {
             ModelKind::Parallel => serde_json::json!([self.seed, self.parallel, self.scaling.pricing]),
             ModelKind::Breaker => serde_json::json!([self.seed, self.load, self.breaker]),
             ModelKind::Chain => serde_json::json!([self.seed, self.load, self.chain, self.scaling.pricing]),
+            ModelKind::Validation => serde_json::json!([self.seed]),
         };
         v.to_string()
     }
@@ -199,6 +205,9 @@ impl Scenario {
                 let k = self.chain.hops.len() as f64;
                 requests * k * (k + 3.0) / 2.0
             }
+            ModelKind::Validation => {
+                validation::experiments().iter().map(|e| validation::horizon(e, VALIDATION_REQUESTS) * e.rate).sum()
+            }
         }
     }
 }
@@ -219,17 +228,20 @@ pub enum ModelKind {
     Breaker,
     /// The chain of functions.
     Chain,
+    /// The 20 AWS Lambda experiments beside this simulator and PACS (reads only the seed).
+    Validation,
 }
 
 impl ModelKind {
     /// Every model.
-    pub const ALL: [ModelKind; 6] = [
+    pub const ALL: [ModelKind; 7] = [
         ModelKind::Scaling,
         ModelKind::Provisioned,
         ModelKind::Availability,
         ModelKind::Parallel,
         ModelKind::Breaker,
         ModelKind::Chain,
+        ModelKind::Validation,
     ];
     /// Stable name (worker messages, performance marks).
     pub fn id(self) -> &'static str {
@@ -240,6 +252,7 @@ impl ModelKind {
             ModelKind::Parallel => "parallel",
             ModelKind::Breaker => "breaker",
             ModelKind::Chain => "chain",
+            ModelKind::Validation => "validation",
         }
     }
     /// The model with this name.
@@ -280,6 +293,39 @@ pub enum Output {
     Breaker(BreakerResult),
     /// The chain.
     Chain(ChainResult),
+    /// The validation against the AWS measurements.
+    Validation(Report),
+}
+
+impl Output {
+    /// The scaling result, if this is one.
+    pub fn scaling(&self) -> Option<&SimResult> {
+        if let Output::Scaling(r) = self { Some(r) } else { None }
+    }
+    /// The provisioned sweep, if this is one.
+    pub fn provisioned(&self) -> Option<&[ProvisionedPoint]> {
+        if let Output::Provisioned(r) = self { Some(r) } else { None }
+    }
+    /// The availability result, if this is one.
+    pub fn availability(&self) -> Option<&AvailabilityResult> {
+        if let Output::Availability(r) = self { Some(r) } else { None }
+    }
+    /// The fan-out result, if this is one.
+    pub fn parallel(&self) -> Option<&ParallelResult> {
+        if let Output::Parallel(r) = self { Some(r) } else { None }
+    }
+    /// The breaker result, if this is one.
+    pub fn breaker(&self) -> Option<&BreakerResult> {
+        if let Output::Breaker(r) = self { Some(r) } else { None }
+    }
+    /// The chain result, if this is one.
+    pub fn chain(&self) -> Option<&ChainResult> {
+        if let Output::Chain(r) = self { Some(r) } else { None }
+    }
+    /// The validation report, if this is one.
+    pub fn validation(&self) -> Option<&Report> {
+        if let Output::Validation(r) = self { Some(r) } else { None }
+    }
 }
 
 #[cfg(test)]
@@ -319,8 +365,7 @@ mod tests {
 
     #[test]
     fn outputs_survive_the_worker_boundary() {
-        let mut s = Scenario::default();
-        s.load = LoadCurve::constant(5.0, 600.0).unwrap();
+        let mut s = Scenario { load: LoadCurve::constant(5.0, 600.0).unwrap(), ..Scenario::default() };
         s.parallel.runs = 2;
         s.availability.runs = 2;
         for k in ModelKind::ALL {
@@ -333,9 +378,8 @@ mod tests {
 
     #[test]
     fn provisioned_concurrency_buys_fewer_cold_starts_for_more_money() {
-        let mut s = Scenario::default();
         // Bursts of 40 req/s of 1 s requests, five minutes apart: every burst needs ~40 new instances.
-        s.load = crate::model::load::Preset::OnOffBursts.curve();
+        let mut s = Scenario { load: crate::model::load::Preset::OnOffBursts.curve(), ..Scenario::default() };
         s.load.set_peak(40.0).unwrap();
         s.scaling.warm_service = crate::model::dist::Dist::LogNormal { mean: 1.0, cv: 0.3 };
         s.scaling.keep_alive = 120.0;

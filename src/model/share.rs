@@ -71,7 +71,7 @@ pub fn from_fragment(fragment: &str) -> Result<Scenario, ScenarioError> {
         .map_err(|_| ScenarioError("link: the scenario is damaged (not text); was it copied completely?".into()))?;
     let s = load_any(&text)?;
     if s.version != version && version > SCENARIO_VERSION {
-        return Err(newer(version.into()));
+        return Err(newer(version as u64));
     }
     Ok(s)
 }
@@ -100,13 +100,61 @@ pub fn load_any(text: &str) -> Result<Scenario, ScenarioError> {
         return Err(ScenarioError("version: 0 is not a scenario format".into()));
     }
     if version > SCENARIO_VERSION as u64 {
-        return Err(newer(version.into()));
+        return Err(newer(version as u64));
     }
     for step in &MIGRATIONS[(version - 1) as usize..] {
         step(&mut v);
     }
     v["version"] = SCENARIO_VERSION.into();
     Scenario::from_json(&v.to_string())
+}
+
+/// The parameters that differ between two scenarios: (path such as `scaling.keep_alive`, value in `a`, value in
+/// `b`). A changed load curve is one entry, `load`, described by its point count, duration and peak.
+pub fn differences(a: &Scenario, b: &Scenario) -> Vec<(String, String, String)> {
+    let mut out = Vec::new();
+    if a.load != b.load {
+        let d = |s: &Scenario| {
+            format!("{} pts, {} s, peak {} req/s", s.load.points().len(), super::units::sig(s.load.duration(), 4), super::units::sig(s.load.peak(), 4))
+        };
+        out.push(("load".to_string(), d(a), d(b)));
+    }
+    let (mut va, mut vb) = (serde_json::to_value(a).unwrap_or_default(), serde_json::to_value(b).unwrap_or_default());
+    for v in [&mut va, &mut vb] {
+        if let Some(o) = v.as_object_mut() {
+            o.remove("load");
+        }
+    }
+    walk("", &va, &vb, &mut out);
+    out
+}
+
+fn walk(path: &str, a: &serde_json::Value, b: &serde_json::Value, out: &mut Vec<(String, String, String)>) {
+    use serde_json::Value;
+    let join = |k: &str| if path.is_empty() { k.to_string() } else { format!("{path}.{k}") };
+    match (a, b) {
+        (Value::Object(x), Value::Object(y)) if x.get("kind") == y.get("kind") => {
+            for (k, v) in x {
+                walk(&join(k), v, y.get(k).unwrap_or(&Value::Null), out);
+            }
+            for (k, v) in y.iter().filter(|(k, _)| !x.contains_key(*k)) {
+                walk(&join(k), &Value::Null, v, out);
+            }
+        }
+        (Value::Array(x), Value::Array(y)) if x.len() == y.len() => {
+            for (i, (p, q)) in x.iter().zip(y).enumerate() {
+                walk(&format!("{path}[{i}]"), p, q, out);
+            }
+        }
+        _ if a != b => {
+            let short = |v: &Value| {
+                let s = v.to_string();
+                if s.len() > 60 { format!("{}…", &s[..s.char_indices().nth(57).map_or(s.len(), |c| c.0)]) } else { s }
+            };
+            out.push((path.to_string(), short(a), short(b)));
+        }
+        _ => {}
+    }
 }
 
 #[cfg(test)]
@@ -121,8 +169,7 @@ mod tests {
 
     #[test]
     fn a_link_restores_the_scenario_exactly() {
-        let mut s = Scenario::default();
-        s.seed = 987654321;
+        let mut s = Scenario { seed: 987654321, ..Scenario::default() };
         s.scaling.keep_alive = 123.456789;
         let f = to_fragment(&s);
         assert!(f.starts_with("s=1."));
@@ -149,6 +196,21 @@ mod tests {
         assert!(load_any(r#"{"version":2}"#).unwrap_err().0.contains("newer playground"));
         let s = Scenario::default();
         assert_eq!(load_any(&serde_json::to_string(&s).unwrap()).unwrap(), s);
+    }
+
+    #[test]
+    fn differences_name_the_changed_parameters() {
+        let a = Scenario::default();
+        let mut b = a.clone();
+        assert!(differences(&a, &b).is_empty());
+        b.scaling.keep_alive = 60.0;
+        b.availability.regions.pop();
+        b.load.set_peak(500.0).unwrap();
+        let d = differences(&a, &b);
+        let paths: Vec<&str> = d.iter().map(|x| x.0.as_str()).collect();
+        assert_eq!(paths, ["load", "availability.regions", "scaling.keep_alive"], "{d:?}");
+        assert_eq!(d[2].1, "600.0");
+        assert_eq!(d[2].2, "60.0");
     }
 
     proptest! {

@@ -112,3 +112,40 @@ pub fn mape(exps: &[Experiment], preds: &[Prediction]) -> Mape {
         utilization: err(&|e, p| (e.utilization, p.utilization)),
     }
 }
+
+/// One experiment beside both predictions.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Row {
+    /// The measurement.
+    pub experiment: Experiment,
+    /// This simulator's prediction.
+    pub simulated: Prediction,
+    /// The PACS model's prediction.
+    pub pacs: Prediction,
+}
+
+/// Every experiment with both predictions and their errors, for the validation panel.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Report {
+    /// One row per experiment.
+    pub rows: Vec<Row>,
+    /// Errors of the simulation [%].
+    pub mape_simulated: Mape,
+    /// Errors of PACS [%].
+    pub mape_pacs: Mape,
+    /// The keep-alive simulated [s] (the nominal 600 s).
+    pub keep_alive: f64,
+}
+
+/// Runs the validation: each experiment simulated for about `requests` arrivals (at least 10⁶ s) and PACS.
+pub fn report(requests: f64, seed: u64) -> Report {
+    let exps = experiments();
+    let sims: Vec<Prediction> = exps.iter().map(|e| simulate_experiment(e, requests, seed)).collect();
+    let pacs: Vec<Prediction> = exps.iter().map(pacs_experiment).collect();
+    Report {
+        mape_simulated: mape(&exps, &sims),
+        mape_pacs: mape(&exps, &pacs),
+        keep_alive: exps.first().map_or(600.0, |e| e.keep_alive),
+        rows: exps.iter().zip(sims).zip(pacs).map(|((e, s), p)| Row { experiment: *e, simulated: s, pacs: p }).collect(),
+    }
+}

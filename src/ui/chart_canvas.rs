@@ -1,6 +1,9 @@
 //! The one component that owns a chart's canvas: its size, device pixel ratio, colour scheme and redraw.
 
-use crate::charts::{ChartError, PlotMapping, Theme};
+use super::download::{download_text, download_url};
+use super::i18n::tr;
+use crate::charts::spec::Chart;
+use crate::charts::{placeholder, ChartError, PlotMapping, Theme};
 use leptos::ev;
 use leptos::html;
 use leptos::prelude::*;
@@ -19,13 +22,16 @@ pub fn ChartCanvas<F>(
     height: u32,
     /// What the chart shows, for screen readers.
     #[prop(into)]
-    label: String,
+    label: Signal<String>,
     /// `data-testid` of the canvas.
     #[prop(into)]
     testid: String,
     /// Receives where the plotting area landed after each draw, for pointer interaction.
     #[prop(optional)]
     mapping: Option<RwSignal<Option<PlotMapping>>>,
+    /// `id` of the canvas element.
+    #[prop(optional, into)]
+    canvas_id: Option<String>,
 ) -> impl IntoView
 where
     F: Fn(&DrawingArea<CanvasBackend, Shift>, &Theme) -> Result<PlotMapping, ChartError> + 'static,
@@ -38,6 +44,7 @@ where
     let handle = window_event_listener(ev::resize, move |_| resized.update(|n| *n += 1));
     on_cleanup(move || handle.remove());
     let dark_query = window().match_media("(prefers-color-scheme: dark)").ok().flatten();
+    let testid_mark = testid.clone();
 
     Effect::new(move |_| {
         resized.track();
@@ -58,7 +65,16 @@ where
             return;
         };
         let area = backend.into_drawing_area();
-        match draw(&area, &theme) {
+        let perf = web_sys::window().and_then(|w| w.performance());
+        let mark = format!("draw {testid_mark}");
+        if let Some(p) = &perf {
+            let _ = p.mark(&format!("{mark} start"));
+        }
+        let drawn = draw(&area, &theme);
+        if let Some(p) = &perf {
+            let _ = p.measure_with_start_mark(&mark, &format!("{mark} start"));
+        }
+        match drawn {
             Ok(m) => {
                 error.set(None);
                 placed.set(Some(m));
@@ -74,8 +90,9 @@ where
         <div class="chart" node_ref=container>
             <canvas
                 node_ref=canvas_ref
+                id=canvas_id
                 role="img"
-                aria-label=label
+                aria-label=move || label.get()
                 data-testid=testid
                 data-plot=move || {
                     placed.get().map(|m| {
@@ -86,5 +103,94 @@ where
             ></canvas>
             {move || error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
         </div>
+    }
+}
+
+/// A chart of any kind ([`Chart`]) with a read-out of the values under the pointer (a crosshair and a label) and
+/// buttons that save it as PNG and its data as CSV. Before the first result it shows "computing".
+#[component]
+pub fn SpecChart<F>(
+    /// The chart to draw (tracked), or `None` while there is no result yet.
+    spec: F,
+    /// Height [CSS px].
+    #[prop(default = 280)]
+    height: u32,
+    /// String key of what the chart shows (screen readers, file names).
+    label: &'static str,
+    /// `data-testid` of the canvas; also the name of exported files.
+    testid: &'static str,
+) -> impl IntoView
+where
+    F: Fn() -> Option<Chart> + Send + Sync + 'static,
+{
+    let chart = Memo::new(move |_| spec());
+    let mapping = RwSignal::new(None::<PlotMapping>);
+    let hover = RwSignal::new(None::<(f64, f64, f64)>);
+    let canvas_id = format!("canvas-{testid}");
+    let draw = move |area: &DrawingArea<CanvasBackend, Shift>, theme: &Theme| {
+        let text = tr("chart.computing");
+        chart.with(|c| match c {
+            Some(c) => c.draw(area, theme),
+            None => placeholder(area, theme, text),
+        })
+    };
+    let on_move = move |ev: leptos::ev::PointerEvent| {
+        let (px, py) = (ev.offset_x() as f64, ev.offset_y() as f64);
+        let Some(m) = mapping.get_untracked() else { return };
+        if !m.contains(px, py, 0.0) || chart.with_untracked(|c| c.is_none()) {
+            hover.set(None);
+            return;
+        }
+        hover.set(Some((px, px, py)));
+    };
+    let readout = move || {
+        let (px, _, py) = hover.get()?;
+        let m = mapping.get()?;
+        let (x, y) = m.to_data(px, py);
+        let per_px = (m.x.1 - m.x.0) / m.width.max(1.0);
+        chart.with(|c| c.as_ref()?.readout(x, y, per_px))
+    };
+    let png = move |_| {
+        let doc = document();
+        let Some(canvas) = doc.get_element_by_id(&format!("canvas-{testid}")) else { return };
+        use wasm_bindgen::JsCast;
+        if let Ok(c) = canvas.dyn_into::<web_sys::HtmlCanvasElement>() {
+            if let Ok(url) = c.to_data_url() {
+                download_url(&format!("{testid}.png"), &url);
+            }
+        }
+    };
+    let csv = move |_| {
+        if let Some(text) = chart.with_untracked(|c| c.as_ref().map(|c| c.to_csv())) {
+            let _ = download_text(&format!("{testid}.csv"), "text/csv", &text);
+        }
+    };
+    view! {
+        <figure class="spec-chart">
+            <div class="chart-wrap" on:pointermove=on_move on:pointerleave=move |_| hover.set(None)>
+                <ChartCanvas draw=draw height=height label=Signal::derive(move || tr(label).to_string()) testid=testid mapping=mapping canvas_id=canvas_id />
+                {move || {
+                    let (px, _, _) = hover.get()?;
+                    let m = mapping.get()?;
+                    let text = readout()?;
+                    let right = px > m.left + 0.6 * m.width;
+                    Some(view! {
+                        <div class="crosshair" style:left=format!("{px}px") style:top=format!("{}px", m.top) style:height=format!("{}px", m.height)></div>
+                        <div class="tooltip" data-testid=format!("{testid}-readout")
+                            style:left=if right { "auto".to_string() } else { format!("{}px", px + 12.0) }
+                            style:right=if right { format!("calc(100% - {}px)", px - 12.0) } else { "auto".to_string() }
+                            style:top=format!("{}px", m.top + 4.0)>{text}</div>
+                    })
+                }}
+            </div>
+            <figcaption class="chart-tools">
+                <span class="sr-only">{move || tr(label)}</span>
+                <button type="button" class="small" data-testid=format!("{testid}-png") on:click=png
+                    aria-label=move || format!("{} ({})", tr("chart.save_png"), tr(label))>{move || tr("chart.png")}</button>
+                <button type="button" class="small" data-testid=format!("{testid}-csv") on:click=csv
+                    disabled=move || chart.with(|c| c.is_none())
+                    aria-label=move || format!("{} ({})", tr("chart.save_csv"), tr(label))>{move || tr("chart.csv")}</button>
+            </figcaption>
+        </figure>
     }
 }

@@ -10,11 +10,18 @@ pub fn download_text(filename: &str, mime: &str, text: &str) -> Result<(), Strin
     let blob =
         web_sys::Blob::new_with_str_sequence_and_options(&parts, &opts).map_err(|_| "could not create the file")?;
     let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(|_| "could not create a download link")?;
-    let document = leptos::prelude::document();
-    let a: web_sys::HtmlAnchorElement = document.create_element("a").map_err(|_| "no document")?.unchecked_into();
-    a.set_href(&url);
-    a.set_download(filename);
-    a.click();
+    download_url(filename, &url);
     let _ = web_sys::Url::revoke_object_url(&url);
     Ok(())
+}
+
+/// Offers the resource at `url` (an object or data URL) as a download named `filename`.
+pub fn download_url(filename: &str, url: &str) {
+    let document = leptos::prelude::document();
+    if let Ok(a) = document.create_element("a") {
+        let a: web_sys::HtmlAnchorElement = a.unchecked_into();
+        a.set_href(url);
+        a.set_download(filename);
+        a.click();
+    }
 }

@@ -1,66 +1,132 @@
-//! Form fields that edit the scenario: a number with unit and an inline error, and a choice from a list.
+//! Form fields that edit the scenario (a number with slider, unit and inline error; a choice from a list) and the
+//! status line of a model's run (progress, cancel, time taken). Labels, units and hints are string keys.
 
+use super::compute::Lane;
+use super::i18n::{tr, trf};
+use crate::model::units::sig;
 use leptos::prelude::*;
 
-/// A labelled number input with its unit and a hint naming the source of the default. A value the model refuses
-/// shows the model's message under the field and leaves the scenario (and the results on screen) as they were.
+/// Slider positions (0 to this).
+const SLIDER_STEPS: f64 = 1000.0;
+
+/// A slider's range for a number field: `lo` to `hi`, logarithmic when `log` (then `lo` > 0).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Range {
+    /// Smallest slider value.
+    pub lo: f64,
+    /// Largest slider value.
+    pub hi: f64,
+    /// Logarithmic scale.
+    pub log: bool,
+}
+
+impl Range {
+    /// A linear range.
+    pub const fn lin(lo: f64, hi: f64) -> Self {
+        Range { lo, hi, log: false }
+    }
+    /// A logarithmic range (`lo` > 0).
+    pub const fn log(lo: f64, hi: f64) -> Self {
+        Range { lo, hi, log: true }
+    }
+    fn to_pos(self, v: f64) -> f64 {
+        let f = if self.log {
+            (v.max(self.lo).ln() - self.lo.ln()) / (self.hi.ln() - self.lo.ln())
+        } else {
+            (v - self.lo) / (self.hi - self.lo)
+        };
+        (f.clamp(0.0, 1.0) * SLIDER_STEPS).round()
+    }
+    fn value_at(self, pos: f64) -> f64 {
+        let f = pos / SLIDER_STEPS;
+        let v = if self.log { (self.lo.ln() + f * (self.hi.ln() - self.lo.ln())).exp() } else { self.lo + f * (self.hi - self.lo) };
+        // Three significant digits: slider values read as round numbers.
+        sig(v, 3).replace(',', "").parse().unwrap_or(v)
+    }
+}
+
+/// A labelled number with its unit, a slider when `range` is given, and a hint naming the source of the default
+/// (shown on hover and focus). A value the model refuses shows the model's message under the field and leaves the
+/// scenario (and the results on screen) as they were.
 #[component]
 pub fn NumberField(
-    /// Label text.
+    /// String key of the label.
     label: &'static str,
-    /// Unit shown after the input.
+    /// String key of the unit.
     unit: &'static str,
-    /// Explanation shown on hover and focus, with the default's source.
+    /// String key of the explanation, with the default's source.
     hint: &'static str,
-    /// `data-testid` of the input.
+    /// `data-testid` of the number input.
     testid: &'static str,
     /// Current value, in the field's unit.
     #[prop(into)]
     value: Signal<f64>,
     /// Applies a new value; an error message is shown instead when it is refused.
     set: Callback<f64, Result<(), String>>,
-    /// Input `step`.
+    /// Input `step` ("1" for whole numbers).
     #[prop(default = "any")]
     step: &'static str,
+    /// The slider's range, if the field has one.
+    #[prop(optional, into)]
+    range: Option<Range>,
 ) -> impl IntoView {
     let error = RwSignal::new(None::<String>);
     let id = format!("f-{testid}");
     let hint_id = format!("{id}-hint");
+    let whole = step == "1";
+    let apply = move |v: f64| {
+        let v = if whole { v.round() } else { v };
+        error.set(set.run(v).err());
+    };
     let on_change = move |ev: leptos::ev::Event| {
         let raw = event_target_value(&ev);
-        let result = match raw.trim().parse::<f64>() {
-            Ok(v) if v.is_finite() => set.run(v),
-            _ => Err(format!("'{raw}' is not a number")),
-        };
-        error.set(result.err());
+        match raw.trim().parse::<f64>() {
+            Ok(v) if v.is_finite() => apply(v),
+            _ => error.set(Some(trf("field.not_a_number", &[&raw]))),
+        }
     };
+    let slider = range.filter(|r| r.lo.is_finite()).map(|r| {
+        let hint_id = hint_id.clone();
+        view! {
+            <input type="range" class="slider" min="0" max=SLIDER_STEPS.to_string() step="1" data-testid=format!("{testid}-slider")
+                aria-label=move || format!("{} ({})", tr(label), tr("field.slider"))
+                aria-describedby=hint_id
+                prop:value=move || r.to_pos(value.get()).to_string()
+                on:input=move |ev| {
+                    if let Ok(p) = event_target_value(&ev).parse::<f64>() {
+                        apply(r.value_at(p));
+                    }
+                } />
+        }
+    });
     view! {
         <div class="field" class:invalid=move || error.get().is_some()>
-            <label for=id.clone() title=hint>{label}</label>
+            <label for=id.clone() title=move || tr(hint)>{move || tr(label)}</label>
             <div class="field-input">
-                <input id=id type="number" step=step data-testid=testid title=hint
+                <input id=id type="number" step=step data-testid=testid title=move || tr(hint)
                     aria-describedby=hint_id.clone()
                     aria-invalid=move || if error.get().is_some() { "true" } else { "false" }
-                    prop:value=move || crate::model::units::sig(value.get(), 6)
+                    prop:value=move || sig(value.get(), 6).replace(',', "")
                     on:change=on_change />
-                <span class="unit">{unit}</span>
+                <span class="unit">{move || tr(unit)}</span>
             </div>
-            <span class="sr-only" id=hint_id>{hint}</span>
+            {slider}
+            <span class="field-hint" id=hint_id>{move || tr(hint)}</span>
             {move || error.get().map(|e| view! { <span class="field-error" role="alert" data-testid=format!("{testid}-error")>{e}</span> })}
         </div>
     }
 }
 
-/// A labelled drop-down of `(id, label)` choices.
+/// A labelled drop-down of `(id, label key)` choices.
 #[component]
 pub fn SelectField(
-    /// Label text.
+    /// String key of the label.
     label: &'static str,
-    /// Explanation shown on hover.
+    /// String key of the explanation.
     hint: &'static str,
     /// `data-testid` of the select.
     testid: &'static str,
-    /// The choices: (id, label).
+    /// The choices: (id, label key).
     options: Vec<(&'static str, &'static str)>,
     /// The id currently chosen.
     #[prop(into)]
@@ -69,12 +135,99 @@ pub fn SelectField(
     set: Callback<String>,
 ) -> impl IntoView {
     let id = format!("f-{testid}");
+    let hint_id = format!("{id}-hint");
     view! {
         <div class="field">
-            <label for=id.clone() title=hint>{label}</label>
-            <select id=id data-testid=testid title=hint on:change=move |ev| set.run(event_target_value(&ev))>
-                {options.into_iter().map(|(k, l)| view! { <option value=k selected=move || value.get() == k>{l}</option> }).collect_view()}
+            <label for=id.clone() title=move || tr(hint)>{move || tr(label)}</label>
+            <select id=id data-testid=testid title=move || tr(hint) aria-describedby=hint_id.clone()
+                on:change=move |ev| set.run(event_target_value(&ev))>
+                {options.into_iter().map(|(k, l)| view! { <option value=k selected=move || value.get() == k>{move || tr(l)}</option> }).collect_view()}
             </select>
+            <span class="field-hint" id=hint_id>{move || tr(hint)}</span>
         </div>
+    }
+}
+
+/// A whole, non-negative number from a field, or the reason it is not one.
+pub fn whole(v: f64) -> Result<u32, String> {
+    if v < 0.0 || v.fract() != 0.0 || v > u32::MAX as f64 {
+        return Err(trf("field.whole", &[&v.to_string()]));
+    }
+    Ok(v as u32)
+}
+
+/// The state of a model's run: time taken; or a progress estimate with Cancel while it runs in the worker; or a
+/// note that the figures are for an earlier scenario after a cancel, with Run again; or the error.
+#[component]
+pub fn LaneStatus(
+    /// The model's lane.
+    lane: Lane,
+) -> impl IntoView {
+    let tick = RwSignal::new(0.0);
+    let timer = StoredValue::new_local(Some(gloo_timers::callback::Interval::new(100, move || {
+        if lane.busy.get_untracked() {
+            tick.set(super::now_ms());
+        }
+    })));
+    on_cleanup(move || timer.update_value(|t| drop(t.take())));
+    let id = lane.kind.id();
+    let progress = move || {
+        tick.track();
+        let elapsed = super::now_ms() - lane.started_ms.get();
+        let est = lane.estimate_ms.get().max(1.0);
+        ((elapsed / est).min(0.97), ((est - elapsed) / 1000.0).max(0.0))
+    };
+    view! {
+        <div class="lane-status" data-testid=format!("status-{id}") aria-live="polite">
+            {move || {
+                if let Some(e) = lane.error.get() {
+                    view! { <p class="error" role="alert">{trf("run.failed", &[&e])}</p> }.into_any()
+                } else if lane.busy.get() {
+                    view! {
+                        <div class="progress-row">
+                            <progress max="1" value=move || progress().0.to_string() aria-label=move || tr("run.progress")></progress>
+                            <span>{move || trf("run.computing", &[&sig(progress().1.max(0.1), 2)])}</span>
+                            <button type="button" class="small" data-testid=format!("cancel-{id}") on:click=move |_| lane.cancel()>{move || tr("run.cancel")}</button>
+                        </div>
+                    }.into_any()
+                } else if lane.stale.get() {
+                    view! {
+                        <p class="stale">{move || tr("run.cancelled")}" "
+                            <button type="button" class="small" data-testid=format!("rerun-{id}") on:click=move |_| lane.rerun()>{move || tr("run.again")}</button>
+                        </p>
+                    }.into_any()
+                } else if lane.output.with(|o| o.is_some()) {
+                    view! { <p class="hint">{move || trf("run.took", &[&sig(lane.last_ms.get(), 3)])}</p> }.into_any()
+                } else {
+                    view! { <p class="hint">{move || tr("run.waiting")}</p> }.into_any()
+                }
+            }}
+        </div>
+    }
+}
+
+/// A number field bound to one scenario value: `get` reads it, `set` writes it (whole numbers checked first when
+/// `step` is "1"); the edit lands only if the whole scenario stays valid.
+#[allow(clippy::too_many_arguments)]
+pub fn num(
+    label: &'static str,
+    unit: &'static str,
+    hint: &'static str,
+    testid: &'static str,
+    step: &'static str,
+    range: Option<Range>,
+    get: fn(&crate::model::scenario::Scenario) -> f64,
+    set: fn(&mut crate::model::scenario::Scenario, f64),
+) -> impl IntoView {
+    let ctx = expect_context::<super::ScenarioCtx>();
+    let apply = Callback::new(move |v: f64| {
+        if step == "1" {
+            whole(v)?;
+        }
+        ctx.try_edit(|s| set(s, v))
+    });
+    view! {
+        <NumberField label=label unit=unit hint=hint testid=testid step=step range=range.unwrap_or(Range::lin(f64::NAN, f64::NAN))
+            value=Signal::derive(move || ctx.scenario.with(get)) set=apply />
     }
 }

@@ -3,6 +3,7 @@
 
 use super::chart_canvas::ChartCanvas;
 use super::download::download_text;
+use super::i18n::{tr, trf};
 use super::ScenarioCtx;
 use crate::charts::{load as load_chart, PlotMapping};
 use crate::model::load::{LoadCurve, Preset};
@@ -203,7 +204,7 @@ pub fn LoadEditor() -> impl IntoView {
             ctx.scenario.update(|s| s.load = p.curve());
             selected.set(None);
             page.set(0);
-            status.set(Some(format!("Loaded preset: {}", p.label())));
+            status.set(Some(trf("load.loaded_preset", &[tr(&format!("preset.{}", p.id()))])));
         }
     };
 
@@ -218,12 +219,12 @@ pub fn LoadEditor() -> impl IntoView {
         let (_, k) = UNITS[unit_index()];
         match raw.trim().parse::<f64>() {
             Ok(v) => edit(&mut |c| c.set_duration(v * k).map_err(|e| e.to_string()), true),
-            Err(_) => edit_error.set(Some(format!("duration: '{raw}' is not a number"))),
+            Err(_) => edit_error.set(Some(trf("load.duration_nan", &[&raw]))),
         }
     };
     let set_peak = move |raw: String| match raw.trim().parse::<f64>() {
         Ok(v) => edit(&mut |c| c.set_peak(v).map_err(|e| e.to_string()), true),
-        Err(_) => edit_error.set(Some(format!("peak: '{raw}' is not a number"))),
+        Err(_) => edit_error.set(Some(trf("load.peak_nan", &[&raw]))),
     };
 
     let do_import = move || {
@@ -236,10 +237,10 @@ pub fn LoadEditor() -> impl IntoView {
                 import_error.set(None);
                 selected.set(None);
                 page.set(0);
-                status.set(Some(format!("Imported {n} points.")));
+                status.set(Some(trf("load.imported", &[&n.to_string()])));
             }
             Err(e) => {
-                import_error.set(Some(format!("Not imported, the curve is unchanged: {e}")));
+                import_error.set(Some(trf("load.not_imported", &[&e.to_string()])));
                 status.set(None);
             }
         }
@@ -254,27 +255,27 @@ pub fn LoadEditor() -> impl IntoView {
                     import_text.set(text);
                     do_import();
                 }
-                Err(e) => import_error.set(Some(format!("could not read the file: {e}"))),
+                Err(e) => import_error.set(Some(trf("load.read_failed", &[&e.to_string()]))),
             }
         });
     };
     let export = move |_| {
         let csv = curve.with_untracked(|c| c.to_csv());
         match download_text("load-curve.csv", "text/csv", &csv) {
-            Ok(()) => status.set(Some("Exported load-curve.csv".into())),
+            Ok(()) => status.set(Some(tr("load.exported").into())),
             Err(e) => import_error.set(Some(e)),
         }
     };
 
     let set_cell = move |i: usize, col: usize, raw: String| {
         let Ok(v) = raw.trim().parse::<f64>() else {
-            edit_error.set(Some(format!("point {}: '{raw}' is not a number", i + 1)));
+            edit_error.set(Some(trf("load.point_nan", &[&(i + 1).to_string(), &raw])));
             return;
         };
         let p = curve.get_untracked().points()[i];
         let (t, r) = if col == 0 { (v, p.rate) } else { (p.t, v) };
         if r < 0.0 {
-            edit_error.set(Some(format!("point {}: a rate cannot be negative", i + 1)));
+            edit_error.set(Some(trf("load.point_negative", &[&(i + 1).to_string()])));
             return;
         }
         edit(&mut |c| c.move_point(i, t, r).map(|_| ()).map_err(|e| e.to_string()), true);
@@ -297,18 +298,18 @@ pub fn LoadEditor() -> impl IntoView {
                     <tr class:selected=move || selected.get() == Some(i) on:click=move |_| selected.set(Some(i))>
                         <th scope="row">{i + 1}</th>
                         <td>
-                            <input type="number" step="any" min="0" aria-label=format!("time of point {} [s]", i + 1)
+                            <input type="number" step="any" min="0" aria-label=move || trf("load.cell_time", &[&(i + 1).to_string()])
                                 prop:value=sig(t, 8) disabled=end
                                 on:change=move |ev| set_cell(i, 0, event_target_value(&ev)) />
                         </td>
                         <td>
-                            <input type="number" step="any" min="0" aria-label=format!("rate of point {} [req/s]", i + 1)
+                            <input type="number" step="any" min="0" aria-label=move || trf("load.cell_rate", &[&(i + 1).to_string()])
                                 prop:value=sig(r, 8)
                                 on:change=move |ev| set_cell(i, 1, event_target_value(&ev)) />
                         </td>
                         <td>
-                            <button type="button" disabled=end aria-label=format!("remove point {}", i + 1)
-                                title=if end { "The first and last points mark the start and end" } else { "Remove this point" }
+                            <button type="button" disabled=end aria-label=move || trf("load.cell_remove", &[&(i + 1).to_string()])
+                                title=move || tr(if end { "load.ends_fixed" } else { "load.remove_point" })
                                 on:click=move |_| {
                                     edit(&mut |c| c.delete_point(i).map(|_| ()).map_err(|e| e.to_string()), true);
                                     selected.set(None);
@@ -324,21 +325,21 @@ pub fn LoadEditor() -> impl IntoView {
     view! {
         <section class="card" id="load" aria-labelledby="load-title">
             <div class="card-head">
-                <h2 id="load-title">"Load curve"</h2>
-                <p class="hint">"Requests per second over time. Every model below is driven by this curve."</p>
+                <h2 id="load-title">{move || tr("load.title")}</h2>
+                <p class="hint">{move || tr("load.intro")}</p>
             </div>
             <div class="toolbar">
-                <label>"Preset "
+                <label>{move || tr("load.preset")}" "
                     <select data-testid="preset" on:change=move |ev| choose_preset(event_target_value(&ev))>
-                        <option value="" selected>"Choose a shape…"</option>
-                        {Preset::ALL.into_iter().map(|p| view! { <option value=p.id()>{p.label()}</option> }).collect_view()}
+                        <option value="" selected>{move || tr("load.choose_shape")}</option>
+                        {Preset::ALL.into_iter().map(|p| view! { <option value=p.id()>{move || tr(&format!("preset.{}", p.id()))}</option> }).collect_view()}
                     </select>
                 </label>
-                <label>"Duration "
+                <label>{move || tr("load.duration")}" "
                     <input type="number" step="any" min="0" class="num" data-testid="duration"
                         prop:value=move || sig(curve.with(|c| c.duration()) / UNITS[unit_index()].1, 6)
                         on:change=move |ev| set_duration(event_target_value(&ev)) />
-                    <select aria-label="duration unit" on:change=move |ev| {
+                    <select aria-label=move || tr("load.duration_unit") on:change=move |ev| {
                         duration_unit.set(event_target_value(&ev).parse().ok());
                     }>
                         {UNITS.iter().enumerate().map(|(i, (u, _))| view! {
@@ -346,27 +347,27 @@ pub fn LoadEditor() -> impl IntoView {
                         }).collect_view()}
                     </select>
                 </label>
-                <label>"Peak "
+                <label>{move || tr("load.peak")}" "
                     <input type="number" step="any" min="0" class="num" data-testid="peak"
                         prop:value=move || sig(curve.with(|c| c.peak()), 6)
                         on:change=move |ev| set_peak(event_target_value(&ev)) />
-                    " req/s"
+                    " "{move || tr("u.rps")}
                 </label>
                 <button type="button" data-testid="undo" disabled=move || !ctx.can_undo()
-                    on:click=move |_| ctx.undo()>"Undo"</button>
+                    on:click=move |_| ctx.undo()>{move || tr("load.undo")}</button>
             </div>
             <dl class="figures">
-                <div><dt>"Expected requests"</dt><dd data-testid="expected-requests">{move || fmt_count(curve.with(|c| c.expected_requests()))}</dd></div>
-                <div><dt>"Peak"</dt><dd data-testid="peak-rate">{move || format!("{} req/s", sig(curve.with(|c| c.peak()), 4))}</dd></div>
-                <div><dt>"Mean"</dt><dd data-testid="mean-rate">{move || format!("{} req/s", sig(curve.with(|c| c.mean()), 4))}</dd></div>
-                <div><dt>"Duration"</dt><dd data-testid="duration-text">{move || fmt_duration(curve.with(|c| c.duration()))}</dd></div>
-                <div><dt>"Points"</dt><dd data-testid="point-count">{move || curve.with(|c| c.points().len())}</dd></div>
+                <div><dt>{move || tr("load.f.expected")}</dt><dd data-testid="expected-requests">{move || fmt_count(curve.with(|c| c.expected_requests()))}</dd></div>
+                <div><dt>{move || tr("load.f.peak")}</dt><dd data-testid="peak-rate">{move || format!("{} req/s", sig(curve.with(|c| c.peak()), 4))}</dd></div>
+                <div><dt>{move || tr("load.f.mean")}</dt><dd data-testid="mean-rate">{move || format!("{} req/s", sig(curve.with(|c| c.mean()), 4))}</dd></div>
+                <div><dt>{move || tr("load.f.duration")}</dt><dd data-testid="duration-text">{move || fmt_duration(curve.with(|c| c.duration()))}</dd></div>
+                <div><dt>{move || tr("load.f.points")}</dt><dd data-testid="point-count">{move || curve.with(|c| c.points().len())}</dd></div>
             </dl>
             <div
                 class="editor-chart"
                 tabindex="0"
                 role="application"
-                aria-label="Load curve editor. Keys: ] and [ select the next or previous point, arrows move it, + adds a point after it, Delete removes it, Ctrl+Z undoes."
+                aria-label=move || tr("load.editor_label")
                 aria-describedby="editor-help"
                 data-testid="load-editor"
                 on:pointerdown=on_down
@@ -378,48 +379,47 @@ pub fn LoadEditor() -> impl IntoView {
                 on:keydown=on_key
                 class:dragging=move || dragging.get()
             >
-                <ChartCanvas draw=draw height=300 label="Load curve: requests per second over time" testid="load-chart" mapping=mapping />
+                <ChartCanvas draw=draw height=300 label=Signal::derive(move || tr("load.chart_label").to_string()) testid="load-chart" mapping=mapping />
                 <div class="readout" data-testid="load-hover" aria-live="off">
                     {move || match (hover.get(), selected.get()) {
                         (Some((t, r)), _) => format!("{} · {} req/s", fmt_duration(t), sig(r, 4)),
-                        (None, Some(i)) => curve.with(|c| c.points().get(i).map(|p| format!("point {}: {} · {} req/s", i + 1, fmt_duration(p.t), sig(p.rate, 4))).unwrap_or_default()),
+                        (None, Some(i)) => curve.with(|c| c.points().get(i).map(|p| trf("load.point_readout", &[&(i + 1).to_string(), &fmt_duration(p.t), &sig(p.rate, 4)])).unwrap_or_default()),
                         _ => String::new(),
                     }}
                 </div>
             </div>
             <p class="hint" id="editor-help">
-                "Drag a point to move it. Double-click empty space to add a point, double-click a point to remove it. "
-                "With the chart focused: ] / [ select points, arrow keys move them (Shift for fine steps), + adds, Delete removes, Ctrl+Z undoes."
+                {move || tr("load.help")}
             </p>
             {move || edit_error.get().map(|e| view! { <p class="error" role="alert" data-testid="edit-error">{e}</p> })}
             <div class="split">
                 <div class="points">
-                    <h3>"Points"</h3>
+                    <h3>{move || tr("load.points")}</h3>
                     <table class="points-table" data-testid="points-table">
-                        <thead><tr><th scope="col">"#"</th><th scope="col">"time [s]"</th><th scope="col">"rate [req/s]"</th><th scope="col"><span class="sr-only">"remove"</span></th></tr></thead>
+                        <thead><tr><th scope="col">"#"</th><th scope="col">{move || tr("load.col_time")}</th><th scope="col">{move || tr("load.col_rate")}</th><th scope="col"><span class="sr-only">{move || tr("load.col_remove")}</span></th></tr></thead>
                         <tbody>{rows}</tbody>
                     </table>
                     <Show when=move || { page_count() > 1 }>
                         <div class="pager">
-                            <button type="button" disabled=move || page.get() == 0 on:click=move |_| page.update(|p| *p = p.saturating_sub(1))>"‹ Previous"</button>
-                            <span>{move || format!("page {} of {}", page.get() + 1, page_count())}</span>
-                            <button type="button" disabled=move || page.get() + 1 >= page_count() on:click=move |_| page.update(|p| *p += 1)>"Next ›"</button>
+                            <button type="button" disabled=move || page.get() == 0 on:click=move |_| page.update(|p| *p = p.saturating_sub(1))>{move || tr("load.prev")}</button>
+                            <span>{move || trf("load.page", &[&(page.get() + 1).to_string(), &page_count().to_string()])}</span>
+                            <button type="button" disabled=move || page.get() + 1 >= page_count() on:click=move |_| page.update(|p| *p += 1)>{move || tr("load.next")}</button>
                         </div>
                     </Show>
                 </div>
                 <div class="import">
-                    <h3>"Import / export"</h3>
-                    <label for="csv-input">"Paste CSV "<code>"time_s,rate_rps"</code>" or one Azure Functions 2019 trace row"</label>
+                    <h3>{move || tr("load.import_export")}</h3>
+                    <label for="csv-input">{move || tr("load.paste_label")}</label>
                     <textarea id="csv-input" rows="7" data-testid="csv-input" spellcheck="false"
                         placeholder="time_s,rate_rps\n0,10\n600,80\n1200,10"
                         prop:value=move || import_text.get()
                         on:input=move |ev| import_text.set(event_target_value(&ev))></textarea>
                     <div class="toolbar">
-                        <button type="button" data-testid="import" on:click=move |_| do_import()>"Import"</button>
-                        <label class="file">"or open a file "
+                        <button type="button" data-testid="import" on:click=move |_| do_import()>{move || tr("load.import")}</button>
+                        <label class="file">{move || tr("load.open_file")}" "
                             <input type="file" accept=".csv,text/csv,text/plain" data-testid="import-file" on:change=on_file />
                         </label>
-                        <button type="button" data-testid="export" on:click=export>"Export CSV"</button>
+                        <button type="button" data-testid="export" on:click=export>{move || tr("load.export")}</button>
                     </div>
                     {move || import_error.get().map(|e| view! { <p class="error" role="alert" data-testid="import-error">{e}</p> })}
                     {move || status.get().map(|s| view! { <p class="status" role="status" data-testid="status">{s}</p> })}

@@ -1,27 +1,32 @@
-//! The Leptos interface: one page, one editable `Scenario`, charts drawn from model output.
+//! The Leptos interface: one page, one editable `Scenario`, each model run in its [`compute::Lane`] (on the main
+//! thread when quick, in a Web Worker otherwise), charts drawn from the results. Logic stays in `model`; components
+//! bind, format and draw.
 
 mod bench;
 mod chart_canvas;
+mod compare;
+mod compute;
 mod download;
 mod fields;
+pub mod i18n;
+mod lessons;
 mod load_editor;
+mod models_panels;
 mod scaling_panel;
+mod scenario_bar;
+mod storage;
 
-pub use chart_canvas::ChartCanvas;
+pub use chart_canvas::{ChartCanvas, SpecChart};
+pub use compute::{worker_run, Lane};
 pub use load_editor::LoadEditor;
 pub use scaling_panel::ScalingPanel;
 
-use crate::model::engine::SimResult;
 use crate::model::load::LoadCurve;
-use crate::model::scenario::Scenario;
+use crate::model::scenario::{ModelKind, Output, Scenario};
+use i18n::{tr, I18n, Lang};
 use leptos::prelude::*;
 
-/// Runs shorter than this [ms] are redone on every edit; longer ones wait for the edits to pause.
-const INSTANT_MS: f64 = 30.0;
-/// Pause after the last edit before a long run starts [ms].
-const DEBOUNCE_MS: u32 = 150;
-
-/// Milliseconds from the page's time origin (for User Timing and the run-time read-out).
+/// Milliseconds from the page's time origin (for User Timing and the run-time read-outs).
 pub fn now_ms() -> f64 {
     web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now())
 }
@@ -29,58 +34,78 @@ pub fn now_ms() -> f64 {
 /// How many earlier curves Undo can go back to.
 const UNDO_DEPTH: usize = 100;
 
-/// The shared state every section reads: the scenario (single source of truth), the results derived from it, and
-/// the undo history.
+/// One lane per model.
+#[derive(Clone, Copy)]
+pub struct Lanes {
+    lanes: [Lane; 7],
+}
+
+impl Lanes {
+    fn new() -> Self {
+        Lanes { lanes: ModelKind::ALL.map(Lane::new) }
+    }
+    /// The lane of a model.
+    pub fn get(&self, kind: ModelKind) -> Lane {
+        self.lanes[ModelKind::ALL.iter().position(|k| *k == kind).unwrap_or(0)]
+    }
+    /// Every lane.
+    pub fn all(&self) -> [Lane; 7] {
+        self.lanes
+    }
+}
+
+/// Scenario A of an A/B comparison: the scenario as it was pinned and the results it had.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pinned {
+    /// The scenario.
+    pub scenario: Scenario,
+    /// Its results, by model (as [`ModelKind::ALL`]); `None` where a model had not finished when it was pinned.
+    pub outputs: Vec<Option<Output>>,
+}
+
+impl Pinned {
+    /// A's result of a model.
+    pub fn output(&self, kind: ModelKind) -> Option<&Output> {
+        self.outputs.get(ModelKind::ALL.iter().position(|k| *k == kind)?)?.as_ref()
+    }
+}
+
+/// The shared state every section reads.
 #[derive(Clone, Copy)]
 pub struct ScenarioCtx {
     /// The scenario being edited; always valid (edits are checked before they land).
     pub scenario: RwSignal<Scenario>,
-    /// The scaling simulation of the last committed scenario.
-    pub result: Memo<SimResult>,
-    /// Whether an edit is waiting to be simulated.
-    pub pending: RwSignal<bool>,
-    /// How long the last simulation took [ms].
-    pub sim_ms: RwSignal<f64>,
+    /// The models' runs and results.
+    pub lanes: Lanes,
+    /// Scenario A while comparing.
+    pub pinned: RwSignal<Option<Pinned>>,
+    /// The scenario before the last lesson, reset, import or open replaced it (so that can be undone).
+    pub previous: RwSignal<Option<Scenario>>,
     /// Earlier load curves, newest last.
     history: RwSignal<Vec<LoadCurve>>,
 }
 
 impl ScenarioCtx {
     fn new(initial: Scenario) -> Self {
-        let scenario = RwSignal::new(initial.clone());
-        let committed = RwSignal::new(initial);
-        let pending = RwSignal::new(false);
-        let sim_ms = RwSignal::new(0.0);
-        let result = Memo::new(move |_| {
-            let t0 = now_ms();
-            let r = committed.with(|s| s.simulate());
-            let ms = now_ms() - t0;
-            // Outside the memo's own tracking: the timing is a read-out, not an input.
-            sim_ms.try_set(ms);
-            r
-        });
-        let generation = StoredValue::new(0u64);
+        let scenario = RwSignal::new(initial);
+        let lanes = Lanes::new();
+        // Every edit: each model whose inputs changed runs again (validation only on request).
         Effect::new(move |_| {
-            let s = scenario.get();
-            if committed.with_untracked(|c| c == &s) {
-                return;
-            }
-            let g = generation.get_value() + 1;
-            generation.set_value(g);
-            if sim_ms.get_untracked() < INSTANT_MS {
-                committed.set(s);
-                return;
-            }
-            pending.set(true);
-            gloo_timers::callback::Timeout::new(DEBOUNCE_MS, move || {
-                if generation.get_value() == g {
-                    committed.set(scenario.get_untracked());
-                    pending.set(false);
+            scenario.with(|s| {
+                for lane in lanes.all() {
+                    if lane.kind != ModelKind::Validation {
+                        lane.submit(s);
+                    }
                 }
             })
-            .forget();
         });
-        ScenarioCtx { scenario, result, pending, sim_ms, history: RwSignal::new(Vec::new()) }
+        ScenarioCtx {
+            scenario,
+            lanes,
+            pinned: RwSignal::new(None),
+            previous: RwSignal::new(None),
+            history: RwSignal::new(Vec::new()),
+        }
     }
 
     /// Applies an edit if the edited scenario is valid; otherwise leaves everything as it was and returns why.
@@ -90,6 +115,18 @@ impl ScenarioCtx {
         s.validate().map_err(|e| e.to_string())?;
         self.scenario.set(s);
         Ok(())
+    }
+    /// Replaces the whole scenario, keeping the current one so the replacement can be undone.
+    pub fn replace(&self, s: Scenario) {
+        self.previous.set(Some(self.scenario.get_untracked()));
+        self.history.set(Vec::new());
+        self.scenario.set(s);
+    }
+    /// Goes back to the scenario before the last replacement.
+    pub fn restore_previous(&self) {
+        if let Some(p) = self.previous.get_untracked() {
+            self.replace(p);
+        }
     }
     /// Remembers the current curve so the next edit can be undone.
     pub fn push_history(&self) {
@@ -115,32 +152,85 @@ impl ScenarioCtx {
     pub fn can_undo(&self) -> bool {
         self.history.with(|h| !h.is_empty())
     }
+    /// Reads a model's current result through `f` (tracked), or `None` before its first run.
+    pub fn with_output<R>(&self, kind: ModelKind, f: impl FnOnce(&Output) -> Option<R>) -> Option<R> {
+        self.lanes.get(kind).output.with(|o| o.as_ref().and_then(f))
+    }
+    /// Reads scenario A's result of a model through `f` (tracked), when comparing.
+    pub fn with_pinned<R>(&self, kind: ModelKind, f: impl FnOnce(Option<&Output>) -> R) -> R {
+        self.pinned.with(|p| f(p.as_ref().and_then(|p| p.output(kind))))
+    }
+    /// Pins the current scenario and its results as A.
+    pub fn pin(&self) {
+        let outputs = self.lanes.all().iter().map(|l| l.output.get_untracked()).collect();
+        self.pinned.set(Some(Pinned { scenario: self.scenario.get_untracked(), outputs }));
+    }
 }
+
+/// The page's sections, for the navigation (fragment, string key).
+pub const SECTIONS: [(&str, &str); 9] = [
+    ("lessons", "nav.lessons"),
+    ("load", "nav.load"),
+    ("scaling", "nav.scaling"),
+    ("cost", "nav.cost"),
+    ("availability", "nav.availability"),
+    ("parallel", "nav.parallel"),
+    ("resilience", "nav.resilience"),
+    ("chains", "nav.chains"),
+    ("validation", "nav.validation"),
+];
 
 /// The whole page.
 #[component]
 pub fn App() -> impl IntoView {
-    provide_context(ScenarioCtx::new(Scenario::default()));
+    let lang = RwSignal::new(storage::stored_lang().unwrap_or_else(storage::browser_lang));
+    provide_context(I18n(lang));
+    Effect::new(move |_| {
+        let l: Lang = lang.get();
+        if let Some(el) = document().document_element() {
+            let _ = el.set_attribute("lang", l.tag());
+        }
+        document().set_title(tr("app.title"));
+        storage::store_lang(l);
+    });
+    let (initial, notice) = storage::initial_scenario();
+    let ctx = ScenarioCtx::new(initial);
+    provide_context(ctx);
+    storage::autosave(ctx);
     view! {
+        <a class="skip" href="#load">{move || tr("app.skip")}</a>
         <header class="top">
-            <div class="wrap">
-                <h1>"Serverless Playground"</h1>
-                <p class="tagline">
-                    "Draw a load curve, set up a serverless platform, and see what happens to latency, cost and uptime. "
-                    "Every model runs in your browser and shows the textbook formula it replaces beside the simulated result."
-                </p>
+            <div class="wrap head-row">
+                <div>
+                    <h1>{move || tr("app.title")}</h1>
+                    <p class="tagline">{move || tr("app.tagline")}</p>
+                </div>
+                <div class="lang" role="group" aria-label=move || tr("app.language")>
+                    <button type="button" data-testid="lang-en" aria-pressed=move || (lang.get() == Lang::En).to_string()
+                        on:click=move |_| lang.set(Lang::En)>"English"</button>
+                    <button type="button" data-testid="lang-zh" aria-pressed=move || (lang.get() == Lang::Zh).to_string()
+                        on:click=move |_| lang.set(Lang::Zh)>"中文"</button>
+                </div>
             </div>
         </header>
-        <nav class="wrap sections" aria-label="Sections">
-            <a href="#load">"Load curve"</a>
-            <a href="#scaling">"Scaling"</a>
+        <nav class="wrap sections" aria-label=move || tr("nav.label")>
+            {SECTIONS.iter().map(|&(id, key)| view! { <a href=format!("#{id}")>{move || tr(key)}</a> }).collect_view()}
         </nav>
         <main class="wrap">
+            <scenario_bar::ScenarioBar notice=notice />
+            <compare::CompareTable />
+            <lessons::Lessons />
             <LoadEditor />
             <ScalingPanel />
+            <models_panels::CostPanel />
+            <models_panels::AvailabilityPanel />
+            <models_panels::ParallelPanel />
+            <models_panels::ResiliencePanel />
+            <models_panels::ChainsPanel />
+            <models_panels::ValidationPanel />
         </main>
         <footer class="wrap foot">
-            <p>"Figures are model output, not provider guarantees. Prices and platform behaviour are dated and sourced where they are used."</p>
+            <p>{move || tr("app.footer")}</p>
         </footer>
     }
 }

@@ -954,6 +954,11 @@ impl<'a> Sim<'a> {
             avg_in_system: per(self.area_system),
             bill,
             cost_per_million: if completed > 0 { bill.total / completed as f64 * 1e6 } else { 0.0 },
+            gb_s_per_request: if completed > 0 {
+                (usage.gb_s + usage.provisioned_duration_gb_s) / completed as f64
+            } else {
+                0.0
+            },
             always_on_cost: servers as f64 * p.always_on.price_per_hour * measured / 3600.0,
             always_on_servers: servers,
         };

@@ -414,6 +414,8 @@ pub struct Summary {
     pub bill: Bill,
     /// Bill per million completed requests [$].
     pub cost_per_million: f64,
+    /// Billed duration per completed request, on-demand and provisioned [GB-s].
+    pub gb_s_per_request: f64,
     /// Always-on fleet sized for the peak, same period [$].
     pub always_on_cost: f64,
     /// Servers in that fleet [servers].

@@ -1,0 +1,28 @@
+// Runs the playground's models off the main thread (src/ui/compute.rs). The page sends once the URL of its own
+// wasm-bindgen module and its compiled WebAssembly.Module (so nothing is downloaded or compiled twice), then jobs
+// { id, kind, scenario }; each answer is { id, out, ms } or { id, error }. User Timing marks name each run.
+let ready = null;
+
+self.onmessage = async (e) => {
+  const m = e.data;
+  if (m.init) {
+    ready = import(m.js).then(async (glue) => {
+      await glue.default({ module_or_path: m.module });
+      return glue;
+    });
+    ready.catch((err) => self.postMessage({ id: -1, error: `the worker could not start: ${err}` }));
+    return;
+  }
+  try {
+    const glue = await ready;
+    const name = `simulate ${m.kind}`;
+    performance.mark(`${name} start`);
+    const t0 = performance.now();
+    const out = glue.worker_run(m.kind, m.scenario);
+    const ms = performance.now() - t0;
+    performance.measure(name, `${name} start`);
+    self.postMessage({ id: m.id, out, ms });
+  } catch (err) {
+    self.postMessage({ id: m.id, error: String(err) });
+  }
+};

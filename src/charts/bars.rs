@@ -1,0 +1,132 @@
+//! Horizontal grouped bars: one row per category (a percentile, a way of computing the nines), one bar per group
+//! (warm, cold; formula, simulation), with an optional reference line (an SLA).
+
+use super::xy::csv_field;
+use super::{y_top, ChartError, PlotMapping, Theme};
+use crate::model::units::sig;
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+
+/// One group of bars: a value per category.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BarGroup {
+    /// Legend label.
+    pub label: String,
+    /// Palette index.
+    pub color: usize,
+    /// One value per category (same order); non-finite values are not drawn.
+    pub values: Vec<f64>,
+}
+
+/// A bar chart.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BarChart {
+    /// Category names, top to bottom.
+    pub categories: Vec<String>,
+    /// The groups.
+    pub groups: Vec<BarGroup>,
+    /// Value-axis description with unit.
+    pub x_desc: String,
+    /// A vertical reference line: (value, label).
+    pub reference: Option<(f64, String)>,
+}
+
+impl BarChart {
+    /// The category under `axis_y` (rows are 1 unit tall, the first at the top) with every group's value.
+    pub fn readout(&self, axis_y: f64) -> Option<String> {
+        let n = self.categories.len();
+        let row = n.checked_sub(1 + axis_y.floor().max(0.0) as usize)?;
+        let parts: Vec<String> = self
+            .groups
+            .iter()
+            .filter_map(|g| g.values.get(row).map(|v| format!("{}: {}", g.label, sig(*v, 4))))
+            .collect();
+        Some(format!("{} · {}", self.categories[row], parts.join(" · ")))
+    }
+    /// CSV with a row per category and a column per group.
+    pub fn to_csv(&self) -> String {
+        let mut out = format!("category,{}\n", self.groups.iter().map(|g| csv_field(&g.label)).collect::<Vec<_>>().join(","));
+        for (i, c) in self.categories.iter().enumerate() {
+            let vals: Vec<String> = self.groups.iter().map(|g| g.values.get(i).map_or(String::new(), |v| v.to_string())).collect();
+            out.push_str(&format!("{},{}\n", csv_field(c), vals.join(",")));
+        }
+        out
+    }
+}
+
+/// Draws the chart; the mapping's y axis counts rows from the bottom.
+pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, data: &BarChart, theme: &Theme) -> Result<PlotMapping, ChartError> {
+    area.fill(&theme.background())?;
+    let n = data.categories.len().max(1);
+    let max = data
+        .groups
+        .iter()
+        .flat_map(|g| g.values.iter().copied())
+        .chain(data.reference.iter().map(|r| r.0))
+        .filter(|v| v.is_finite())
+        .fold(0.0, f64::max);
+    let x_max = y_top(max);
+    let fg = theme.foreground();
+    let font = ("sans-serif", theme.tick_font()).into_font().color(&fg);
+    let label_w = data.categories.iter().map(|c| c.chars().count()).max().unwrap_or(4) as f64 * 7.5 + 12.0;
+    let mut chart = ChartBuilder::on(area)
+        .margin(theme.px(10.0))
+        .margin_right(theme.px(18.0))
+        .x_label_area_size(theme.px(40.0))
+        .y_label_area_size(theme.px(label_w.clamp(40.0, 220.0)))
+        .build_cartesian_2d(0.0..x_max, 0.0..n as f64)?;
+    chart
+        .configure_mesh()
+        .disable_y_mesh()
+        .y_labels(0)
+        .light_line_style(theme.background())
+        .bold_line_style(theme.grid())
+        .axis_style(fg)
+        .x_desc(data.x_desc.as_str())
+        .x_label_formatter(&|v| sig(*v, 4))
+        .label_style(font.clone())
+        .axis_desc_style(("sans-serif", theme.label_font()).into_font().color(&fg))
+        .x_labels(8)
+        .draw()?;
+    let ng = data.groups.len().max(1) as f64;
+    let h = 0.8 / ng;
+    for (gi, g) in data.groups.iter().enumerate() {
+        let color = theme.series(g.color);
+        let bars = g.values.iter().enumerate().filter(|(_, v)| v.is_finite()).map(|(i, &v)| {
+            let top = (n - i) as f64 - 0.1 - gi as f64 * h;
+            Rectangle::new([(0.0, top), (v, top - h)], color.filled())
+        });
+        chart
+            .draw_series(bars)?
+            .label(g.label.as_str())
+            .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 16, y + 5)], color.filled()));
+    }
+    if let Some((v, label)) = &data.reference {
+        chart.draw_series(LineSeries::new([(*v, 0.0), (*v, n as f64)], theme.series(1).stroke_width(theme.px(2.0))))?;
+        chart.draw_series(std::iter::once(Text::new(label.clone(), (*v, n as f64 * 0.999), font.clone())))?;
+    }
+    for (i, c) in data.categories.iter().enumerate() {
+        let (px, py) = chart.backend_coord(&(0.0, (n - i) as f64 - 0.5));
+        area.draw(&Text::new(c.clone(), (px - theme.px(6.0) as i32, py), font.clone().pos(Pos::new(HPos::Right, VPos::Center))))?;
+    }
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::LowerRight)
+        .background_style(theme.background().mix(0.85))
+        .border_style(theme.grid())
+        .label_font(font)
+        .margin(theme.px(6.0))
+        .draw()?;
+    let (xr, yr) = chart.plotting_area().get_pixel_range();
+    let k = theme.scale;
+    area.present()?;
+    Ok(PlotMapping {
+        left: xr.start as f64 / k,
+        top: yr.start as f64 / k,
+        width: (xr.end - xr.start) as f64 / k,
+        height: (yr.end - yr.start) as f64 / k,
+        x: (0.0, x_max),
+        y: (0.0, n as f64),
+    })
+}

@@ -1,0 +1,130 @@
+//! The availability model's sample timeline: one row per region, its outages as bars (red while traffic still goes
+//! there, amber once it has failed over), common-mode events across every row.
+
+use super::xy::csv_field;
+use super::{ChartError, PlotMapping, Theme};
+use crate::model::availability::Outage;
+use crate::model::units::sig;
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+
+/// What the timeline shows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Timeline {
+    /// Row names (regions), top to bottom.
+    pub rows: Vec<String>,
+    /// The outages.
+    pub outages: Vec<Outage>,
+    /// Time shown [s].
+    pub horizon: f64,
+    /// Legend labels: requests failing, failed over, every region.
+    pub legend: [String; 3],
+}
+
+const DAY: f64 = 86_400.0;
+
+impl Timeline {
+    /// The outages under day `axis_x` (± a pixel's worth `tol` days), as text.
+    pub fn readout(&self, axis_x: f64, tol: f64) -> Option<String> {
+        let t = axis_x * DAY;
+        let hits: Vec<String> = self
+            .outages
+            .iter()
+            .filter(|o| o.start <= t + tol * DAY && o.end >= t - tol * DAY)
+            .map(|o| {
+                let who = o.region.map_or(self.legend[2].clone(), |r| self.rows.get(r).cloned().unwrap_or_default());
+                format!("{who}: {} h", sig((o.end - o.start) / 3600.0, 3))
+            })
+            .collect();
+        Some(format!("day {} · {}", sig(axis_x, 4), if hits.is_empty() { "—".into() } else { hits.join(" · ") }))
+    }
+    /// One row per outage: region, start, end, failed over at [s].
+    pub fn to_csv(&self) -> String {
+        let mut out = String::from("region,start_s,end_s,failed_over_at_s\n");
+        for o in &self.outages {
+            let who = o.region.map_or(self.legend[2].clone(), |r| self.rows.get(r).cloned().unwrap_or_default());
+            let fo = o.failed_over_at.map_or(String::new(), |t| t.to_string());
+            out.push_str(&format!("{},{},{},{fo}\n", csv_field(&who), o.start, o.end));
+        }
+        out
+    }
+}
+
+/// Draws the timeline (x in days).
+pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, data: &Timeline, theme: &Theme) -> Result<PlotMapping, ChartError> {
+    area.fill(&theme.background())?;
+    let n = data.rows.len().max(1);
+    let days = (data.horizon / DAY).max(1e-6);
+    let fg = theme.foreground();
+    let font = ("sans-serif", theme.tick_font()).into_font().color(&fg);
+    let mut chart = ChartBuilder::on(area)
+        .margin(theme.px(10.0))
+        .margin_right(theme.px(18.0))
+        .x_label_area_size(theme.px(40.0))
+        .y_label_area_size(theme.px(90.0))
+        .build_cartesian_2d(0.0..days, 0.0..n as f64 + 0.6)?;
+    chart
+        .configure_mesh()
+        .disable_y_mesh()
+        .y_labels(0)
+        .light_line_style(theme.background())
+        .bold_line_style(theme.grid())
+        .axis_style(fg)
+        .x_desc("time [days]")
+        .x_label_formatter(&|v| sig(*v, 4))
+        .label_style(font.clone())
+        .axis_desc_style(("sans-serif", theme.label_font()).into_font().color(&fg))
+        .x_labels(8)
+        .draw()?;
+    let (down, moved, common) = (theme.series(1), theme.series(4), theme.series(3));
+    // Outages last hours in a year: draw at least two pixels wide so each one is visible.
+    let min_w = 2.0 * days / 900.0;
+    let bar = |row: usize, a: f64, b: f64, c: RGBColor| {
+        let y = (n - row) as f64 - 0.5;
+        Rectangle::new([(a / DAY, y + 0.3), ((b / DAY).max(a / DAY + min_w), y - 0.3)], c.filled())
+    };
+    let mut rects = Vec::new();
+    for o in &data.outages {
+        match o.region {
+            Some(r) => {
+                let fo = o.failed_over_at.unwrap_or(o.end).min(o.end);
+                rects.push(bar(r, o.start, fo, down));
+                if fo < o.end {
+                    rects.push(bar(r, fo, o.end, moved));
+                }
+            }
+            None => (0..n).for_each(|r| rects.push(bar(r, o.start, o.end, common))),
+        }
+    }
+    chart.draw_series(rects)?;
+    for (label, c) in data.legend.iter().zip([down, moved, common]) {
+        chart
+            .draw_series(std::iter::empty::<Rectangle<(f64, f64)>>())?
+            .label(label.as_str())
+            .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 16, y + 5)], c.filled()));
+    }
+    for (i, name) in data.rows.iter().enumerate() {
+        let (px, py) = chart.backend_coord(&(0.0, (n - i) as f64 - 0.5));
+        area.draw(&Text::new(name.clone(), (px - theme.px(6.0) as i32, py), font.clone().pos(Pos::new(HPos::Right, VPos::Center))))?;
+    }
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::UpperRight)
+        .background_style(theme.background().mix(0.85))
+        .border_style(theme.grid())
+        .label_font(font)
+        .margin(theme.px(4.0))
+        .draw()?;
+    let (xr, yr) = chart.plotting_area().get_pixel_range();
+    let k = theme.scale;
+    area.present()?;
+    Ok(PlotMapping {
+        left: xr.start as f64 / k,
+        top: yr.start as f64 / k,
+        width: (xr.end - xr.start) as f64 / k,
+        height: (yr.end - yr.start) as f64 / k,
+        x: (0.0, days),
+        y: (0.0, n as f64 + 0.6),
+    })
+}

@@ -1,0 +1,261 @@
+//! Running the models without blocking the page. Each model has a [`Lane`]: a run estimated to take less than
+//! [`INLINE_MS`] is done at once on the main thread (the edit redraws in the same frame); a longer one goes to the
+//! lane's Web Worker, which loads the page's own wasm module (`public/worker.js`), while the page keeps the previous
+//! results, shows a progress estimate and a Cancel button, and stays responsive. A newer edit supersedes: a run with
+//! more than [`SUPERSEDE_MS`] left is cancelled and restarted, a shorter one finishes and the newest edit runs next.
+//! Every run leaves User Timing marks (`compute <model>` on the page, `simulate <model>` in the worker).
+
+use crate::model::scenario::{ModelKind, Output, Scenario};
+use leptos::prelude::*;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+/// Runs expected to take less than this are done on the main thread [ms] (about half a frame).
+pub const INLINE_MS: f64 = 8.0;
+/// A running job with more than this left is cancelled by a newer edit [ms].
+pub const SUPERSEDE_MS: f64 = 1000.0;
+/// Throughput assumed before a model's first run [work units per ms]: low, so a first run goes to the worker.
+const FIRST_RATE: f64 = 500.0;
+
+type Handler = Closure<dyn FnMut(web_sys::MessageEvent)>;
+
+/// One model's runs and their state.
+#[derive(Clone, Copy)]
+pub struct Lane {
+    /// Which model.
+    pub kind: ModelKind,
+    /// The last finished result (kept while a newer run is under way).
+    pub output: RwSignal<Option<Output>>,
+    /// A run is under way in the worker.
+    pub busy: RwSignal<bool>,
+    /// When it started [ms since page load].
+    pub started_ms: RwSignal<f64>,
+    /// How long it is expected to take [ms].
+    pub estimate_ms: RwSignal<f64>,
+    /// How long the last finished run took [ms].
+    pub last_ms: RwSignal<f64>,
+    /// The results are from an older scenario: the run for the current one was cancelled.
+    pub stale: RwSignal<bool>,
+    /// Why the last run failed, if it did.
+    pub error: RwSignal<Option<String>>,
+    rate: StoredValue<f64>,
+    generation: StoredValue<u64>,
+    job_work: StoredValue<f64>,
+    inputs: StoredValue<String>,
+    queued: StoredValue<Option<Scenario>>,
+    latest: StoredValue<Option<Scenario>>,
+    worker: StoredValue<Option<(web_sys::Worker, Handler)>, LocalStorage>,
+}
+
+fn perf() -> Option<web_sys::Performance> {
+    web_sys::window().and_then(|w| w.performance())
+}
+
+impl Lane {
+    /// A lane with no result yet.
+    pub fn new(kind: ModelKind) -> Self {
+        Lane {
+            kind,
+            output: RwSignal::new(None),
+            busy: RwSignal::new(false),
+            started_ms: RwSignal::new(0.0),
+            estimate_ms: RwSignal::new(0.0),
+            last_ms: RwSignal::new(0.0),
+            stale: RwSignal::new(false),
+            error: RwSignal::new(None),
+            rate: StoredValue::new(FIRST_RATE),
+            generation: StoredValue::new(0),
+            job_work: StoredValue::new(1.0),
+            inputs: StoredValue::new(String::new()),
+            queued: StoredValue::new(None),
+            latest: StoredValue::new(None),
+            worker: StoredValue::new_local(None),
+        }
+    }
+
+    /// Runs the model for `s` unless its inputs are those of the last run.
+    pub fn submit(&self, s: &Scenario) {
+        let key = s.inputs_of(self.kind);
+        if self.inputs.with_value(|k| *k == key) && !self.stale.get_untracked() {
+            return;
+        }
+        self.inputs.set_value(key);
+        self.latest.set_value(Some(s.clone()));
+        self.stale.set(false);
+        let estimate = s.work_of(self.kind) / self.rate.get_value();
+        if self.busy.get_untracked() {
+            let left = self.estimate_ms.get_untracked() - (super::now_ms() - self.started_ms.get_untracked());
+            if left <= SUPERSEDE_MS {
+                self.queued.set_value(Some(s.clone()));
+                return;
+            }
+            self.stop_worker();
+        }
+        if estimate < INLINE_MS || !workers_available() {
+            self.run_inline(s);
+        } else {
+            self.post(s, estimate);
+        }
+    }
+
+    /// Runs the model for the last submitted scenario again (after a cancel).
+    pub fn rerun(&self) {
+        if let Some(s) = self.latest.get_value() {
+            self.stale.set(true);
+            self.submit(&s);
+        }
+    }
+
+    /// Stops the run under way; the previous results stay, marked as being for an older scenario.
+    pub fn cancel(&self) {
+        if self.busy.get_untracked() {
+            self.stop_worker();
+            self.busy.set(false);
+            self.stale.set(true);
+        }
+    }
+
+    /// User Timing: the start of a run of this model.
+    fn mark_start(&self) {
+        if let Some(p) = perf() {
+            let _ = p.mark(&format!("compute {} start", self.kind.id()));
+        }
+    }
+    /// User Timing: a measure from the run's start mark to now, named `compute <model>`.
+    fn measure(&self) {
+        if let Some(p) = perf() {
+            let name = format!("compute {}", self.kind.id());
+            let _ = p.measure_with_start_mark(&name, &format!("{name} start"));
+        }
+    }
+
+    fn stop_worker(&self) {
+        self.queued.set_value(None);
+        self.generation.update_value(|g| *g += 1);
+        self.worker.update_value(|w| {
+            if let Some((w, _)) = w.take() {
+                w.terminate();
+            }
+        });
+    }
+
+    fn run_inline(&self, s: &Scenario) {
+        self.generation.update_value(|g| *g += 1);
+        self.mark_start();
+        let t0 = super::now_ms();
+        let out = s.run(self.kind);
+        let ms = super::now_ms() - t0;
+        self.measure();
+        self.finish(out, ms, s.work_of(self.kind));
+    }
+
+    fn finish(&self, out: Output, ms: f64, work: f64) {
+        if ms > 0.5 {
+            // Smoothed throughput: one odd run (a GC pause, a busy machine) does not swing the next estimate.
+            self.rate.update_value(|r| *r = 0.5 * *r + 0.5 * work / ms);
+        }
+        self.last_ms.set(ms);
+        self.error.set(None);
+        self.output.set(Some(out));
+    }
+
+    fn post(&self, s: &Scenario, estimate: f64) {
+        let lane = *self;
+        if self.worker.with_value(|w| w.is_none()) {
+            match spawn_worker(move |ev| lane.on_message(ev)) {
+                Ok(w) => self.worker.set_value(Some(w)),
+                Err(e) => {
+                    self.error.set(Some(e));
+                    self.run_inline(s);
+                    return;
+                }
+            }
+        }
+        self.generation.update_value(|g| *g += 1);
+        let id = self.generation.get_value();
+        self.job_work.set_value(s.work_of(self.kind));
+        let msg = js_sys::Object::new();
+        let json = serde_json::to_string(s).unwrap_or_default();
+        let _ = js_sys::Reflect::set(&msg, &"id".into(), &JsValue::from_f64(id as f64));
+        let _ = js_sys::Reflect::set(&msg, &"kind".into(), &self.kind.id().into());
+        let _ = js_sys::Reflect::set(&msg, &"scenario".into(), &json.into());
+        self.worker.with_value(|w| {
+            if let Some((w, _)) = w {
+                let _ = w.post_message(&msg);
+            }
+        });
+        self.mark_start();
+        self.busy.set(true);
+        self.started_ms.set(super::now_ms());
+        self.estimate_ms.set(estimate);
+    }
+
+    fn on_message(&self, ev: web_sys::MessageEvent) {
+        let data = ev.data();
+        let get = |k: &str| js_sys::Reflect::get(&data, &k.into()).ok();
+        let id = get("id").and_then(|v| v.as_f64()).unwrap_or(-2.0);
+        if id >= 0.0 && id as u64 != self.generation.get_value() {
+            return;
+        }
+        let started = self.started_ms.get_untracked();
+        self.measure();
+        let error = get("error").and_then(|v| v.as_string());
+        let parsed = get("out").and_then(|v| v.as_string()).map(|t| serde_json::from_str::<Output>(&t));
+        match (error, parsed) {
+            (None, Some(Ok(out))) => {
+                let ms = get("ms").and_then(|v| v.as_f64()).unwrap_or(super::now_ms() - started);
+                self.finish(out, ms, self.job_work.get_value());
+            }
+            (Some(e), _) => self.error.set(Some(e)),
+            (None, Some(Err(e))) => self.error.set(Some(format!("the result could not be read: {e}"))),
+            (None, None) => self.error.set(Some("the worker sent an empty answer".into())),
+        }
+        self.busy.set(false);
+        if id < 0.0 {
+            // The worker could not start: drop it; the next run tries again or falls back to the main thread.
+            self.worker.update_value(|w| *w = None);
+        }
+        if let Some(next) = self.queued.get_value() {
+            self.queued.set_value(None);
+            let estimate = next.work_of(self.kind) / self.rate.get_value();
+            self.post(&next, estimate);
+        }
+    }
+}
+
+/// Where the page's own wasm-bindgen module is (Trunk preloads it), if the page was built by Trunk.
+fn module_url() -> Option<String> {
+    let doc = web_sys::window()?.document()?;
+    let href = doc.query_selector("link[rel=modulepreload]").ok()??.get_attribute("href")?;
+    let base = web_sys::window()?.location().href().ok()?;
+    web_sys::Url::new_with_base(&href, &base).ok().map(|u| u.href())
+}
+
+fn workers_available() -> bool {
+    cfg!(target_arch = "wasm32") && module_url().is_some()
+}
+
+fn spawn_worker(on_message: impl FnMut(web_sys::MessageEvent) + 'static) -> Result<(web_sys::Worker, Handler), String> {
+    let js = module_url().ok_or("no module to load in a worker")?;
+    let url = web_sys::Url::new_with_base("worker.js", &js).map_err(|_| "no worker address")?.href();
+    let opts = web_sys::WorkerOptions::new();
+    opts.set_type(web_sys::WorkerType::Module);
+    let worker = web_sys::Worker::new_with_options(&url, &opts).map_err(|e| format!("no Web Worker: {e:?}"))?;
+    let handler: Handler = Closure::new(on_message);
+    worker.set_onmessage(Some(handler.as_ref().unchecked_ref()));
+    let init = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&init, &"init".into(), &true.into());
+    let _ = js_sys::Reflect::set(&init, &"js".into(), &js.into());
+    let _ = js_sys::Reflect::set(&init, &"module".into(), &wasm_bindgen::module());
+    worker.post_message(&init).map_err(|e| format!("the worker refused its module: {e:?}"))?;
+    Ok((worker, handler))
+}
+
+/// Entry point of the worker (`public/worker.js`): runs one model on a scenario given as JSON and returns the
+/// output as JSON, or throws a message naming the problem.
+#[wasm_bindgen]
+pub fn worker_run(kind: &str, scenario_json: &str) -> Result<String, String> {
+    let kind = ModelKind::from_id(kind).ok_or_else(|| format!("unknown model '{kind}'"))?;
+    let s = Scenario::from_json(scenario_json).map_err(|e| e.to_string())?;
+    serde_json::to_string(&s.run(kind)).map_err(|e| e.to_string())
+}

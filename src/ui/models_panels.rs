@@ -1,0 +1,451 @@
+//! The sections after Scaling: Cost, Availability, Parallel (fan-out), Resilience (circuit breaker), Chains and the
+//! Validation panel. Each binds its parameters, shows its figures beside the textbook formula with a line on the
+//! gap, and draws its charts from its lane's result (and scenario A's, when comparing).
+
+use super::chart_canvas::SpecChart;
+use super::fields::{num, LaneStatus, Range, SelectField};
+use super::i18n::{tr, trf};
+use super::ScenarioCtx;
+use crate::charts::models as mc;
+use crate::charts::scaling::Tr;
+use crate::charts::spec::Chart;
+use crate::model::availability::CommonMode;
+use crate::model::chain::Link;
+use crate::model::cost::{break_even_rps, monthly_pay_per_use, period_bill, PricingPreset, Usage};
+use crate::model::dist::Dist;
+use crate::model::scenario::{ModelKind, Output, Scenario};
+use crate::model::units::{fmt_count, fmt_duration, sig};
+use leptos::prelude::*;
+
+fn with_mean(d: Dist, mean: f64) -> Dist {
+    match d {
+        Dist::Fixed { .. } => Dist::Fixed { value: mean },
+        Dist::Exponential { .. } => Dist::Exponential { mean },
+        Dist::LogNormal { cv, .. } => Dist::LogNormal { mean, cv },
+    }
+}
+
+fn t() -> Tr<'static> {
+    &tr
+}
+
+/// A figure: label key, value text, test id.
+fn figure(label: &'static str, testid: &'static str, value: impl Fn() -> String + Send + Sync + 'static) -> impl IntoView {
+    view! { <div><dt>{move || tr(label)}</dt><dd data-testid=testid>{value}</dd></div> }
+}
+
+/// A section's frame: title, introduction, the lane's status and the content.
+#[component]
+fn Section(id: &'static str, title: &'static str, intro: &'static str, kind: ModelKind, children: Children) -> impl IntoView {
+    let ctx = expect_context::<ScenarioCtx>();
+    let title_id = format!("{id}-title");
+    view! {
+        <section class="card" id=id aria-labelledby=title_id.clone()>
+            <div class="card-head">
+                <h2 id=title_id.clone()>{move || tr(title)}</h2>
+                <p class="hint">{move || tr(intro)}</p>
+            </div>
+            {children()}
+            <LaneStatus lane=ctx.lanes.get(kind) />
+        </section>
+    }
+}
+
+/// A chart with its heading.
+fn titled(title: &'static str, testid: &'static str, spec: impl Fn() -> Option<Chart> + Send + Sync + 'static) -> impl IntoView {
+    view! { <div><h3>{move || tr(title)}</h3><SpecChart spec=spec label=title testid=testid /></div> }
+}
+
+/// The Cost section: pay-per-use against always-on, break-even, provisioned concurrency.
+#[component]
+pub fn CostPanel() -> impl IntoView {
+    let ctx = expect_context::<ScenarioCtx>();
+    let sc = ctx.scenario;
+    let sim = move || ctx.with_output(ModelKind::Scaling, |o| o.scaling().cloned());
+    let s = move || sim().map(|r| r.summary).unwrap_or_default();
+    let preset = Callback::new(move |id: String| {
+        let p = if id == "arm64" { PricingPreset::AwsLambdaArm64 } else { PricingPreset::AwsLambdaX86 };
+        let _ = ctx.try_edit(|s| {
+            let (free, init) = (s.scaling.pricing.free_tier, s.scaling.pricing.bill_init);
+            s.scaling.pricing = p.pricing();
+            s.scaling.pricing.free_tier = free;
+            s.scaling.pricing.bill_init = init;
+        });
+    });
+    let flag = move |f: fn(&mut Scenario, bool)| Callback::new(move |v: String| drop(ctx.try_edit(|s| f(s, v == "on"))));
+    let onoff = vec![("on", "cost.on"), ("off", "cost.off")];
+    let formula_bill = move || {
+        sc.with(|s| {
+            let n = s.load.expected_requests();
+            let gb_s = n * s.scaling.memory_mb / 1024.0 * s.scaling.warm_service.mean();
+            period_bill(&Usage { requests: n, gb_s, ..Usage::default() }, &s.scaling.pricing, s.load.duration()).total
+        })
+    };
+    let be = move || sc.with(|c| break_even_rps(s().gb_s_per_request, &c.scaling.pricing, &c.scaling.always_on));
+    let monthly = move || sc.with(|c| monthly_pay_per_use(c.load.mean(), s().gb_s_per_request, &c.scaling.pricing));
+    let duration = move || sc.with(|s| s.load.duration());
+    let cum = move || {
+        let d = duration();
+        ctx.with_output(ModelKind::Scaling, |o| {
+            let r = o.scaling()?;
+            Some(Chart::Time(ctx.with_pinned(ModelKind::Scaling, |b| mc::cost_over_time(r, d, b.and_then(Output::scaling), t()))))
+        })
+    };
+    let be_chart = move || {
+        let (p, f, m) = sc.with(|s| (s.scaling.pricing, s.scaling.always_on, s.load.mean()));
+        ctx.with_output(ModelKind::Scaling, |o| Some(Chart::Xy(mc::break_even(o.scaling()?, &p, &f, m, t()))))
+    };
+    let sweep = move || ctx.with_output(ModelKind::Provisioned, |o| o.provisioned().map(|v| v.to_vec()));
+    view! {
+        <Section id="cost" title="cost.title" intro="cost.intro" kind=ModelKind::Provisioned>
+            <div class="params">
+                <SelectField label="cost.preset" hint="cost.preset.hint" testid="pricing"
+                    options=vec![("x86", "cost.x86"), ("arm64", "cost.arm64")]
+                    value=Signal::derive(move || if sc.with(|s| s.scaling.pricing.per_gb_s < PricingPreset::AwsLambdaX86.pricing().per_gb_s) { "arm64" } else { "x86" })
+                    set=preset />
+                <SelectField label="cost.free_tier" hint="cost.free_tier.hint" testid="free-tier" options=onoff.clone()
+                    value=Signal::derive(move || if sc.with(|s| s.scaling.pricing.free_tier) { "on" } else { "off" })
+                    set=flag(|s, v| s.scaling.pricing.free_tier = v) />
+                <SelectField label="cost.bill_init" hint="cost.bill_init.hint" testid="bill-init" options=onoff
+                    value=Signal::derive(move || if sc.with(|s| s.scaling.pricing.bill_init) { "on" } else { "off" })
+                    set=flag(|s, v| s.scaling.pricing.bill_init = v) />
+                {num("cost.per_million", "u.usd", "cost.per_million.hint", "price-requests", "any", None,
+                    |s| s.scaling.pricing.per_million_requests, |s, v| s.scaling.pricing.per_million_requests = v)}
+                {num("cost.per_gb_s", "u.usd", "cost.per_gb_s.hint", "price-gb-s", "any", None,
+                    |s| s.scaling.pricing.per_gb_s, |s, v| s.scaling.pricing.per_gb_s = v)}
+                {num("cost.vm_price", "u.usd_h", "cost.vm_price.hint", "vm-price", "any", Some(Range::log(0.004, 5.0)),
+                    |s| s.scaling.always_on.price_per_hour, |s, v| s.scaling.always_on.price_per_hour = v)}
+                {num("cost.vm_capacity", "u.rps", "cost.vm_capacity.hint", "vm-capacity", "any", Some(Range::log(1.0, 5000.0)),
+                    |s| s.scaling.always_on.capacity_rps, |s, v| s.scaling.always_on.capacity_rps = v)}
+                {num("cost.vm_min", "u.servers", "cost.vm_min.hint", "vm-min", "1", Some(Range::lin(1.0, 10.0)),
+                    |s| s.scaling.always_on.min_servers as f64, |s, v| s.scaling.always_on.min_servers = v as u32)}
+            </div>
+            <dl class="figures">
+                {figure("cost.f.bill", "cost-bill", move || format!("${}", sig(s().bill.total, 3)))}
+                {figure("cost.f.per_million", "cost-per-million", move || format!("${}", sig(s().cost_per_million, 3)))}
+                {figure("cost.f.always_on", "always-on", move || format!("${} ({})", sig(s().always_on_cost, 3), s().always_on_servers))}
+                {figure("cost.f.break_even", "break-even", move || be().map_or_else(|| tr("cost.never").to_string(), |r| format!("{} req/s", sig(r, 3))))}
+                {figure("cost.f.monthly", "monthly", move || format!("${}", sig(monthly(), 3)))}
+            </dl>
+            <div class="formula" data-testid="cost-formula">
+                <h3>{move || tr("formula.title")}</h3>
+                <p>{move || trf("cost.formula", &[&sig(formula_bill(), 4), &sig(s().bill.total, 4)])}</p>
+                <p class="hint">{move || tr("cost.gap")}</p>
+            </div>
+            <div class="chart-grid">
+                {titled("cost.c.cumulative", "chart-cost", cum)}
+                {titled("cost.c.break_even", "chart-break-even", be_chart)}
+                {titled("cost.c.prov_cost", "chart-provisioned-cost", move || sweep().map(|v| Chart::Xy(mc::provisioned_cost(&v, t()))))}
+                {titled("cost.c.prov_benefit", "chart-provisioned-benefit", move || sweep().map(|v| Chart::Xy(mc::provisioned_benefit(&v, t()))))}
+            </div>
+            <table class="data-table" data-testid="provisioned-table">
+                <caption>{move || tr("cost.prov_table")}</caption>
+                <thead><tr>
+                    <th scope="col">{move || tr("cost.t.provisioned")}</th><th scope="col">{move || tr("cost.t.cost")}</th>
+                    <th scope="col">{move || tr("cost.t.cold")}</th><th scope="col">"p99"</th>
+                </tr></thead>
+                <tbody>
+                    {move || sweep().unwrap_or_default().into_iter().map(|p| view! {
+                        <tr><td>{p.provisioned}</td><td>{format!("${}", sig(p.cost, 3))}</td>
+                        <td>{format!("{} %", sig(p.cold_start_prob * 100.0, 3))}</td><td>{fmt_duration(p.p99)}</td></tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </Section>
+    }
+}
+
+/// The Availability section.
+#[component]
+pub fn AvailabilityPanel() -> impl IntoView {
+    let ctx = expect_context::<ScenarioCtx>();
+    let sc = ctx.scenario;
+    let res = move || ctx.with_output(ModelKind::Availability, |o| o.availability().cloned());
+    let a = move || res();
+    let pct = |v: f64| format!("{} %", sig(v * 100.0, 6));
+    let sla = move || sc.with(|s| s.availability.sla);
+    let nregions = move || sc.with(|s| s.availability.regions.len());
+    view! {
+        <Section id="availability" title="av.title" intro="av.intro" kind=ModelKind::Availability>
+            <div class="params">
+                {num("av.regions", "u.regions", "av.regions.hint", "regions", "1", Some(Range::lin(1.0, 6.0)),
+                    |s| s.availability.regions.len() as f64,
+                    |s, v| { let r = s.availability.regions[0]; s.availability.regions.resize((v as usize).clamp(1, 6), r); })}
+                {num("av.mtbf", "u.h", "av.mtbf.hint", "mtbf", "any", Some(Range::log(10.0, 100_000.0)),
+                    |s| s.availability.regions[0].mtbf_h, |s, v| s.availability.regions.iter_mut().for_each(|r| r.mtbf_h = v))}
+                {num("av.mttr", "u.h", "av.mttr.hint", "mttr", "any", Some(Range::log(0.01, 100.0)),
+                    |s| s.availability.regions[0].mttr_h, |s, v| s.availability.regions.iter_mut().for_each(|r| r.mttr_h = v))}
+                {num("av.capacity", "u.pct", "av.capacity.hint", "capacity", "any", Some(Range::lin(10.0, 100.0)),
+                    |s| s.availability.regions[0].capacity * 100.0, |s, v| s.availability.regions.iter_mut().for_each(|r| r.capacity = v / 100.0))}
+                {num("av.common", "u.h", "av.common.hint", "common-mode", "any", Some(Range::log(100.0, 1_000_000.0)),
+                    |s| s.availability.common_mode.map_or(0.0, |c| c.mtbf_h),
+                    |s, v| s.availability.common_mode = if v > 0.0 { Some(CommonMode { mtbf_h: v, mttr_h: s.availability.common_mode.map_or(0.5, |c| c.mttr_h) }) } else { None })}
+                {num("av.check", "u.s", "av.check.hint", "check-interval", "any", Some(Range::log(1.0, 300.0)),
+                    |s| s.availability.check_interval_s, |s, v| s.availability.check_interval_s = v)}
+                {num("av.threshold", "u.none", "av.threshold.hint", "threshold", "1", Some(Range::lin(1.0, 10.0)),
+                    |s| s.availability.failure_threshold as f64, |s, v| s.availability.failure_threshold = v as u32)}
+                {num("av.ttl", "u.s", "av.ttl.hint", "dns-ttl", "any", Some(Range::log(1.0, 3600.0)),
+                    |s| s.availability.dns_ttl_s, |s, v| s.availability.dns_ttl_s = v)}
+                {num("av.failover", "u.pct", "av.failover.hint", "failover-success", "any", Some(Range::lin(0.0, 100.0)),
+                    |s| s.availability.failover_success * 100.0, |s, v| s.availability.failover_success = v / 100.0)}
+                {num("av.sla", "u.pct", "av.sla.hint", "sla", "any", None,
+                    |s| s.availability.sla * 100.0, |s, v| s.availability.sla = v / 100.0)}
+                {num("av.runs", "u.none", "av.runs.hint", "runs", "1", Some(Range::log(10.0, 2000.0)),
+                    |s| s.availability.runs as f64, |s, v| s.availability.runs = v as u32)}
+            </div>
+            <dl class="figures">
+                {figure("av.f.availability", "availability", move || a().map_or("–".into(), |r| pct(r.availability)))}
+                {figure("av.f.nines", "nines", move || a().map_or("–".into(), |r| sig(r.nines, 3)))}
+                {figure("av.f.downtime", "downtime", move || a().map_or("–".into(), |r| format!("{} / {} min", sig(r.downtime_min_p50, 3), sig(r.downtime_min_p99, 3))))}
+                {figure("av.f.breach", "breach", move || a().map_or("–".into(), |r| format!("{} %", sig(r.sla_breach_prob * 100.0, 3))))}
+                {figure("av.f.failed", "failed-requests", move || a().map_or("–".into(), |r| fmt_count(r.failed_requests_per_year)))}
+            </dl>
+            <div class="formula" data-testid="av-formula">
+                <h3>{move || tr("formula.title")}</h3>
+                <p>{move || a().map(|r| trf("av.formula", &[&pct(r.formulas.single), &nregions().to_string(), &pct(r.formulas.parallel), &pct(r.formulas.seed), &pct(r.availability)]))}</p>
+                <p class="hint">{move || trf("av.gap", &[&fmt_duration(sc.with(|s| s.availability.failover_delay()))])}</p>
+            </div>
+            <div class="chart-grid">
+                {titled("av.c.timeline", "chart-timeline", move || {
+                    let (n, h) = sc.with(|s| (s.availability.regions.len(), s.availability.horizon_days));
+                    a().map(|r| Chart::Timeline(mc::outage_timeline(&r, n, h, t())))
+                })}
+                {titled("av.c.downtime", "chart-downtime", move || {
+                    let l = sla();
+                    a().map(|r| Chart::Xy(ctx.with_pinned(ModelKind::Availability, |b| mc::downtime_distribution(&r, l, b.and_then(Output::availability), t()))))
+                })}
+                {titled("av.c.nines", "chart-nines", move || {
+                    let l = sla();
+                    a().map(|r| Chart::Bars(ctx.with_pinned(ModelKind::Availability, |b| mc::nines(&r, l, b.and_then(Output::availability), t()))))
+                })}
+            </div>
+        </Section>
+    }
+}
+
+/// The Parallel (fan-out) section.
+#[component]
+pub fn ParallelPanel() -> impl IntoView {
+    let ctx = expect_context::<ScenarioCtx>();
+    let sc = ctx.scenario;
+    let res = move || ctx.with_output(ModelKind::Parallel, |o| o.parallel().cloned());
+    let m = move || res().map(|r| r.at_max);
+    let chart = move |f: fn(&crate::model::parallel::ParallelResult, Option<&crate::model::parallel::ParallelResult>, Tr) -> crate::charts::xy::XyChart| {
+        move || ctx.with_output(ModelKind::Parallel, |o| {
+            let r = o.parallel()?;
+            Some(Chart::Xy(ctx.with_pinned(ModelKind::Parallel, |b| f(r, b.and_then(Output::parallel), t()))))
+        })
+    };
+    view! {
+        <Section id="parallel" title="par.title" intro="par.intro" kind=ModelKind::Parallel>
+            <div class="params">
+                {num("par.tasks", "u.tasks", "par.tasks.hint", "tasks", "1", Some(Range::log(1.0, 100_000.0)),
+                    |s| s.parallel.tasks as f64, |s, v| s.parallel.tasks = v as u32)}
+                {num("par.p", "u.instances", "par.p.hint", "max-parallel", "1", Some(Range::log(1.0, 10_000.0)),
+                    |s| s.parallel.max_parallel as f64, |s, v| s.parallel.max_parallel = v as u32)}
+                {num("par.task", "u.s", "par.task.hint", "task-time", "any", Some(Range::log(0.01, 900.0)),
+                    |s| s.parallel.task_time.mean(), |s, v| s.parallel.task_time = with_mean(s.parallel.task_time, v))}
+                {num("par.cold", "u.ms", "par.cold.hint", "par-cold", "any", Some(Range::log(1.0, 30_000.0)),
+                    |s| s.parallel.cold_start.mean() * 1000.0, |s, v| s.parallel.cold_start = with_mean(s.parallel.cold_start, v / 1000.0))}
+                {num("par.straggler", "u.pct", "par.straggler.hint", "straggler", "any", Some(Range::lin(0.0, 20.0)),
+                    |s| s.parallel.straggler_prob * 100.0, |s, v| s.parallel.straggler_prob = v / 100.0)}
+                {num("par.before", "u.s", "par.before.hint", "serial-before", "any", Some(Range::lin(0.0, 120.0)),
+                    |s| s.parallel.serial_before, |s, v| s.parallel.serial_before = v)}
+                {num("par.after", "u.s", "par.after.hint", "serial-after", "any", Some(Range::lin(0.0, 120.0)),
+                    |s| s.parallel.serial_after, |s, v| s.parallel.serial_after = v)}
+                {num("par.memory", "u.mb", "par.memory.hint", "par-memory", "64", Some(Range::log(128.0, 10240.0)),
+                    |s| s.parallel.memory_mb, |s, v| s.parallel.memory_mb = v)}
+            </div>
+            <dl class="figures">
+                {figure("par.f.makespan", "makespan", move || m().map_or("–".into(), |p| fmt_duration(p.makespan)))}
+                {figure("par.f.speedup", "speedup", move || m().map_or("–".into(), |p| format!("{}×", sig(p.speedup, 3))))}
+                {figure("par.f.efficiency", "efficiency", move || m().map_or("–".into(), |p| format!("{} %", sig(p.efficiency * 100.0, 3))))}
+                {figure("par.f.cost", "job-cost", move || m().map_or("–".into(), |p| format!("${}", sig(p.cost, 3))))}
+                {figure("par.f.knee", "knee", move || res().map_or("–".into(), |r| r.knee.to_string()))}
+            </dl>
+            <div class="formula" data-testid="par-formula">
+                <h3>{move || tr("formula.title")}</h3>
+                <p>{move || m().map(|p| trf("par.formula", &[&sig(p.amdahl, 3), &fmt_duration(p.seed_formula), &sig(p.speedup, 3), &fmt_duration(p.makespan)]))}</p>
+                <p class="hint">{move || res().map(|r| trf("par.gap", &[&sig(r.parallel_share * 100.0, 4), &fmt_duration(r.at_max.slowest_task), &fmt_duration(sc.with(|s| s.parallel.mean_task()))]))}</p>
+            </div>
+            <div class="chart-grid">
+                {titled("par.c.makespan", "chart-makespan", chart(mc::makespan))}
+                {titled("par.c.speedup", "chart-speedup", chart(mc::speedup))}
+                {titled("par.c.cost", "chart-parallel-cost", chart(mc::parallel_cost))}
+            </div>
+        </Section>
+    }
+}
+
+/// The Resilience section: a circuit breaker on a failing dependency.
+#[component]
+pub fn ResiliencePanel() -> impl IntoView {
+    let ctx = expect_context::<ScenarioCtx>();
+    let sc = ctx.scenario;
+    let res = move || ctx.with_output(ModelKind::Breaker, |o| o.breaker().cloned());
+    let both = move |f: fn(&crate::model::breaker::BreakerSummary) -> String| {
+        move || res().map_or("–".into(), |r| format!("{} → {}", f(&r.summary_without), f(&r.summary_with)))
+    };
+    let duration = move || sc.with(|s| s.load.duration());
+    let chart = move |f: fn(&crate::model::breaker::BreakerResult, f64, Tr) -> crate::charts::timeseries::TimeChart| {
+        move || {
+            let d = duration();
+            ctx.with_output(ModelKind::Breaker, |o| Some(Chart::Time(f(o.breaker()?, d, t()))))
+        }
+    };
+    // Expected calls per request without a breaker when each call fails with probability p and up to r retries.
+    let amplification = move || {
+        sc.with(|s| {
+            let p = s.breaker.episodes.first().map_or(s.breaker.base_error_rate, |e| e.error_rate);
+            (0..=s.breaker.retries).map(|k| p.powi(k as i32)).sum::<f64>()
+        })
+    };
+    view! {
+        <Section id="resilience" title="br.title" intro="br.intro" kind=ModelKind::Breaker>
+            <div class="params">
+                {num("br.retries", "u.none", "br.retries.hint", "retries", "1", Some(Range::lin(0.0, 10.0)),
+                    |s| s.breaker.retries as f64, |s, v| s.breaker.retries = v as u32)}
+                {num("br.timeout", "u.s", "br.timeout.hint", "timeout", "any", Some(Range::log(0.05, 60.0)),
+                    |s| s.breaker.timeout, |s, v| s.breaker.timeout = v)}
+                {num("br.backoff", "u.s", "br.backoff.hint", "backoff", "any", Some(Range::log(0.01, 10.0)),
+                    |s| s.breaker.backoff, |s, v| s.breaker.backoff = v)}
+                {num("br.threshold", "u.pct", "br.threshold.hint", "failure-threshold", "any", Some(Range::lin(1.0, 100.0)),
+                    |s| s.breaker.breaker.failure_rate_threshold * 100.0, |s, v| s.breaker.breaker.failure_rate_threshold = v / 100.0)}
+                {num("br.wait", "u.s", "br.wait.hint", "wait-open", "any", Some(Range::log(1.0, 600.0)),
+                    |s| s.breaker.breaker.wait_open, |s, v| s.breaker.breaker.wait_open = v)}
+                {num("br.window", "u.none", "br.window.hint", "window", "1", Some(Range::log(2.0, 1000.0)),
+                    |s| s.breaker.breaker.window as f64, |s, v| { s.breaker.breaker.window = v as u32; s.breaker.breaker.minimum_calls = s.breaker.breaker.minimum_calls.min(v as u32) })}
+                {num("br.episode_errors", "u.pct", "br.episode_errors.hint", "episode-errors", "any", Some(Range::lin(0.0, 100.0)),
+                    |s| s.breaker.episodes.first().map_or(0.0, |e| e.error_rate * 100.0),
+                    |s, v| s.breaker.episodes.iter_mut().for_each(|e| e.error_rate = v / 100.0))}
+                {num("br.episode_latency", "u.s", "br.episode_latency.hint", "episode-latency", "any", Some(Range::log(0.01, 60.0)),
+                    |s| s.breaker.episodes.first().map_or(0.0, |e| e.latency),
+                    |s, v| s.breaker.episodes.iter_mut().for_each(|e| e.latency = v))}
+            </div>
+            <p class="hint">{move || tr("br.arrow")}</p>
+            <dl class="figures">
+                {figure("br.f.success", "success", both(|s| format!("{} %", sig(s.success_rate * 100.0, 4))))}
+                {figure("br.f.peak", "peak-dependency", both(|s| format!("{}/s", sig(s.peak_dependency_rate, 3))))}
+                {figure("br.f.p99", "breaker-p99", both(|s| fmt_duration(s.latency.p99)))}
+                {figure("br.f.wasted", "wasted", both(|s| format!("{} GB-s", sig(s.wasted_gb_s, 3))))}
+            </dl>
+            <div class="formula" data-testid="br-formula">
+                <h3>{move || tr("formula.title")}</h3>
+                <p>{move || res().map(|r| trf("br.formula", &[&sig(amplification(), 3), &sig(r.summary_without.calls_per_request, 3), &sig(r.summary_with.calls_per_request, 3)]))}</p>
+                <p class="hint">{move || tr("br.gap")}</p>
+            </div>
+            <div class="chart-grid">
+                {titled("br.c.calls", "chart-breaker-calls", chart(mc::breaker_calls))}
+                {titled("br.c.success", "chart-breaker-success", chart(mc::breaker_outcome))}
+                {titled("br.c.latency", "chart-breaker-latency", chart(mc::breaker_latency))}
+            </div>
+        </Section>
+    }
+}
+
+/// The Chains section.
+#[component]
+pub fn ChainsPanel() -> impl IntoView {
+    let ctx = expect_context::<ScenarioCtx>();
+    let sc = ctx.scenario;
+    let res = move || ctx.with_output(ModelKind::Chain, |o| o.chain().cloned());
+    let s = move || res().map(|r| r.summary);
+    let duration = move || sc.with(|s| s.load.duration());
+    let link_set = Callback::new(move |id: String| {
+        let _ = ctx.try_edit(|s| {
+            for h in s.chain.hops.iter_mut().skip(1) {
+                h.link = if id == "queue" { Link::Queue { delay: 0.05 } } else { Link::Sync };
+            }
+        });
+    });
+    let link_now = move || {
+        sc.with(|s| match s.chain.hops.iter().skip(1).map(|h| matches!(h.link, Link::Queue { .. })).collect::<Vec<_>>() {
+            v if v.iter().all(|q| *q) && !v.is_empty() => "queue",
+            v if v.iter().all(|q| !*q) => "sync",
+            _ => "mixed",
+        })
+    };
+    view! {
+        <Section id="chains" title="ch.title" intro="ch.intro" kind=ModelKind::Chain>
+            <div class="params">
+                {num("ch.hops", "u.functions", "ch.hops.hint", "hops", "1", Some(Range::lin(1.0, 20.0)),
+                    |s| s.chain.hops.len() as f64,
+                    |s, v| { let last = s.chain.hops.last().copied().unwrap_or_default(); s.chain.hops.resize((v as usize).clamp(1, 20), last) })}
+                {num("ch.service", "u.ms", "ch.service.hint", "hop-service", "any", Some(Range::log(1.0, 10_000.0)),
+                    |s| s.chain.hops[0].service.mean() * 1000.0, |s, v| s.chain.hops.iter_mut().for_each(|h| h.service = with_mean(h.service, v / 1000.0)))}
+                {num("ch.init", "u.ms", "ch.init.hint", "hop-init", "any", Some(Range::log(1.0, 30_000.0)),
+                    |s| s.chain.hops[0].init.mean() * 1000.0, |s, v| s.chain.hops.iter_mut().for_each(|h| h.init = with_mean(h.init, v / 1000.0)))}
+                {num("ch.keep_alive", "u.s", "ch.keep_alive.hint", "hop-keep-alive", "any", Some(Range::log(1.0, 7200.0)),
+                    |s| s.chain.hops[0].keep_alive, |s, v| s.chain.hops.iter_mut().for_each(|h| h.keep_alive = v))}
+                <SelectField label="ch.link" hint="ch.link.hint" testid="link"
+                    options=vec![("sync", "ch.link.sync"), ("queue", "ch.link.queue"), ("mixed", "ch.link.mixed")]
+                    value=Signal::derive(link_now) set=link_set />
+            </div>
+            <dl class="figures">
+                {figure("ch.f.p50", "chain-p50", move || s().map_or("–".into(), |s| fmt_duration(s.latency.p50)))}
+                {figure("ch.f.p99", "chain-p99", move || s().map_or("–".into(), |s| fmt_duration(s.latency.p99)))}
+                {figure("ch.f.cold", "chain-cold", move || s().map_or("–".into(), |s| format!("{} %", sig(s.any_cold_prob * 100.0, 3))))}
+                {figure("ch.f.cold_share", "chain-cold-share", move || s().map_or("–".into(), |s| format!("{} %", sig(s.p99_cold_share * 100.0, 3))))}
+                {figure("ch.f.cost", "chain-cost", move || s().map_or("–".into(), |s| format!("${}", sig(s.cost_per_request * 1e6, 3))))}
+            </dl>
+            <div class="formula" data-testid="ch-formula">
+                <h3>{move || tr("formula.title")}</h3>
+                <p>{move || s().map(|s| trf("ch.formula", &[&s.hops.to_string(), &fmt_duration(s.seed_formula), &fmt_duration(s.latency.mean), &fmt_duration(s.latency.p99)]))}</p>
+                <p class="hint">{move || tr("ch.gap")}</p>
+            </div>
+            <div class="chart-grid">
+                {titled("ch.c.length", "chart-chain-length", move || ctx.with_output(ModelKind::Chain, |o| {
+                    let r = o.chain()?;
+                    Some(Chart::Xy(ctx.with_pinned(ModelKind::Chain, |b| mc::chain_by_length(r, b.and_then(Output::chain), t()))))
+                }))}
+                {titled("ch.c.time", "chart-chain-time", move || { let d = duration(); ctx.with_output(ModelKind::Chain, |o| Some(Chart::Time(mc::chain_over_time(o.chain()?, d, t())))) })}
+            </div>
+        </Section>
+    }
+}
+
+/// The Validation panel: the 20 AWS Lambda measurements beside this simulator and PACS.
+#[component]
+pub fn ValidationPanel() -> impl IntoView {
+    let ctx = expect_context::<ScenarioCtx>();
+    let lane = ctx.lanes.get(ModelKind::Validation);
+    let rep = move || ctx.with_output(ModelKind::Validation, |o| o.validation().cloned());
+    let run = move |_| lane.submit(&ctx.scenario.get_untracked());
+    let pct = |v: f64| format!("{} %", sig(v, 3));
+    view! {
+        <Section id="validation" title="val.title" intro="val.intro" kind=ModelKind::Validation>
+            <p><button type="button" data-testid="run-validation" on:click=run disabled=move || lane.busy.get()>{move || tr("val.run")}</button></p>
+            <Show when=move || rep().is_some()>
+                <dl class="figures">
+                    {figure("val.f.sim_cold", "mape-sim-cold", move || rep().map_or("–".into(), |r| pct(r.mape_simulated.cold_prob)))}
+                    {figure("val.f.sim_inst", "mape-sim-instances", move || rep().map_or("–".into(), |r| pct(r.mape_simulated.instances)))}
+                    {figure("val.f.pacs_cold", "mape-pacs-cold", move || rep().map_or("–".into(), |r| pct(r.mape_pacs.cold_prob)))}
+                    {figure("val.f.pacs_inst", "mape-pacs-instances", move || rep().map_or("–".into(), |r| pct(r.mape_pacs.instances)))}
+                </dl>
+                <p class="hint">{move || tr("val.gap")}</p>
+                {titled("val.c.cold", "chart-validation", move || rep().map(|r| Chart::Xy(mc::validation(&r, t()))))}
+                <div class="table-scroll">
+                <table class="data-table" data-testid="validation-table">
+                    <caption>{move || tr("val.table")}</caption>
+                    <thead><tr>
+                        <th scope="col">{move || tr("val.t.rate")}</th><th scope="col">{move || tr("val.t.measured_cold")}</th>
+                        <th scope="col">{move || tr("val.t.sim_cold")}</th><th scope="col">{move || tr("val.t.pacs_cold")}</th>
+                        <th scope="col">{move || tr("val.t.measured_inst")}</th><th scope="col">{move || tr("val.t.sim_inst")}</th>
+                        <th scope="col">{move || tr("val.t.pacs_inst")}</th>
+                    </tr></thead>
+                    <tbody>
+                        {move || rep().map(|r| r.rows.into_iter().map(|x| view! {
+                            <tr>
+                                <td>{sig(x.experiment.rate, 3)}</td>
+                                <td>{pct(x.experiment.cold_prob * 100.0)}</td><td>{pct(x.simulated.cold_prob * 100.0)}</td><td>{pct(x.pacs.cold_prob * 100.0)}</td>
+                                <td>{sig(x.experiment.instances, 3)}</td><td>{sig(x.simulated.instances, 3)}</td><td>{sig(x.pacs.instances, 3)}</td>
+                            </tr>
+                        }).collect_view())}
+                    </tbody>
+                </table>
+                </div>
+            </Show>
+        </Section>
+    }
+}
+

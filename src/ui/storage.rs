@@ -1,0 +1,140 @@
+//! Where scenarios live besides the page: the share link in the URL fragment, the autosave and the named saves in
+//! local storage, the language choice. A stored or linked scenario that cannot be read is never dropped silently:
+//! the page says why, and the stored text stays in storage (under a `rejected` key) and can be downloaded.
+
+use super::i18n::{trf, Lang};
+use super::ScenarioCtx;
+use crate::model::scenario::Scenario;
+use crate::model::share;
+use leptos::prelude::*;
+
+/// Local-storage key of the autosaved scenario.
+pub const AUTOSAVE_KEY: &str = "serverless-playground.autosave";
+/// Local-storage key of the named scenarios (a JSON object: name → scenario).
+pub const SAVED_KEY: &str = "serverless-playground.saved";
+/// Local-storage key of a stored scenario that could not be read.
+pub const REJECTED_KEY: &str = "serverless-playground.rejected";
+const LANG_KEY: &str = "serverless-playground.lang";
+
+fn local() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok().flatten()
+}
+
+/// Reads a local-storage item.
+pub fn get(key: &str) -> Option<String> {
+    local()?.get_item(key).ok().flatten()
+}
+
+/// Writes a local-storage item; the error says why it failed (full, disabled).
+pub fn set(key: &str, value: &str) -> Result<(), String> {
+    local()
+        .ok_or("the browser keeps no local storage here")?
+        .set_item(key, value)
+        .map_err(|_| "the browser refused to store it (storage full or disabled)".to_string())
+}
+
+/// What the page says about where its scenario came from.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Notice {
+    /// Nothing to say (defaults).
+    None,
+    /// Opened from a share link.
+    FromLink,
+    /// Restored from the autosave.
+    Restored,
+    /// The link could not be read: why.
+    BadLink(String),
+    /// The autosave could not be read: why (its text is kept under [`REJECTED_KEY`]).
+    BadStored(String),
+}
+
+/// The scenario to start with: the share link's if there is one, else the autosave, else the defaults.
+pub fn initial_scenario() -> (Scenario, Notice) {
+    let hash = web_sys::window().and_then(|w| w.location().hash().ok()).unwrap_or_default();
+    let stored = || -> (Scenario, Notice) {
+        match get(AUTOSAVE_KEY) {
+            None => (Scenario::default(), Notice::None),
+            Some(text) => match share::load_any(&text) {
+                Ok(s) => (s, Notice::Restored),
+                Err(e) => {
+                    let _ = set(REJECTED_KEY, &text);
+                    (Scenario::default(), Notice::BadStored(e.to_string()))
+                }
+            },
+        }
+    };
+    if share::is_scenario_fragment(&hash) {
+        match share::from_fragment(&hash) {
+            Ok(s) => (s, Notice::FromLink),
+            Err(e) => (stored().0, Notice::BadLink(e.to_string())),
+        }
+    } else {
+        stored()
+    }
+}
+
+/// Saves every edit to local storage (the last good scenario; failures are silent: the page still works).
+pub fn autosave(ctx: ScenarioCtx) {
+    Effect::new(move |_| {
+        let json = ctx.scenario.with(|s| serde_json::to_string(s).unwrap_or_default());
+        let _ = set(AUTOSAVE_KEY, &json);
+    });
+}
+
+/// The named scenarios in storage, sorted by name; entries that cannot be read carry their error.
+pub fn saved() -> Vec<(String, Result<Scenario, String>)> {
+    let map: serde_json::Map<String, serde_json::Value> =
+        get(SAVED_KEY).and_then(|t| serde_json::from_str(&t).ok()).unwrap_or_default();
+    let mut v: Vec<_> =
+        map.into_iter().map(|(k, v)| (k, share::load_any(&v.to_string()).map_err(|e| e.to_string()))).collect();
+    v.sort_by(|a, b| a.0.cmp(&b.0));
+    v
+}
+
+fn update_saved(f: impl FnOnce(&mut serde_json::Map<String, serde_json::Value>)) -> Result<(), String> {
+    let mut map: serde_json::Map<String, serde_json::Value> =
+        get(SAVED_KEY).and_then(|t| serde_json::from_str(&t).ok()).unwrap_or_default();
+    f(&mut map);
+    set(SAVED_KEY, &serde_json::Value::Object(map).to_string())
+}
+
+/// Saves `s` under `name` (replacing one of the same name).
+pub fn save_named(name: &str, s: &Scenario) -> Result<(), String> {
+    let name = name.trim();
+    if name.is_empty() {
+        return Err(trf("save.need_name", &[]));
+    }
+    let v = serde_json::to_value(s).map_err(|e| e.to_string())?;
+    update_saved(|m| {
+        m.insert(name.to_string(), v);
+    })
+}
+
+/// Deletes the scenario saved under `name`.
+pub fn delete_named(name: &str) -> Result<(), String> {
+    update_saved(|m| {
+        m.remove(name);
+    })
+}
+
+/// The language chosen earlier, if any.
+pub fn stored_lang() -> Option<Lang> {
+    get(LANG_KEY).map(|t| Lang::from_tag(&t))
+}
+
+/// The browser's preferred language (Chinese if it prefers any Chinese, else English).
+pub fn browser_lang() -> Lang {
+    web_sys::window().and_then(|w| w.navigator().language()).map_or(Lang::En, |l| Lang::from_tag(&l))
+}
+
+/// Remembers the language.
+pub fn store_lang(l: Lang) {
+    let _ = set(LANG_KEY, l.tag());
+}
+
+/// The address of the page with `s` in its fragment.
+pub fn share_url(s: &Scenario) -> String {
+    let loc = web_sys::window().map(|w| w.location());
+    let base = loc.and_then(|l| Some(format!("{}{}", l.origin().ok()?, l.pathname().ok()?))).unwrap_or_default();
+    format!("{base}#{}", share::to_fragment(s))
+}
