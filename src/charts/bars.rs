@@ -46,9 +46,11 @@ impl BarChart {
     }
     /// CSV with a row per category and a column per group.
     pub fn to_csv(&self) -> String {
-        let mut out = format!("category,{}\n", self.groups.iter().map(|g| csv_field(&g.label)).collect::<Vec<_>>().join(","));
+        let mut out =
+            format!("category,{}\n", self.groups.iter().map(|g| csv_field(&g.label)).collect::<Vec<_>>().join(","));
         for (i, c) in self.categories.iter().enumerate() {
-            let vals: Vec<String> = self.groups.iter().map(|g| g.values.get(i).map_or(String::new(), |v| v.to_string())).collect();
+            let vals: Vec<String> =
+                self.groups.iter().map(|g| g.values.get(i).map_or(String::new(), |v| v.to_string())).collect();
             out.push_str(&format!("{},{}\n", csv_field(c), vals.join(",")));
         }
         out
@@ -56,7 +58,11 @@ impl BarChart {
 }
 
 /// Draws the chart; the mapping's y axis counts rows from the bottom.
-pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, data: &BarChart, theme: &Theme) -> Result<PlotMapping, ChartError> {
+pub fn draw<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    data: &BarChart,
+    theme: &Theme,
+) -> Result<PlotMapping, ChartError> {
     area.fill(&theme.background())?;
     let n = data.categories.len().max(1);
     let max = data
@@ -108,7 +114,11 @@ pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, data: &BarChart, 
     }
     for (i, c) in data.categories.iter().enumerate() {
         let (px, py) = chart.backend_coord(&(0.0, (n - i) as f64 - 0.5));
-        area.draw(&Text::new(c.clone(), (px - theme.px(6.0) as i32, py), font.clone().pos(Pos::new(HPos::Right, VPos::Center))))?;
+        area.draw(&Text::new(
+            c.clone(),
+            (px - theme.px(6.0) as i32, py),
+            font.clone().pos(Pos::new(HPos::Right, VPos::Center)),
+        ))?;
     }
     chart
         .configure_series_labels()

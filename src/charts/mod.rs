@@ -225,7 +225,11 @@ pub fn placeholder<DB: DrawingBackend>(
     area.fill(&theme.background())?;
     let (w, h) = area.dim_in_pixel();
     let style = ("sans-serif", theme.label_font()).into_font().color(&theme.foreground().mix(0.7));
-    area.draw(&Text::new(text.to_string(), (w as i32 / 2, h as i32 / 2), style.pos(Pos::new(HPos::Center, VPos::Center))))?;
+    area.draw(&Text::new(
+        text.to_string(),
+        (w as i32 / 2, h as i32 / 2),
+        style.pos(Pos::new(HPos::Center, VPos::Center)),
+    ))?;
     area.present()?;
     let k = theme.scale;
     Ok(PlotMapping { left: 0.0, top: 0.0, width: w as f64 / k, height: h as f64 / k, x: (0.0, 1.0), y: (0.0, 1.0) })

@@ -75,7 +75,12 @@ pub fn provisioned_cost(sweep: &[ProvisionedPoint], t: Tr) -> XyChart {
         y_desc: t("chart.cost_usd").into(),
         log_x: false,
         series: vec![
-            line(t("chart.total_cost").into(), 0, Style::Line, sweep.iter().map(|p| (p.provisioned as f64, p.cost)).collect()),
+            line(
+                t("chart.total_cost").into(),
+                0,
+                Style::Line,
+                sweep.iter().map(|p| (p.provisioned as f64, p.cost)).collect(),
+            ),
             line(
                 t("chart.provisioned_part").into(),
                 1,
@@ -100,7 +105,12 @@ pub fn provisioned_benefit(sweep: &[ProvisionedPoint], t: Tr) -> XyChart {
                 Style::Line,
                 sweep.iter().map(|p| (p.provisioned as f64, p.cold_start_prob * 100.0)).collect(),
             ),
-            line(t("chart.p99_ms").into(), 0, Style::Line, sweep.iter().map(|p| (p.provisioned as f64, p.p99 * 1000.0)).collect()),
+            line(
+                t("chart.p99_ms").into(),
+                0,
+                Style::Line,
+                sweep.iter().map(|p| (p.provisioned as f64, p.p99 * 1000.0)).collect(),
+            ),
         ],
         markers: vec![],
     }
@@ -174,9 +184,20 @@ pub fn makespan(r: &ParallelResult, base: Option<&ParallelResult>, t: Tr) -> XyC
         line(t("chart.seed_np").into(), 1, Style::Reference, pts(|p| p.seed_formula)),
     ];
     if let Some(b) = base {
-        s.push(line(base_label(t, "chart.makespan_mean"), 3, Style::Reference, b.sweep.iter().map(|p| (p.p as f64, p.makespan)).collect()));
+        s.push(line(
+            base_label(t, "chart.makespan_mean"),
+            3,
+            Style::Reference,
+            b.sweep.iter().map(|p| (p.p as f64, p.makespan)).collect(),
+        ));
     }
-    XyChart { x_desc: t("chart.instances_p").into(), y_desc: t("chart.makespan_s").into(), log_x: true, series: s, markers: vec![] }
+    XyChart {
+        x_desc: t("chart.instances_p").into(),
+        y_desc: t("chart.makespan_s").into(),
+        log_x: true,
+        series: s,
+        markers: vec![],
+    }
 }
 
 /// Speedup against P with Amdahl's bound and the knee marked.
@@ -186,7 +207,12 @@ pub fn speedup(r: &ParallelResult, base: Option<&ParallelResult>, t: Tr) -> XyCh
         line(t("chart.amdahl").into(), 1, Style::Reference, r.sweep.iter().map(|p| (p.p as f64, p.amdahl)).collect()),
     ];
     if let Some(b) = base {
-        s.push(line(base_label(t, "chart.speedup"), 3, Style::Reference, b.sweep.iter().map(|p| (p.p as f64, p.speedup)).collect()));
+        s.push(line(
+            base_label(t, "chart.speedup"),
+            3,
+            Style::Reference,
+            b.sweep.iter().map(|p| (p.p as f64, p.speedup)).collect(),
+        ));
     }
     XyChart {
         x_desc: t("chart.instances_p").into(),
@@ -199,11 +225,27 @@ pub fn speedup(r: &ParallelResult, base: Option<&ParallelResult>, t: Tr) -> XyCh
 
 /// Cost of one job against P [$].
 pub fn parallel_cost(r: &ParallelResult, base: Option<&ParallelResult>, t: Tr) -> XyChart {
-    let mut s = vec![line(t("chart.cost_per_job").into(), 0, Style::Line, r.sweep.iter().map(|p| (p.p as f64, p.cost)).collect())];
+    let mut s = vec![line(
+        t("chart.cost_per_job").into(),
+        0,
+        Style::Line,
+        r.sweep.iter().map(|p| (p.p as f64, p.cost)).collect(),
+    )];
     if let Some(b) = base {
-        s.push(line(base_label(t, "chart.cost_per_job"), 3, Style::Reference, b.sweep.iter().map(|p| (p.p as f64, p.cost)).collect()));
+        s.push(line(
+            base_label(t, "chart.cost_per_job"),
+            3,
+            Style::Reference,
+            b.sweep.iter().map(|p| (p.p as f64, p.cost)).collect(),
+        ));
     }
-    XyChart { x_desc: t("chart.instances_p").into(), y_desc: t("chart.cost_usd").into(), log_x: true, series: s, markers: vec![] }
+    XyChart {
+        x_desc: t("chart.instances_p").into(),
+        y_desc: t("chart.cost_usd").into(),
+        log_x: true,
+        series: s,
+        markers: vec![],
+    }
 }
 
 fn bins(r: &BreakerResult, with: bool, f: impl Fn(&BreakerBin) -> f64) -> Vec<(f64, f64)> {
@@ -220,7 +262,12 @@ pub fn breaker_calls(r: &BreakerResult, duration: f64, t: Tr) -> TimeChart {
         series: vec![
             line(t("chart.without_breaker").into(), 1, Style::Line, bins(r, false, |b| b.dependency_calls as f64 / w)),
             line(t("chart.with_breaker").into(), 0, Style::Line, bins(r, true, |b| b.dependency_calls as f64 / w)),
-            line(t("chart.breaker_open").into(), 5, Style::Area, bins(r, true, |b| b.open_share * b.requests as f64 / w)),
+            line(
+                t("chart.breaker_open").into(),
+                5,
+                Style::Area,
+                bins(r, true, |b| b.open_share * b.requests as f64 / w),
+            ),
         ],
     }
 }
@@ -256,7 +303,8 @@ fn base_or(key: &str, t: Tr) -> String {
 
 /// End-to-end latency against the chain's length, with the all-warm p99 and the seeds' E(k) [s].
 pub fn chain_by_length(r: &ChainResult, base: Option<&ChainResult>, t: Tr) -> XyChart {
-    let pts = |f: fn(&crate::model::chain::ChainSummary) -> f64| r.by_length.iter().map(|c| (c.hops as f64, f(c))).collect();
+    let pts =
+        |f: fn(&crate::model::chain::ChainSummary) -> f64| r.by_length.iter().map(|c| (c.hops as f64, f(c))).collect();
     let mut s = vec![
         line(t("chart.p99").into(), 1, Style::Line, pts(|c| c.latency.p99)),
         line(t("chart.p50").into(), 0, Style::Line, pts(|c| c.latency.p50)),
@@ -264,9 +312,20 @@ pub fn chain_by_length(r: &ChainResult, base: Option<&ChainResult>, t: Tr) -> Xy
         line(t("chart.seed_ek").into(), 4, Style::Reference, pts(|c| c.seed_formula)),
     ];
     if let Some(b) = base {
-        s.push(line(base_label(t, "chart.p99"), 3, Style::Reference, b.by_length.iter().map(|c| (c.hops as f64, c.latency.p99)).collect()));
+        s.push(line(
+            base_label(t, "chart.p99"),
+            3,
+            Style::Reference,
+            b.by_length.iter().map(|c| (c.hops as f64, c.latency.p99)).collect(),
+        ));
     }
-    XyChart { x_desc: t("chart.hops").into(), y_desc: t("chart.latency_s").into(), log_x: false, series: s, markers: vec![] }
+    XyChart {
+        x_desc: t("chart.hops").into(),
+        y_desc: t("chart.latency_s").into(),
+        log_x: false,
+        series: s,
+        markers: vec![],
+    }
 }
 
 /// End-to-end latency of the whole chain over time [s].
@@ -288,7 +347,9 @@ pub fn chain_over_time(r: &ChainResult, duration: f64, t: Tr) -> TimeChart {
 pub fn validation(r: &Report, t: Tr) -> XyChart {
     let mut rows: Vec<_> = r.rows.iter().collect();
     rows.sort_by(|a, b| a.experiment.rate.total_cmp(&b.experiment.rate));
-    let pts = |f: &dyn Fn(&crate::model::validation::Row) -> f64| rows.iter().map(|x| (x.experiment.rate, f(x) * 100.0)).collect();
+    let pts = |f: &dyn Fn(&crate::model::validation::Row) -> f64| {
+        rows.iter().map(|x| (x.experiment.rate, f(x) * 100.0)).collect()
+    };
     XyChart {
         x_desc: t("chart.rate_rps").into(),
         y_desc: t("chart.cold_pct").into(),

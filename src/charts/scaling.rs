@@ -11,12 +11,7 @@ use crate::model::engine::{Bin, SimResult};
 pub type Tr<'a> = &'a dyn Fn(&str) -> &'static str;
 
 fn series(r: &SimResult, label: String, color: usize, style: Style, f: impl Fn(&Bin) -> f64) -> Series {
-    Series {
-        label,
-        color,
-        style,
-        points: r.bins.iter().map(|b| (b.t + 0.5 * r.bin_width, f(b))).collect(),
-    }
+    Series { label, color, style, points: r.bins.iter().map(|b| (b.t + 0.5 * r.bin_width, f(b))).collect() }
 }
 
 /// "A · label", for a baseline's series.

@@ -24,7 +24,11 @@ pub enum Chart {
 
 impl Chart {
     /// Draws it; returns where the plotting area is.
-    pub fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>, theme: &Theme) -> Result<PlotMapping, ChartError> {
+    pub fn draw<DB: DrawingBackend>(
+        &self,
+        area: &DrawingArea<DB, Shift>,
+        theme: &Theme,
+    ) -> Result<PlotMapping, ChartError> {
         match self {
             Chart::Time(c) => timeseries::draw(area, c, theme),
             Chart::Xy(c) => xy::draw(area, c, theme),

@@ -52,7 +52,11 @@ impl Timeline {
 }
 
 /// Draws the timeline (x in days).
-pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, data: &Timeline, theme: &Theme) -> Result<PlotMapping, ChartError> {
+pub fn draw<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    data: &Timeline,
+    theme: &Theme,
+) -> Result<PlotMapping, ChartError> {
     area.fill(&theme.background())?;
     let n = data.rows.len().max(1);
     let days = (data.horizon / DAY).max(1e-6);
@@ -106,7 +110,11 @@ pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, data: &Timeline, 
     }
     for (i, name) in data.rows.iter().enumerate() {
         let (px, py) = chart.backend_coord(&(0.0, (n - i) as f64 - 0.5));
-        area.draw(&Text::new(name.clone(), (px - theme.px(6.0) as i32, py), font.clone().pos(Pos::new(HPos::Right, VPos::Center))))?;
+        area.draw(&Text::new(
+            name.clone(),
+            (px - theme.px(6.0) as i32, py),
+            font.clone().pos(Pos::new(HPos::Right, VPos::Center)),
+        ))?;
     }
     chart
         .configure_series_labels()

@@ -1,7 +1,7 @@
 //! A time-series chart shared by the models: lines, filled areas and stacked areas over a time axis with units.
 
-use super::{mapping_of, time_axes, y_top, ChartError, PlotMapping, Theme};
 use super::xy::csv_field;
+use super::{mapping_of, time_axes, y_top, ChartError, PlotMapping, Theme};
 use crate::model::units::{fmt_duration, sig};
 use plotters::coord::Shift;
 use plotters::prelude::*;

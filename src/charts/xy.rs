@@ -33,7 +33,8 @@ impl XyChart {
     /// The x range in axis coordinates (log₁₀ x on a log axis).
     fn x_range(&self) -> (f64, f64) {
         let xs = self.series.iter().flat_map(|s| s.points.iter().map(|p| self.tx(p.0)));
-        let (lo, hi) = xs.filter(|v| v.is_finite()).fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| (a.min(v), b.max(v)));
+        let (lo, hi) =
+            xs.filter(|v| v.is_finite()).fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| (a.min(v), b.max(v)));
         if !lo.is_finite() {
             (0.0, 1.0)
         } else if hi - lo < 1e-9 {
@@ -55,7 +56,8 @@ impl XyChart {
         let mut parts = Vec::new();
         let mut at = None;
         for s in &self.series {
-            let best = s.points.iter().min_by(|a, b| (self.tx(a.0) - axis_x).abs().total_cmp(&(self.tx(b.0) - axis_x).abs()));
+            let best =
+                s.points.iter().min_by(|a, b| (self.tx(a.0) - axis_x).abs().total_cmp(&(self.tx(b.0) - axis_x).abs()));
             if let Some(&(x, y)) = best {
                 at.get_or_insert(x);
                 parts.push(format!("{}: {}", s.label, sig(y, 4)));
@@ -85,10 +87,15 @@ pub fn csv_field(s: &str) -> String {
 }
 
 /// Draws the chart; returns where the plotting area is (x in axis coordinates).
-pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, data: &XyChart, theme: &Theme) -> Result<PlotMapping, ChartError> {
+pub fn draw<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    data: &XyChart,
+    theme: &Theme,
+) -> Result<PlotMapping, ChartError> {
     area.fill(&theme.background())?;
     let (x0, x1) = data.x_range();
-    let max = data.series.iter().flat_map(|s| s.points.iter().map(|p| p.1)).filter(|v| v.is_finite()).fold(0.0, f64::max);
+    let max =
+        data.series.iter().flat_map(|s| s.points.iter().map(|p| p.1)).filter(|v| v.is_finite()).fold(0.0, f64::max);
     let y_max = y_top(max);
     let fg = theme.foreground();
     let log = data.log_x;

@@ -300,31 +300,59 @@ pub enum Output {
 impl Output {
     /// The scaling result, if this is one.
     pub fn scaling(&self) -> Option<&SimResult> {
-        if let Output::Scaling(r) = self { Some(r) } else { None }
+        if let Output::Scaling(r) = self {
+            Some(r)
+        } else {
+            None
+        }
     }
     /// The provisioned sweep, if this is one.
     pub fn provisioned(&self) -> Option<&[ProvisionedPoint]> {
-        if let Output::Provisioned(r) = self { Some(r) } else { None }
+        if let Output::Provisioned(r) = self {
+            Some(r)
+        } else {
+            None
+        }
     }
     /// The availability result, if this is one.
     pub fn availability(&self) -> Option<&AvailabilityResult> {
-        if let Output::Availability(r) = self { Some(r) } else { None }
+        if let Output::Availability(r) = self {
+            Some(r)
+        } else {
+            None
+        }
     }
     /// The fan-out result, if this is one.
     pub fn parallel(&self) -> Option<&ParallelResult> {
-        if let Output::Parallel(r) = self { Some(r) } else { None }
+        if let Output::Parallel(r) = self {
+            Some(r)
+        } else {
+            None
+        }
     }
     /// The breaker result, if this is one.
     pub fn breaker(&self) -> Option<&BreakerResult> {
-        if let Output::Breaker(r) = self { Some(r) } else { None }
+        if let Output::Breaker(r) = self {
+            Some(r)
+        } else {
+            None
+        }
     }
     /// The chain result, if this is one.
     pub fn chain(&self) -> Option<&ChainResult> {
-        if let Output::Chain(r) = self { Some(r) } else { None }
+        if let Output::Chain(r) = self {
+            Some(r)
+        } else {
+            None
+        }
     }
     /// The validation report, if this is one.
     pub fn validation(&self) -> Option<&Report> {
-        if let Output::Validation(r) = self { Some(r) } else { None }
+        if let Output::Validation(r) = self {
+            Some(r)
+        } else {
+            None
+        }
     }
 }
 

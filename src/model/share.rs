@@ -115,7 +115,12 @@ pub fn differences(a: &Scenario, b: &Scenario) -> Vec<(String, String, String)> 
     let mut out = Vec::new();
     if a.load != b.load {
         let d = |s: &Scenario| {
-            format!("{} pts, {} s, peak {} req/s", s.load.points().len(), super::units::sig(s.load.duration(), 4), super::units::sig(s.load.peak(), 4))
+            format!(
+                "{} pts, {} s, peak {} req/s",
+                s.load.points().len(),
+                super::units::sig(s.load.duration(), 4),
+                super::units::sig(s.load.peak(), 4)
+            )
         };
         out.push(("load".to_string(), d(a), d(b)));
     }
@@ -149,7 +154,11 @@ fn walk(path: &str, a: &serde_json::Value, b: &serde_json::Value, out: &mut Vec<
         _ if a != b => {
             let short = |v: &Value| {
                 let s = v.to_string();
-                if s.len() > 60 { format!("{}…", &s[..s.char_indices().nth(57).map_or(s.len(), |c| c.0)]) } else { s }
+                if s.len() > 60 {
+                    format!("{}…", &s[..s.char_indices().nth(57).map_or(s.len(), |c| c.0)])
+                } else {
+                    s
+                }
             };
             out.push((path.to_string(), short(a), short(b)));
         }
@@ -205,7 +214,7 @@ mod tests {
         assert!(differences(&a, &b).is_empty());
         b.scaling.keep_alive = 60.0;
         b.availability.regions.pop();
-        b.load.set_peak(500.0).unwrap();
+        b.load.set_peak(b.load.peak() * 2.0).unwrap();
         let d = differences(&a, &b);
         let paths: Vec<&str> = d.iter().map(|x| x.0.as_str()).collect();
         assert_eq!(paths, ["load", "availability.regions", "scaling.keep_alive"], "{d:?}");

@@ -146,6 +146,11 @@ pub fn report(requests: f64, seed: u64) -> Report {
         mape_simulated: mape(&exps, &sims),
         mape_pacs: mape(&exps, &pacs),
         keep_alive: exps.first().map_or(600.0, |e| e.keep_alive),
-        rows: exps.iter().zip(sims).zip(pacs).map(|((e, s), p)| Row { experiment: *e, simulated: s, pacs: p }).collect(),
+        rows: exps
+            .iter()
+            .zip(sims)
+            .zip(pacs)
+            .map(|((e, s), p)| Row { experiment: *e, simulated: s, pacs: p })
+            .collect(),
     }
 }

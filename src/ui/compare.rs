@@ -39,7 +39,9 @@ fn usd(v: f64) -> String {
 pub fn CompareTable() -> impl IntoView {
     let ctx = expect_context::<ScenarioCtx>();
     let comparing = move || ctx.pinned.with(|p| p.is_some());
-    let diffs = move || ctx.pinned.with(|p| p.as_ref().map(|p| ctx.scenario.with(|b| differences(&p.scenario, b))).unwrap_or_default());
+    let diffs = move || {
+        ctx.pinned.with(|p| p.as_ref().map(|p| ctx.scenario.with(|b| differences(&p.scenario, b))).unwrap_or_default())
+    };
     view! {
         <Show when=comparing>
             <section class="card compare" id="compare" aria-labelledby="compare-title" data-testid="compare">

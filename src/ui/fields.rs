@@ -39,7 +39,11 @@ impl Range {
     }
     fn value_at(self, pos: f64) -> f64 {
         let f = pos / SLIDER_STEPS;
-        let v = if self.log { (self.lo.ln() + f * (self.hi.ln() - self.lo.ln())).exp() } else { self.lo + f * (self.hi - self.lo) };
+        let v = if self.log {
+            (self.lo.ln() + f * (self.hi.ln() - self.lo.ln())).exp()
+        } else {
+            self.lo + f * (self.hi - self.lo)
+        };
         // Three significant digits: slider values read as round numbers.
         sig(v, 3).replace(',', "").parse().unwrap_or(v)
     }

@@ -90,23 +90,35 @@ mod tests {
 
     #[test]
     fn every_key_the_interface_uses_is_in_the_table() {
-        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/src");
+        const PREFIXES: [&str; 21] = [
+            "app.", "av.", "bar.", "br.", "ch.", "chart.", "cmp.", "cost.", "field.", "formula.", "lesson.",
+            "lessons.", "load.", "nav.", "par.", "preset.", "run.", "save.", "sc.", "u.", "val.",
+        ];
         let mut missing = Vec::new();
-        let mut files = vec![std::path::PathBuf::from(dir)];
-        while let Some(p) = files.pop() {
-            if p.is_dir() {
-                files.extend(std::fs::read_dir(&p).unwrap().map(|e| e.unwrap().path()));
-            } else if p.extension().is_some_and(|e| e == "rs") {
+        for dir in ["src/ui", "src/charts"] {
+            for e in std::fs::read_dir(format!("{}/{dir}", env!("CARGO_MANIFEST_DIR"))).unwrap() {
+                let p = e.unwrap().path();
                 let text = std::fs::read_to_string(&p).unwrap();
-                for pat in ["tr(\"", "trf(\"", "t(\"", "key=\"", "label=\"", "hint=\"", "unit=\""] {
-                    for part in text.split(pat).skip(1) {
-                        let key = part.split('"').next().unwrap();
-                        let is_key = !key.is_empty() && key.contains('.') && !key.contains(' ');
-                        if is_key && STRINGS.binary_search_by(|(k, _, _)| (*k).cmp(key)).is_err() {
-                            missing.push(format!("{}: {key}", p.display()));
-                        }
+                for lit in text.split('"').skip(1).step_by(2) {
+                    let is_key = PREFIXES.iter().any(|x| lit.starts_with(x) && lit.len() > x.len())
+                        && lit.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "._-".contains(c));
+                    if is_key && STRINGS.binary_search_by(|(k, _, _)| (*k).cmp(lit)).is_err() {
+                        missing.push(format!("{}: {lit}", p.display()));
                     }
                 }
+            }
+        }
+        for l in crate::model::lessons::Lesson::ALL {
+            for k in crate::ui::lessons_keys(l) {
+                if STRINGS.binary_search_by(|(x, _, _)| (*x).cmp(k.as_str())).is_err() {
+                    missing.push(k);
+                }
+            }
+        }
+        for p in crate::model::load::Preset::ALL {
+            let k = format!("preset.{}", p.id());
+            if STRINGS.binary_search_by(|(x, _, _)| (*x).cmp(k.as_str())).is_err() {
+                missing.push(k);
             }
         }
         missing.sort();

@@ -18,6 +18,7 @@ mod storage;
 
 pub use chart_canvas::{ChartCanvas, SpecChart};
 pub use compute::{worker_run, Lane};
+pub use lessons::keys as lessons_keys;
 pub use load_editor::LoadEditor;
 pub use scaling_panel::ScalingPanel;
 

@@ -30,13 +30,23 @@ fn t() -> Tr<'static> {
 }
 
 /// A figure: label key, value text, test id.
-fn figure(label: &'static str, testid: &'static str, value: impl Fn() -> String + Send + Sync + 'static) -> impl IntoView {
+fn figure(
+    label: &'static str,
+    testid: &'static str,
+    value: impl Fn() -> String + Send + Sync + 'static,
+) -> impl IntoView {
     view! { <div><dt>{move || tr(label)}</dt><dd data-testid=testid>{value}</dd></div> }
 }
 
 /// A section's frame: title, introduction, the lane's status and the content.
 #[component]
-fn Section(id: &'static str, title: &'static str, intro: &'static str, kind: ModelKind, children: Children) -> impl IntoView {
+fn Section(
+    id: &'static str,
+    title: &'static str,
+    intro: &'static str,
+    kind: ModelKind,
+    children: Children,
+) -> impl IntoView {
     let ctx = expect_context::<ScenarioCtx>();
     let title_id = format!("{id}-title");
     view! {
@@ -52,7 +62,11 @@ fn Section(id: &'static str, title: &'static str, intro: &'static str, kind: Mod
 }
 
 /// A chart with its heading.
-fn titled(title: &'static str, testid: &'static str, spec: impl Fn() -> Option<Chart> + Send + Sync + 'static) -> impl IntoView {
+fn titled(
+    title: &'static str,
+    testid: &'static str,
+    spec: impl Fn() -> Option<Chart> + Send + Sync + 'static,
+) -> impl IntoView {
     view! { <div><h3>{move || tr(title)}</h3><SpecChart spec=spec label=title testid=testid /></div> }
 }
 
@@ -72,7 +86,8 @@ pub fn CostPanel() -> impl IntoView {
             s.scaling.pricing.bill_init = init;
         });
     });
-    let flag = move |f: fn(&mut Scenario, bool)| Callback::new(move |v: String| drop(ctx.try_edit(|s| f(s, v == "on"))));
+    let flag =
+        move |f: fn(&mut Scenario, bool)| Callback::new(move |v: String| drop(ctx.try_edit(|s| f(s, v == "on"))));
     let onoff = vec![("on", "cost.on"), ("off", "cost.off")];
     let formula_bill = move || {
         sc.with(|s| {
@@ -88,7 +103,9 @@ pub fn CostPanel() -> impl IntoView {
         let d = duration();
         ctx.with_output(ModelKind::Scaling, |o| {
             let r = o.scaling()?;
-            Some(Chart::Time(ctx.with_pinned(ModelKind::Scaling, |b| mc::cost_over_time(r, d, b.and_then(Output::scaling), t()))))
+            Some(Chart::Time(
+                ctx.with_pinned(ModelKind::Scaling, |b| mc::cost_over_time(r, d, b.and_then(Output::scaling), t())),
+            ))
         })
     };
     let be_chart = move || {
@@ -230,11 +247,17 @@ pub fn ParallelPanel() -> impl IntoView {
     let sc = ctx.scenario;
     let res = move || ctx.with_output(ModelKind::Parallel, |o| o.parallel().cloned());
     let m = move || res().map(|r| r.at_max);
-    let chart = move |f: fn(&crate::model::parallel::ParallelResult, Option<&crate::model::parallel::ParallelResult>, Tr) -> crate::charts::xy::XyChart| {
-        move || ctx.with_output(ModelKind::Parallel, |o| {
-            let r = o.parallel()?;
-            Some(Chart::Xy(ctx.with_pinned(ModelKind::Parallel, |b| f(r, b.and_then(Output::parallel), t()))))
-        })
+    let chart = move |f: fn(
+        &crate::model::parallel::ParallelResult,
+        Option<&crate::model::parallel::ParallelResult>,
+        Tr,
+    ) -> crate::charts::xy::XyChart| {
+        move || {
+            ctx.with_output(ModelKind::Parallel, |o| {
+                let r = o.parallel()?;
+                Some(Chart::Xy(ctx.with_pinned(ModelKind::Parallel, |b| f(r, b.and_then(Output::parallel), t()))))
+            })
+        }
     };
     view! {
         <Section id="parallel" title="par.title" intro="par.intro" kind=ModelKind::Parallel>
@@ -359,10 +382,12 @@ pub fn ChainsPanel() -> impl IntoView {
         });
     });
     let link_now = move || {
-        sc.with(|s| match s.chain.hops.iter().skip(1).map(|h| matches!(h.link, Link::Queue { .. })).collect::<Vec<_>>() {
-            v if v.iter().all(|q| *q) && !v.is_empty() => "queue",
-            v if v.iter().all(|q| !*q) => "sync",
-            _ => "mixed",
+        sc.with(|s| {
+            match s.chain.hops.iter().skip(1).map(|h| matches!(h.link, Link::Queue { .. })).collect::<Vec<_>>() {
+                v if v.iter().all(|q| *q) && !v.is_empty() => "queue",
+                v if v.iter().all(|q| !*q) => "sync",
+                _ => "mixed",
+            }
         })
     };
     view! {
@@ -448,4 +473,3 @@ pub fn ValidationPanel() -> impl IntoView {
         </Section>
     }
 }
-

@@ -130,13 +130,16 @@ pub fn ScalingPanel() -> impl IntoView {
             })
         }
     };
-    let split = move || {
-        let t: Tr = &tr;
-        ctx.with_output(ModelKind::Scaling, |o| {
-            let r = o.scaling()?;
-            Some(Chart::Bars(ctx.with_pinned(ModelKind::Scaling, |b| scaling_charts::latency_split(r, b.and_then(Output::scaling), t))))
-        })
-    };
+    let split =
+        move || {
+            let t: Tr = &tr;
+            ctx.with_output(ModelKind::Scaling, |o| {
+                let r = o.scaling()?;
+                Some(Chart::Bars(ctx.with_pinned(ModelKind::Scaling, |b| {
+                    scaling_charts::latency_split(r, b.and_then(Output::scaling), t)
+                })))
+            })
+        };
 
     view! {
         <section class="card" id="scaling" aria-labelledby="scaling-title">
