@@ -78,10 +78,7 @@ pub fn NumberField(
     let id = format!("f-{testid}");
     let hint_id = format!("{id}-hint");
     let whole = step == "1";
-    let apply = move |v: f64| {
-        let v = if whole { v.round() } else { v };
-        error.set(set.run(v).err());
-    };
+    let apply = move |v: f64| error.set(set.run(v).err());
     let on_change = move |ev: leptos::ev::Event| {
         let raw = event_target_value(&ev);
         match raw.trim().parse::<f64>() {
@@ -98,7 +95,9 @@ pub fn NumberField(
                 prop:value=move || r.to_pos(value.get()).to_string()
                 on:input=move |ev| {
                     if let Ok(p) = event_target_value(&ev).parse::<f64>() {
-                        apply(r.value_at(p));
+                        let v = r.value_at(p);
+                        // A slider lands between whole numbers; a typed fraction is refused by the field instead.
+                        apply(if whole { v.round() } else { v });
                     }
                 } />
         }

@@ -26,11 +26,11 @@ pub fn Lessons() -> impl IntoView {
                 <h2 id="lessons-title">{move || tr("lessons.title")}</h2>
                 <p class="hint">{move || tr("lessons.intro")}</p>
             </div>
-            <div class="lesson-list" role="list">
+            <div class="lesson-list">
                 {Lesson::ALL.into_iter().map(|l| {
                     let [title, _, _] = keys(l);
                     view! {
-                        <button type="button" role="listitem" class="lesson" data-testid=format!("lesson-{}", l.id())
+                        <button type="button" class="lesson" data-testid=format!("lesson-{}", l.id())
                             aria-pressed=move || (current.get() == Some(l)).to_string()
                             on:click=move |_| open(l)>{move || tr(&title)}</button>
                     }

@@ -179,7 +179,7 @@ pub fn AvailabilityPanel() -> impl IntoView {
     let sc = ctx.scenario;
     let res = move || ctx.with_output(ModelKind::Availability, |o| o.availability().cloned());
     let a = move || res();
-    let pct = |v: f64| format!("{} %", sig(v * 100.0, 6));
+    let pct = |v: f64| format!("{} %", sig(v * 100.0, 9));
     let sla = move || sc.with(|s| s.availability.sla);
     let nregions = move || sc.with(|s| s.availability.regions.len());
     view! {
@@ -187,7 +187,7 @@ pub fn AvailabilityPanel() -> impl IntoView {
             <div class="params">
                 {num("av.regions", "u.regions", "av.regions.hint", "regions", "1", Some(Range::lin(1.0, 6.0)),
                     |s| s.availability.regions.len() as f64,
-                    |s, v| { let r = s.availability.regions[0]; s.availability.regions.resize((v as usize).clamp(1, 6), r); })}
+                    |s, v| { let r = s.availability.regions[0]; s.availability.regions.resize((v as usize).min(1000), r); })}
                 {num("av.mtbf", "u.h", "av.mtbf.hint", "mtbf", "any", Some(Range::log(10.0, 100_000.0)),
                     |s| s.availability.regions[0].mtbf_h, |s, v| s.availability.regions.iter_mut().for_each(|r| r.mtbf_h = v))}
                 {num("av.mttr", "u.h", "av.mttr.hint", "mttr", "any", Some(Range::log(0.01, 100.0)),
@@ -395,7 +395,7 @@ pub fn ChainsPanel() -> impl IntoView {
             <div class="params">
                 {num("ch.hops", "u.functions", "ch.hops.hint", "hops", "1", Some(Range::lin(1.0, 20.0)),
                     |s| s.chain.hops.len() as f64,
-                    |s, v| { let last = s.chain.hops.last().copied().unwrap_or_default(); s.chain.hops.resize((v as usize).clamp(1, 20), last) })}
+                    |s, v| { let last = s.chain.hops.last().copied().unwrap_or_default(); s.chain.hops.resize((v as usize).min(1000), last) })}
                 {num("ch.service", "u.ms", "ch.service.hint", "hop-service", "any", Some(Range::log(1.0, 10_000.0)),
                     |s| s.chain.hops[0].service.mean() * 1000.0, |s, v| s.chain.hops.iter_mut().for_each(|h| h.service = with_mean(h.service, v / 1000.0)))}
                 {num("ch.init", "u.ms", "ch.init.hint", "hop-init", "any", Some(Range::log(1.0, 30_000.0)),

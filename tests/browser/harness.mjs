@@ -44,8 +44,8 @@ export async function launch() {
 }
 
 /** Opens the app in a fresh context; returns { page, requests, errors } after the first chart is drawn. */
-export async function openApp(browser, site, { width = 1280, height = 900, scale = 1, hash = '' } = {}) {
-  const context = await browser.newContext({ viewport: { width, height }, deviceScaleFactor: scale, acceptDownloads: true });
+export async function openApp(browser, site, { width = 1280, height = 900, scale = 1, hash = '', context: given, bypassCSP = false } = {}) {
+  const context = given ?? await browser.newContext({ viewport: { width, height }, deviceScaleFactor: scale, acceptDownloads: true, bypassCSP });
   const page = await context.newPage();
   const requests = [];
   const errors = [];
@@ -60,6 +60,7 @@ export async function openApp(browser, site, { width = 1280, height = 900, scale
 
 /** Where the load chart's plotting area is: { left, top, width, height, x: [x0, x1], y: [y0, y1] } in page pixels. */
 export async function plotOf(page, testid = 'load-chart') {
+  await page.getByTestId(testid).scrollIntoViewIfNeeded();
   return page.evaluate((id) => {
     const c = document.querySelector(`[data-testid=${id}]`);
     const r = c.getBoundingClientRect();

@@ -1,0 +1,168 @@
+// The playground page: every section computes and draws, lessons, A/B comparison, share links, autosave, exports,
+// language switch, chart read-outs, and an axe-core accessibility check with no violations.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
+import { serve, launch, openApp, figure, screenshot } from './harness.mjs';
+
+const require = createRequire(import.meta.url);
+let site, browser;
+before(async () => { site = await serve(); browser = await launch(); });
+after(async () => { await browser?.close(); await site?.close(); });
+
+const CHARTS = ['chart-latency', 'chart-instances', 'chart-events', 'chart-latency-split', 'chart-cost', 'chart-break-even',
+  'chart-provisioned-cost', 'chart-provisioned-benefit', 'chart-timeline', 'chart-downtime', 'chart-nines', 'chart-makespan',
+  'chart-speedup', 'chart-parallel-cost', 'chart-breaker-calls', 'chart-breaker-success', 'chart-breaker-latency',
+  'chart-chain-length', 'chart-chain-time'];
+
+/** Waits until every model has a result (its chart's CSV button is enabled). */
+async function allComputed(page, ids = CHARTS) {
+  for (const id of ids) {
+    await page.waitForFunction((i) => document.querySelector(`[data-testid=${i}-csv]`)?.disabled === false, id, { timeout: 60000 });
+  }
+}
+
+test('every section computes, draws and shows its formula; no errors', async () => {
+  const { page, context, errors } = await openApp(browser, site, { width: 1400 });
+  await allComputed(page);
+  for (const f of ['formula', 'cost-formula', 'av-formula', 'par-formula', 'br-formula', 'ch-formula']) {
+    assert.ok((await page.getByTestId(f).textContent()).length > 80, f);
+  }
+  assert.ok(await figure(page, 'availability') > 99);
+  assert.ok(await figure(page, 'speedup') > 10);
+  for (const id of ['scaling', 'cost', 'availability', 'parallel', 'resilience', 'chains']) {
+    await page.locator('#' + id).screenshot({ path: new URL(`./screenshots/section-${id}-desktop.png`, import.meta.url).pathname });
+  }
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('an edit in one section reruns its model and keeps the others', async () => {
+  const { page, context } = await openApp(browser, site);
+  await allComputed(page, ['chart-makespan', 'chart-nines']);
+  const nines = await page.getByTestId('nines').textContent();
+  const before = await figure(page, 'makespan');
+  await page.getByTestId('max-parallel').fill('10');
+  await page.getByTestId('max-parallel').press('Enter');
+  await page.waitForFunction((b) => parseFloat(document.querySelector('[data-testid=makespan]').textContent) !== b, before, { timeout: 30000 });
+  assert.equal(await page.getByTestId('nines').textContent(), nines);
+  await page.getByTestId('regions').fill('9');
+  await page.getByTestId('regions').press('Enter');
+  assert.match(await page.getByTestId('regions-error').textContent(), /regions/);
+  assert.equal(await page.getByTestId('nines').textContent(), nines, 'results kept after a refused value');
+  await context.close();
+});
+
+test('a lesson loads its scenario and text, and the previous scenario comes back', async () => {
+  const { page, context } = await openApp(browser, site);
+  await page.getByTestId('lesson-keep-alive').click();
+  assert.match(await page.getByTestId('lesson-text').textContent(), /keep-alive/i);
+  assert.equal(await page.getByTestId('keep-alive').inputValue(), '30');
+  await page.getByTestId('undo-replace').click();
+  assert.equal(await page.getByTestId('keep-alive').inputValue(), '600');
+  await context.close();
+});
+
+test('A/B: pin, change, see both in a table of differences and overlaid on the charts', async () => {
+  const { page, context } = await openApp(browser, site);
+  await allComputed(page, ['chart-latency']);
+  await page.getByTestId('compare-start').click();
+  await page.getByTestId('keep-alive').fill('60');
+  await page.getByTestId('keep-alive').press('Enter');
+  await page.waitForFunction(() => /keep_alive/.test(document.querySelector('[data-testid=compare-params]')?.textContent ?? ''));
+  const row = await page.getByTestId('compare-figures').textContent();
+  assert.match(row, /Cold starts/);
+  const csv = await download(page, 'chart-latency-csv');
+  assert.match(csv, /^A · p99,/m, 'A drawn on the latency chart');
+  await page.getByTestId('compare').screenshot({ path: new URL('./screenshots/compare.png', import.meta.url).pathname });
+  await context.close();
+});
+
+async function download(page, testid) {
+  const [d] = await Promise.all([page.waitForEvent('download'), page.getByTestId(testid).click()]);
+  const stream = await d.createReadStream();
+  const chunks = [];
+  for await (const c of stream) chunks.push(c);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+test('share link round trip in a fresh page; autosave restores after reload', async () => {
+  const { page, context } = await openApp(browser, site);
+  await page.getByTestId('seed').fill('42');
+  await page.getByTestId('seed').press('Enter');
+  await page.getByTestId('share').click();
+  const link = await page.getByTestId('share-link').inputValue();
+  assert.match(link, /#s=1\./);
+  await page.reload();
+  await page.getByTestId('load-chart').waitFor();
+  assert.equal(await page.getByTestId('seed').inputValue(), '42', 'autosave restored');
+  const fresh = await browser.newContext();
+  const p2 = await fresh.newPage();
+  await p2.goto(link);
+  await p2.getByTestId('load-chart').waitFor();
+  assert.equal(await p2.getByTestId('seed').inputValue(), '42');
+  assert.match(await p2.getByTestId('notice').textContent(), /from the link/);
+  await p2.goto(site.url + '#s=1.broken*');
+  await p2.reload();
+  await p2.getByTestId('load-chart').waitFor();
+  assert.match(await p2.getByTestId('notice').textContent(), /could not be opened/);
+  await fresh.close();
+  await context.close();
+});
+
+test('exports: chart PNG and CSV, scenario JSON; importing JSON', async () => {
+  const { page, context } = await openApp(browser, site);
+  await allComputed(page, ['chart-speedup']);
+  const [png] = await Promise.all([page.waitForEvent('download'), page.getByTestId('chart-speedup-png').click()]);
+  assert.equal(png.suggestedFilename(), 'chart-speedup.png');
+  assert.match(await download(page, 'chart-speedup-csv'), /^series,instances allowed \(P\),speedup/);
+  const json = await download(page, 'export-json');
+  assert.equal(JSON.parse(json).version, 1);
+  await page.getByTestId('paste-json').evaluate((el) => el.closest('details').open = true);
+  await page.getByTestId('paste-json').fill(json.replace('"seed": 1', '"seed": 77'));
+  await page.getByTestId('import-pasted').click();
+  assert.equal(await page.getByTestId('seed').inputValue(), '77');
+  await page.getByTestId('paste-json').fill('{"version": 9}');
+  await page.getByTestId('import-pasted').click();
+  assert.match(await page.getByTestId('bar-message').textContent(), /newer playground/);
+  assert.equal(await page.getByTestId('seed').inputValue(), '77', 'nothing changed');
+  await context.close();
+});
+
+test('language switch to Chinese and back', async () => {
+  const { page, context } = await openApp(browser, site);
+  await page.getByTestId('lang-zh').click();
+  assert.match(await page.locator('#scaling-title').textContent(), /扩缩容/);
+  assert.equal(await page.evaluate(() => document.documentElement.lang), 'zh-CN');
+  await screenshot(page, 'page-zh');
+  await page.getByTestId('lang-en').click();
+  assert.equal(await page.locator('#scaling-title').textContent(), 'Scaling');
+  await context.close();
+});
+
+test('hovering a chart shows the values under the pointer', async () => {
+  const { page, context } = await openApp(browser, site);
+  await allComputed(page, ['chart-latency']);
+  const c = page.getByTestId('chart-latency');
+  await c.scrollIntoViewIfNeeded();
+  const box = await c.boundingBox();
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  assert.match(await page.getByTestId('chart-latency-readout').textContent(), /p99: [\d.]+/);
+  await context.close();
+});
+
+test('axe-core finds no accessibility violations; phone width has no overflow', async () => {
+  const context = await browser.newContext({ viewport: { width: 375, height: 800 }, bypassCSP: true });
+  const { page } = await openApp(browser, site, { context });
+  await allComputed(page, ['chart-latency', 'chart-nines']);
+  await page.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
+  const result = await page.evaluate(async () => await window.axe.run(document, { resultTypes: ['violations'] }));
+  const v = result.violations.map((x) => `${x.id}: ${x.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`);
+  assert.deepEqual(v, []);
+  const wide = await page.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(wide <= 375 + 1, `page is ${wide}px wide at 375px`);
+  for (const id of ['scaling', 'availability']) {
+    await page.locator('#' + id).screenshot({ path: new URL(`./screenshots/section-${id}-phone.png`, import.meta.url).pathname });
+  }
+  await context.close();
+});
