@@ -21,19 +21,26 @@ fn one_region_matches_mtbf_over_mtbf_plus_mttr() {
     assert!((r.full_outage_time_share - (1.0 - r.formulas.single)).abs() < 3e-4);
 }
 
-#[test]
-fn independent_regions_with_instant_failover_reproduce_parallel_redundancy() {
-    // Three regions at A = 0.95 each (MTBF 19 h, MTTR 1 h), instant and certain failover, each able to carry all
-    // the load, no common mode: A = 1 − 0.05³ = 0.999875. Tolerance ±0.00004 (the unavailability is 1.25e-4).
-    let p = AvailabilityParams {
-        regions: vec![Region { mtbf_h: 19.0, mttr_h: 1.0, capacity: 1.0 }; 3],
+/// These regions with the textbook's assumptions: no common mode, instant detection and DNS, certain failover.
+fn ideal_failover(regions: Vec<Region>) -> AvailabilityParams {
+    AvailabilityParams {
+        regions,
         common_mode: None,
         check_interval_s: 0.0,
         failure_threshold: 0,
         dns_ttl_s: 0.0,
         failover_success: 1.0,
-        runs: 400,
         ..AvailabilityParams::default()
+    }
+}
+
+#[test]
+fn independent_regions_with_instant_failover_reproduce_parallel_redundancy() {
+    // Three regions at A = 0.95 each (MTBF 19 h, MTTR 1 h), instant and certain failover, each able to carry all
+    // the load, no common mode: A = 1 − 0.05³ = 0.999875. Tolerance ±0.00004 (the unavailability is 1.25e-4).
+    let p = AvailabilityParams {
+        runs: 400,
+        ..ideal_failover(vec![Region { mtbf_h: 19.0, mttr_h: 1.0, capacity: 1.0 }; 3])
     };
     let r = simulate(&p, &flat(), 2);
     assert!((r.formulas.parallel - 0.999875).abs() < 1e-12);
@@ -64,15 +71,7 @@ fn real_world_effects_fall_short_of_the_formula() {
 #[test]
 fn short_capacity_loses_the_excess() {
     // Two regions each able to carry only half the load: when one is down (and failed over), half the load fails.
-    let half = AvailabilityParams {
-        regions: vec![Region { mtbf_h: 50.0, mttr_h: 5.0, capacity: 0.5 }; 2],
-        common_mode: None,
-        check_interval_s: 0.0,
-        failure_threshold: 0,
-        dns_ttl_s: 0.0,
-        failover_success: 1.0,
-        ..AvailabilityParams::default()
-    };
+    let half = ideal_failover(vec![Region { mtbf_h: 50.0, mttr_h: 5.0, capacity: 0.5 }; 2]);
     let full = AvailabilityParams { regions: vec![Region { capacity: 1.0, ..half.regions[0] }; 2], ..half.clone() };
     let (a_half, a_full) = (simulate(&half, &flat(), 4).availability, simulate(&full, &flat(), 4).availability);
     // Each region is down 1/11 of the time: about half the load is lost then, 2 × (1/11) × 0.5 ≈ 0.0909.

@@ -2,11 +2,10 @@
 //! (warm, cold; formula, simulation), with an optional reference line (an SLA).
 
 use super::xy::csv_field;
-use super::{y_top, ChartError, PlotMapping, Theme};
+use super::{finish, row_axes, row_labels, y_top, ChartError, PlotMapping, Theme};
 use crate::model::units::sig;
 use plotters::coord::Shift;
 use plotters::prelude::*;
-use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 /// One group of bars: a value per category.
 #[derive(Debug, Clone, PartialEq)]
@@ -63,7 +62,6 @@ pub fn draw<DB: DrawingBackend>(
     data: &BarChart,
     theme: &Theme,
 ) -> Result<PlotMapping, ChartError> {
-    area.fill(&theme.background())?;
     let n = data.categories.len().max(1);
     let max = data
         .groups
@@ -76,25 +74,7 @@ pub fn draw<DB: DrawingBackend>(
     let fg = theme.foreground();
     let font = ("sans-serif", theme.tick_font()).into_font().color(&fg);
     let label_w = data.categories.iter().map(|c| c.chars().count()).max().unwrap_or(4) as f64 * 7.5 + 12.0;
-    let mut chart = ChartBuilder::on(area)
-        .margin(theme.px(10.0))
-        .margin_right(theme.px(18.0))
-        .x_label_area_size(theme.px(40.0))
-        .y_label_area_size(theme.px(label_w.clamp(40.0, 220.0)))
-        .build_cartesian_2d(0.0..x_max, 0.0..n as f64)?;
-    chart
-        .configure_mesh()
-        .disable_y_mesh()
-        .y_labels(0)
-        .light_line_style(theme.background())
-        .bold_line_style(theme.grid())
-        .axis_style(fg)
-        .x_desc(data.x_desc.as_str())
-        .x_label_formatter(&|v| sig(*v, 4))
-        .label_style(font.clone())
-        .axis_desc_style(("sans-serif", theme.label_font()).into_font().color(&fg))
-        .x_labels(8)
-        .draw()?;
+    let mut chart = row_axes(area, theme, x_max, n as f64, &data.x_desc, label_w.clamp(40.0, 220.0))?;
     let ng = data.groups.len().max(1) as f64;
     let h = 0.8 / ng;
     for (gi, g) in data.groups.iter().enumerate() {
@@ -112,31 +92,6 @@ pub fn draw<DB: DrawingBackend>(
         chart.draw_series(LineSeries::new([(*v, 0.0), (*v, n as f64)], theme.series(1).stroke_width(theme.px(2.0))))?;
         chart.draw_series(std::iter::once(Text::new(label.clone(), (*v, n as f64 * 0.999), font.clone())))?;
     }
-    for (i, c) in data.categories.iter().enumerate() {
-        let (px, py) = chart.backend_coord(&(0.0, (n - i) as f64 - 0.5));
-        area.draw(&Text::new(
-            c.clone(),
-            (px - theme.px(6.0) as i32, py),
-            font.clone().pos(Pos::new(HPos::Right, VPos::Center)),
-        ))?;
-    }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::LowerRight)
-        .background_style(theme.background().mix(0.85))
-        .border_style(theme.grid())
-        .label_font(font)
-        .margin(theme.px(6.0))
-        .draw()?;
-    let (xr, yr) = chart.plotting_area().get_pixel_range();
-    let k = theme.scale;
-    area.present()?;
-    Ok(PlotMapping {
-        left: xr.start as f64 / k,
-        top: yr.start as f64 / k,
-        width: (xr.end - xr.start) as f64 / k,
-        height: (yr.end - yr.start) as f64 / k,
-        x: (0.0, x_max),
-        y: (0.0, n as f64),
-    })
+    row_labels(area, &chart, theme, &data.categories, n)?;
+    finish(area, &mut chart, theme, SeriesLabelPosition::LowerRight, (0.0, x_max), (0.0, n as f64))
 }

@@ -39,7 +39,7 @@ pub fn draw<DB: DrawingBackend>(
             }
         }))?;
     }
-    let m = mapping_of(&chart, theme, duration, y_max);
+    let m = mapping_of(&chart, theme, (0.0, duration), (0.0, y_max));
     area.present()?;
     Ok(m)
 }

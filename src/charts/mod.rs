@@ -158,11 +158,45 @@ pub fn y_top(max: f64) -> f64 {
     }
 }
 
-/// A chart over time (in the unit [`time_axes`] chose) against a value.
+/// A chart of two continuous axes (time or any value on x, a value on y).
 pub type TimeContext<'a, DB> = ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
 
-/// Clears the area and draws the axes every time chart shares: time on x in a readable unit, 0 to `y_max` on y,
-/// grid, tick labels and axis titles with units. Returns the chart and the time unit [s].
+/// Clears the area and draws the axes every line chart shares: `x` on the x axis labelled by `x_label`, 0 to
+/// `y_max` on y, grid, tick labels and axis titles with units.
+pub fn value_axes<'a, DB: DrawingBackend>(
+    area: &'a DrawingArea<DB, Shift>,
+    theme: &Theme,
+    x: (f64, f64),
+    y_max: f64,
+    (x_desc, y_desc): (&str, &str),
+    x_label: &dyn Fn(&f64) -> String,
+) -> Result<TimeContext<'a, DB>, ChartError> {
+    area.fill(&theme.background())?;
+    let fg = theme.foreground();
+    let mut chart = ChartBuilder::on(area)
+        .margin(theme.px(10.0))
+        .margin_right(theme.px(18.0))
+        .x_label_area_size(theme.px(40.0))
+        .y_label_area_size(theme.px(64.0))
+        .build_cartesian_2d(x.0..x.1, 0.0..y_max)?;
+    chart
+        .configure_mesh()
+        .light_line_style(theme.background())
+        .bold_line_style(theme.grid())
+        .axis_style(fg)
+        .x_desc(x_desc)
+        .y_desc(y_desc)
+        .x_label_formatter(x_label)
+        .y_label_formatter(&|v| sig(*v, 4))
+        .label_style(("sans-serif", theme.tick_font()).into_font().color(&fg))
+        .axis_desc_style(("sans-serif", theme.label_font()).into_font().color(&fg))
+        .x_labels(8)
+        .y_labels(6)
+        .draw()?;
+    Ok(chart)
+}
+
+/// [`value_axes`] with time on x in a readable unit. Returns the chart and the time unit [s].
 pub fn time_axes<'a, DB: DrawingBackend>(
     area: &'a DrawingArea<DB, Shift>,
     theme: &Theme,
@@ -170,38 +204,18 @@ pub fn time_axes<'a, DB: DrawingBackend>(
     y_max: f64,
     y_desc: &str,
 ) -> Result<(TimeContext<'a, DB>, f64), ChartError> {
-    area.fill(&theme.background())?;
     let (unit, unit_name) = time_axis_unit(duration);
-    let fg = theme.foreground();
-    let mut chart = ChartBuilder::on(area)
-        .margin(theme.px(10.0))
-        .margin_right(theme.px(18.0))
-        .x_label_area_size(theme.px(40.0))
-        .y_label_area_size(theme.px(64.0))
-        .build_cartesian_2d(0.0..duration / unit, 0.0..y_max)?;
-    chart
-        .configure_mesh()
-        .light_line_style(theme.background())
-        .bold_line_style(theme.grid())
-        .axis_style(fg)
-        .x_desc(format!("time [{unit_name}]"))
-        .y_desc(y_desc)
-        .x_label_formatter(&|v| sig(*v, 4))
-        .y_label_formatter(&|v| sig(*v, 4))
-        .label_style(("sans-serif", theme.tick_font()).into_font().color(&fg))
-        .axis_desc_style(("sans-serif", theme.label_font()).into_font().color(&fg))
-        .x_labels(8)
-        .y_labels(6)
-        .draw()?;
+    let x_desc = format!("time [{unit_name}]");
+    let chart = value_axes(area, theme, (0.0, duration / unit), y_max, (&x_desc, y_desc), &|v| sig(*v, 4))?;
     Ok((chart, unit))
 }
 
-/// Where a time chart's plotting area landed, in CSS pixels, with its data ranges (x in seconds).
+/// Where a chart's plotting area landed, in CSS pixels, with the data ranges the mapping reports for its axes.
 pub fn mapping_of<DB: DrawingBackend>(
     chart: &TimeContext<DB>,
     theme: &Theme,
-    duration: f64,
-    y_max: f64,
+    x: (f64, f64),
+    y: (f64, f64),
 ) -> PlotMapping {
     let (xr, yr) = chart.plotting_area().get_pixel_range();
     let k = theme.scale;
@@ -210,9 +224,89 @@ pub fn mapping_of<DB: DrawingBackend>(
         top: yr.start as f64 / k,
         width: (xr.end - xr.start) as f64 / k,
         height: (yr.end - yr.start) as f64 / k,
-        x: (0.0, duration),
-        y: (0.0, y_max),
+        x,
+        y,
     }
+}
+
+/// Ends every chart with a legend the same way: draws the series labels at `position`, presents the area, and
+/// returns where the plotting area landed (with the data ranges `x` and `y`).
+pub fn finish<'a, DB: DrawingBackend + 'a>(
+    area: &DrawingArea<DB, Shift>,
+    chart: &mut TimeContext<'a, DB>,
+    theme: &Theme,
+    position: SeriesLabelPosition,
+    x: (f64, f64),
+    y: (f64, f64),
+) -> Result<PlotMapping, ChartError> {
+    chart
+        .configure_series_labels()
+        .position(position)
+        .background_style(theme.background().mix(0.85))
+        .border_style(theme.grid())
+        .label_font(("sans-serif", theme.tick_font()).into_font().color(&theme.foreground()))
+        .margin(theme.px(6.0))
+        .draw()?;
+    let m = mapping_of(chart, theme, x, y);
+    area.present()?;
+    Ok(m)
+}
+
+/// Clears the area and draws the axes of a chart with rows (bars, timeline): `0..x_max` on x with its
+/// description, `0..y_top` rows on y without a mesh or ticks (the rows are named by [`row_labels`]), and
+/// `label_width` CSS px on the left for the names.
+pub fn row_axes<'a, DB: DrawingBackend>(
+    area: &'a DrawingArea<DB, Shift>,
+    theme: &Theme,
+    x_max: f64,
+    y_top: f64,
+    x_desc: &str,
+    label_width: f64,
+) -> Result<TimeContext<'a, DB>, ChartError> {
+    area.fill(&theme.background())?;
+    let fg = theme.foreground();
+    let mut chart = ChartBuilder::on(area)
+        .margin(theme.px(10.0))
+        .margin_right(theme.px(18.0))
+        .x_label_area_size(theme.px(40.0))
+        .y_label_area_size(theme.px(label_width))
+        .build_cartesian_2d(0.0..x_max, 0.0..y_top)?;
+    chart
+        .configure_mesh()
+        .disable_y_mesh()
+        .y_labels(0)
+        .light_line_style(theme.background())
+        .bold_line_style(theme.grid())
+        .axis_style(fg)
+        .x_desc(x_desc)
+        .x_label_formatter(&|v| sig(*v, 4))
+        .label_style(("sans-serif", theme.tick_font()).into_font().color(&fg))
+        .axis_desc_style(("sans-serif", theme.label_font()).into_font().color(&fg))
+        .x_labels(8)
+        .draw()?;
+    Ok(chart)
+}
+
+/// Writes one name per row to the left of the plotting area, rows 1 unit tall with the first at the top of `rows`
+/// (bar categories, timeline regions).
+pub fn row_labels<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    chart: &TimeContext<DB>,
+    theme: &Theme,
+    names: &[String],
+    rows: usize,
+) -> Result<(), ChartError> {
+    use plotters::style::text_anchor::{HPos, Pos, VPos};
+    let font = ("sans-serif", theme.tick_font()).into_font().color(&theme.foreground());
+    for (i, name) in names.iter().enumerate() {
+        let (px, py) = chart.backend_coord(&(0.0, (rows - i) as f64 - 0.5));
+        area.draw(&Text::new(
+            name.clone(),
+            (px - theme.px(6.0) as i32, py),
+            font.clone().pos(Pos::new(HPos::Right, VPos::Center)),
+        ))?;
+    }
+    Ok(())
 }
 
 /// An empty chart area with a message in its middle (before the first result, or when there is nothing to draw).

@@ -2,12 +2,11 @@
 //! there, amber once it has failed over), common-mode events across every row.
 
 use super::xy::csv_field;
-use super::{ChartError, PlotMapping, Theme};
+use super::{finish, row_axes, row_labels, ChartError, PlotMapping, Theme};
 use crate::model::availability::Outage;
 use crate::model::units::sig;
 use plotters::coord::Shift;
 use plotters::prelude::*;
-use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 /// What the timeline shows.
 #[derive(Debug, Clone, PartialEq)]
@@ -57,30 +56,9 @@ pub fn draw<DB: DrawingBackend>(
     data: &Timeline,
     theme: &Theme,
 ) -> Result<PlotMapping, ChartError> {
-    area.fill(&theme.background())?;
     let n = data.rows.len().max(1);
     let days = (data.horizon / DAY).max(1e-6);
-    let fg = theme.foreground();
-    let font = ("sans-serif", theme.tick_font()).into_font().color(&fg);
-    let mut chart = ChartBuilder::on(area)
-        .margin(theme.px(10.0))
-        .margin_right(theme.px(18.0))
-        .x_label_area_size(theme.px(40.0))
-        .y_label_area_size(theme.px(90.0))
-        .build_cartesian_2d(0.0..days, 0.0..n as f64 + 0.6)?;
-    chart
-        .configure_mesh()
-        .disable_y_mesh()
-        .y_labels(0)
-        .light_line_style(theme.background())
-        .bold_line_style(theme.grid())
-        .axis_style(fg)
-        .x_desc("time [days]")
-        .x_label_formatter(&|v| sig(*v, 4))
-        .label_style(font.clone())
-        .axis_desc_style(("sans-serif", theme.label_font()).into_font().color(&fg))
-        .x_labels(8)
-        .draw()?;
+    let mut chart = row_axes(area, theme, days, n as f64 + 0.6, "time [days]", 90.0)?;
     let (down, moved, common) = (theme.series(1), theme.series(4), theme.series(3));
     // Outages last hours in a year: draw at least two pixels wide so each one is visible.
     let min_w = 2.0 * days / 900.0;
@@ -108,31 +86,6 @@ pub fn draw<DB: DrawingBackend>(
             .label(label.as_str())
             .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 16, y + 5)], c.filled()));
     }
-    for (i, name) in data.rows.iter().enumerate() {
-        let (px, py) = chart.backend_coord(&(0.0, (n - i) as f64 - 0.5));
-        area.draw(&Text::new(
-            name.clone(),
-            (px - theme.px(6.0) as i32, py),
-            font.clone().pos(Pos::new(HPos::Right, VPos::Center)),
-        ))?;
-    }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperRight)
-        .background_style(theme.background().mix(0.85))
-        .border_style(theme.grid())
-        .label_font(font)
-        .margin(theme.px(4.0))
-        .draw()?;
-    let (xr, yr) = chart.plotting_area().get_pixel_range();
-    let k = theme.scale;
-    area.present()?;
-    Ok(PlotMapping {
-        left: xr.start as f64 / k,
-        top: yr.start as f64 / k,
-        width: (xr.end - xr.start) as f64 / k,
-        height: (yr.end - yr.start) as f64 / k,
-        x: (0.0, days),
-        y: (0.0, n as f64 + 0.6),
-    })
+    row_labels(area, &chart, theme, &data.rows, n)?;
+    finish(area, &mut chart, theme, SeriesLabelPosition::UpperRight, (0.0, days), (0.0, n as f64 + 0.6))
 }

@@ -1,7 +1,7 @@
 //! A time-series chart shared by the models: lines, filled areas and stacked areas over a time axis with units.
 
 use super::xy::csv_field;
-use super::{mapping_of, time_axes, y_top, ChartError, PlotMapping, Theme};
+use super::{finish, time_axes, y_top, ChartError, PlotMapping, Theme, TimeContext};
 use crate::model::units::{fmt_duration, sig};
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -81,34 +81,41 @@ pub fn draw<DB: DrawingBackend>(
         data.series.iter().flat_map(|s| s.points.iter().map(|p| p.1)).filter(|v| v.is_finite()).fold(0.0, f64::max);
     let y_max = y_top(max);
     let (mut chart, unit) = time_axes(area, theme, duration, y_max, &data.y_desc)?;
-    let fg = theme.foreground();
-    let lw = theme.px(2.0);
     for s in &data.series {
-        let color = theme.series(s.color);
-        let pts = s.points.iter().map(|&(t, v)| (t / unit, v));
-        let legend = move |(x, y): (i32, i32)| Rectangle::new([(x, y - 5), (x + 16, y + 5)], color.filled());
-        match s.style {
-            Style::Line => chart.draw_series(LineSeries::new(pts, color.stroke_width(lw)))?,
-            Style::Reference => chart.draw_series(LineSeries::new(pts, color.mix(0.8).stroke_width(theme.px(1.0))))?,
-            Style::Area => {
-                chart.draw_series(AreaSeries::new(pts, 0.0, color.mix(0.3)).border_style(color.stroke_width(1)))?
-            }
-            Style::Stacked => {
-                chart.draw_series(AreaSeries::new(pts, 0.0, color.filled()).border_style(color.stroke_width(1)))?
-            }
-        }
-        .label(s.label.as_str())
-        .legend(legend);
+        let pts = s.points.iter().map(|&(t, v)| (t / unit, v)).collect();
+        draw_styled(&mut chart, s, pts, theme, false)?;
     }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperLeft)
-        .background_style(theme.background().mix(0.85))
-        .border_style(theme.grid())
-        .label_font(("sans-serif", theme.tick_font()).into_font().color(&fg))
-        .margin(theme.px(6.0))
-        .draw()?;
-    let m = mapping_of(&chart, theme, duration, y_max);
-    area.present()?;
-    Ok(m)
+    finish(area, &mut chart, theme, SeriesLabelPosition::UpperLeft, (0.0, duration), (0.0, y_max))
+}
+
+/// Draws one series in its style with its legend entry; `dots` marks each point of a line (sparse x values).
+pub(crate) fn draw_styled<'a, DB: DrawingBackend + 'a>(
+    chart: &mut TimeContext<'a, DB>,
+    s: &Series,
+    pts: Vec<(f64, f64)>,
+    theme: &Theme,
+    dots: bool,
+) -> Result<(), ChartError> {
+    let color = theme.series(s.color);
+    let lw = theme.px(2.0);
+    let legend = move |(x, y): (i32, i32)| Rectangle::new([(x, y - 5), (x + 16, y + 5)], color.filled());
+    match s.style {
+        Style::Line => {
+            if dots {
+                let r = theme.px(3.0);
+                chart.draw_series(pts.iter().map(|&p| Circle::new(p, r, color.filled())))?;
+            }
+            chart.draw_series(LineSeries::new(pts, color.stroke_width(lw)))?
+        }
+        Style::Reference => chart.draw_series(LineSeries::new(pts, color.mix(0.8).stroke_width(theme.px(1.0))))?,
+        Style::Area => {
+            chart.draw_series(AreaSeries::new(pts, 0.0, color.mix(0.3)).border_style(color.stroke_width(1)))?
+        }
+        Style::Stacked => {
+            chart.draw_series(AreaSeries::new(pts, 0.0, color.filled()).border_style(color.stroke_width(1)))?
+        }
+    }
+    .label(s.label.as_str())
+    .legend(legend);
+    Ok(())
 }

@@ -1,8 +1,8 @@
 //! A chart of several series against a numeric x (not time): instances, request rate, chain length, provisioned
 //! concurrency. The x axis can be logarithmic (drawn as log₁₀ x with labels in x).
 
-use super::timeseries::{Series, Style};
-use super::{y_top, ChartError, PlotMapping, Theme};
+use super::timeseries::{draw_styled, Series};
+use super::{finish, value_axes, y_top, ChartError, PlotMapping, Theme};
 use crate::model::units::sig;
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -92,33 +92,14 @@ pub fn draw<DB: DrawingBackend>(
     data: &XyChart,
     theme: &Theme,
 ) -> Result<PlotMapping, ChartError> {
-    area.fill(&theme.background())?;
     let (x0, x1) = data.x_range();
     let max =
         data.series.iter().flat_map(|s| s.points.iter().map(|p| p.1)).filter(|v| v.is_finite()).fold(0.0, f64::max);
     let y_max = y_top(max);
     let fg = theme.foreground();
     let log = data.log_x;
-    let mut chart = ChartBuilder::on(area)
-        .margin(theme.px(10.0))
-        .margin_right(theme.px(18.0))
-        .x_label_area_size(theme.px(40.0))
-        .y_label_area_size(theme.px(64.0))
-        .build_cartesian_2d(x0..x1, 0.0..y_max)?;
-    chart
-        .configure_mesh()
-        .light_line_style(theme.background())
-        .bold_line_style(theme.grid())
-        .axis_style(fg)
-        .x_desc(data.x_desc.as_str())
-        .y_desc(data.y_desc.as_str())
-        .x_label_formatter(&|v| sig(if log { 10f64.powf(*v) } else { *v }, 3))
-        .y_label_formatter(&|v| sig(*v, 4))
-        .label_style(("sans-serif", theme.tick_font()).into_font().color(&fg))
-        .axis_desc_style(("sans-serif", theme.label_font()).into_font().color(&fg))
-        .x_labels(8)
-        .y_labels(6)
-        .draw()?;
+    let x_label = |v: &f64| sig(if log { 10f64.powf(*v) } else { *v }, 3);
+    let mut chart = value_axes(area, theme, (x0, x1), y_max, (&data.x_desc, &data.y_desc), &x_label)?;
     for (x, label) in &data.markers {
         let x = data.tx(*x);
         if x >= x0 && x <= x1 {
@@ -130,42 +111,9 @@ pub fn draw<DB: DrawingBackend>(
             )))?;
         }
     }
-    let lw = theme.px(2.0);
     for s in &data.series {
-        let color = theme.series(s.color);
-        let pts: Vec<(f64, f64)> = s.points.iter().map(|&(x, y)| (data.tx(x), y)).collect();
-        let legend = move |(x, y): (i32, i32)| Rectangle::new([(x, y - 5), (x + 16, y + 5)], color.filled());
-        let dot = theme.px(3.0);
-        match s.style {
-            Style::Line => {
-                chart.draw_series(pts.iter().map(|&p| Circle::new(p, dot, color.filled())))?;
-                chart.draw_series(LineSeries::new(pts, color.stroke_width(lw)))?
-            }
-            Style::Reference => chart.draw_series(LineSeries::new(pts, color.mix(0.8).stroke_width(theme.px(1.0))))?,
-            Style::Area | Style::Stacked => {
-                chart.draw_series(AreaSeries::new(pts, 0.0, color.mix(0.3)).border_style(color.stroke_width(1)))?
-            }
-        }
-        .label(s.label.as_str())
-        .legend(legend);
+        let pts = s.points.iter().map(|&(x, y)| (data.tx(x), y)).collect();
+        draw_styled(&mut chart, s, pts, theme, true)?;
     }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperRight)
-        .background_style(theme.background().mix(0.85))
-        .border_style(theme.grid())
-        .label_font(("sans-serif", theme.tick_font()).into_font().color(&fg))
-        .margin(theme.px(6.0))
-        .draw()?;
-    let (xr, yr) = chart.plotting_area().get_pixel_range();
-    let k = theme.scale;
-    area.present()?;
-    Ok(PlotMapping {
-        left: xr.start as f64 / k,
-        top: yr.start as f64 / k,
-        width: (xr.end - xr.start) as f64 / k,
-        height: (yr.end - yr.start) as f64 / k,
-        x: (x0, x1),
-        y: (0.0, y_max),
-    })
+    finish(area, &mut chart, theme, SeriesLabelPosition::UpperRight, (x0, x1), (0.0, y_max))
 }

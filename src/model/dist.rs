@@ -66,6 +66,25 @@ impl Dist {
         }
     }
 
+    /// The same shape with another mean [s] (an edited field keeps the distribution the user chose).
+    pub fn with_mean(self, mean: f64) -> Dist {
+        match self {
+            Dist::Fixed { .. } => Dist::Fixed { value: mean },
+            Dist::Exponential { .. } => Dist::Exponential { mean },
+            Dist::LogNormal { cv, .. } => Dist::LogNormal { mean, cv },
+        }
+    }
+
+    /// The same mean with another coefficient of variation: unchanged when `cv` is the shape's own (0 fixed,
+    /// 1 exponential), log-normal otherwise.
+    pub fn with_cv(self, cv: f64) -> Dist {
+        match self {
+            Dist::Fixed { .. } if cv == 0.0 => self,
+            Dist::Exponential { .. } if cv == 1.0 => self,
+            _ => Dist::LogNormal { mean: self.mean(), cv },
+        }
+    }
+
     /// Checks the parameters; `field` names the field in the message.
     pub fn validate(&self, field: &str) -> Result<(), String> {
         let m = self.mean();

@@ -125,7 +125,7 @@ where
 {
     let chart = Memo::new(move |_| spec());
     let mapping = RwSignal::new(None::<PlotMapping>);
-    let hover = RwSignal::new(None::<(f64, f64, f64)>);
+    let hover = RwSignal::new(None::<(f64, f64)>);
     let canvas_id = format!("canvas-{testid}");
     let draw = move |area: &DrawingArea<CanvasBackend, Shift>, theme: &Theme| {
         let text = tr("chart.computing");
@@ -141,10 +141,10 @@ where
             hover.set(None);
             return;
         }
-        hover.set(Some((px, px, py)));
+        hover.set(Some((px, py)));
     };
     let readout = move || {
-        let (px, _, py) = hover.get()?;
+        let (px, py) = hover.get()?;
         let m = mapping.get()?;
         let (x, y) = m.to_data(px, py);
         let per_px = (m.x.1 - m.x.0) / m.width.max(1.0);
@@ -170,7 +170,7 @@ where
             <div class="chart-wrap" on:pointermove=on_move on:pointerleave=move |_| hover.set(None)>
                 <ChartCanvas draw=draw height=height label=Signal::derive(move || tr(label).to_string()) testid=testid mapping=mapping canvas_id=canvas_id />
                 {move || {
-                    let (px, _, _) = hover.get()?;
+                    let (px, _) = hover.get()?;
                     let m = mapping.get()?;
                     let text = readout()?;
                     let right = px > m.left + 0.6 * m.width;

@@ -12,17 +12,28 @@ use crate::charts::spec::Chart;
 use crate::model::availability::CommonMode;
 use crate::model::chain::Link;
 use crate::model::cost::{break_even_rps, monthly_pay_per_use, period_bill, PricingPreset, Usage};
-use crate::model::dist::Dist;
 use crate::model::scenario::{ModelKind, Output, Scenario};
 use crate::model::units::{fmt_count, fmt_duration, sig};
 use leptos::prelude::*;
 
-fn with_mean(d: Dist, mean: f64) -> Dist {
-    match d {
-        Dist::Fixed { .. } => Dist::Fixed { value: mean },
-        Dist::Exponential { .. } => Dist::Exponential { mean },
-        Dist::LogNormal { cv, .. } => Dist::LogNormal { mean, cv },
-    }
+/// A figure's text from a model's result, read in place (the result is not copied); "–" before the first run.
+fn shown<T: ?Sized>(
+    ctx: ScenarioCtx,
+    kind: ModelKind,
+    get: fn(&Output) -> Option<&T>,
+    f: impl Fn(&T) -> String,
+) -> String {
+    ctx.with_output(kind, |o| get(o).map(f)).unwrap_or_else(|| "–".into())
+}
+
+/// A percentage with three significant digits.
+fn pct(v: f64) -> String {
+    format!("{} %", sig(v, 3))
+}
+
+/// A share as a percentage with enough digits for many nines.
+fn pct9(v: f64) -> String {
+    format!("{} %", sig(v * 100.0, 9))
 }
 
 fn t() -> Tr<'static> {
@@ -75,8 +86,7 @@ fn titled(
 pub fn CostPanel() -> impl IntoView {
     let ctx = expect_context::<ScenarioCtx>();
     let sc = ctx.scenario;
-    let sim = move || ctx.with_output(ModelKind::Scaling, |o| o.scaling().cloned());
-    let s = move || sim().map(|r| r.summary).unwrap_or_default();
+    let s = move || ctx.with_output(ModelKind::Scaling, |o| o.scaling().map(|r| r.summary.clone())).unwrap_or_default();
     let preset = Callback::new(move |id: String| {
         let p = if id == "arm64" { PricingPreset::AwsLambdaArm64 } else { PricingPreset::AwsLambdaX86 };
         let _ = ctx.try_edit(|s| {
@@ -177,9 +187,9 @@ pub fn CostPanel() -> impl IntoView {
 pub fn AvailabilityPanel() -> impl IntoView {
     let ctx = expect_context::<ScenarioCtx>();
     let sc = ctx.scenario;
-    let res = move || ctx.with_output(ModelKind::Availability, |o| o.availability().cloned());
-    let a = move || res();
-    let pct = |v: f64| format!("{} %", sig(v * 100.0, 9));
+    let av = move |f: fn(&crate::model::availability::AvailabilityResult) -> String| {
+        move || shown(ctx, ModelKind::Availability, Output::availability, f)
+    };
     let sla = move || sc.with(|s| s.availability.sla);
     let nregions = move || sc.with(|s| s.availability.regions.len());
     view! {
@@ -211,29 +221,38 @@ pub fn AvailabilityPanel() -> impl IntoView {
                     |s| s.availability.runs as f64, |s, v| s.availability.runs = v as u32)}
             </div>
             <dl class="figures">
-                {figure("av.f.availability", "availability", move || a().map_or("–".into(), |r| pct(r.availability)))}
-                {figure("av.f.nines", "nines", move || a().map_or("–".into(), |r| sig(r.nines, 3)))}
-                {figure("av.f.downtime", "downtime", move || a().map_or("–".into(), |r| format!("{} / {} min", sig(r.downtime_min_p50, 3), sig(r.downtime_min_p99, 3))))}
-                {figure("av.f.breach", "breach", move || a().map_or("–".into(), |r| format!("{} %", sig(r.sla_breach_prob * 100.0, 3))))}
-                {figure("av.f.failed", "failed-requests", move || a().map_or("–".into(), |r| fmt_count(r.failed_requests_per_year)))}
+                {figure("av.f.availability", "availability", av(|r| pct9(r.availability)))}
+                {figure("av.f.nines", "nines", av(|r| sig(r.nines, 3)))}
+                {figure("av.f.downtime", "downtime", av(|r| format!("{} / {} min", sig(r.downtime_min_p50, 3), sig(r.downtime_min_p99, 3))))}
+                {figure("av.f.breach", "breach", av(|r| format!("{} %", sig(r.sla_breach_prob * 100.0, 3))))}
+                {figure("av.f.failed", "failed-requests", av(|r| fmt_count(r.failed_requests_per_year)))}
             </dl>
             <div class="formula" data-testid="av-formula">
                 <h3>{move || tr("formula.title")}</h3>
-                <p>{move || a().map(|r| trf("av.formula", &[&pct(r.formulas.single), &nregions().to_string(), &pct(r.formulas.parallel), &pct(r.formulas.seed), &pct(r.availability)]))}</p>
+                <p>{move || {
+                    let n = nregions().to_string();
+                    ctx.with_output(ModelKind::Availability, |o| o.availability().map(|r| trf("av.formula", &[&pct9(r.formulas.single), &n, &pct9(r.formulas.parallel), &pct9(r.formulas.seed), &pct9(r.availability)])))
+                }}</p>
                 <p class="hint">{move || trf("av.gap", &[&fmt_duration(sc.with(|s| s.availability.failover_delay()))])}</p>
             </div>
             <div class="chart-grid">
                 {titled("av.c.timeline", "chart-timeline", move || {
                     let (n, h) = sc.with(|s| (s.availability.regions.len(), s.availability.horizon_days));
-                    a().map(|r| Chart::Timeline(mc::outage_timeline(&r, n, h, t())))
+                    ctx.with_output(ModelKind::Availability, |o| Some(Chart::Timeline(mc::outage_timeline(o.availability()?, n, h, t()))))
                 })}
                 {titled("av.c.downtime", "chart-downtime", move || {
                     let l = sla();
-                    a().map(|r| Chart::Xy(ctx.with_pinned(ModelKind::Availability, |b| mc::downtime_distribution(&r, l, b.and_then(Output::availability), t()))))
+                    ctx.with_output(ModelKind::Availability, |o| {
+                        let r = o.availability()?;
+                        Some(Chart::Xy(ctx.with_pinned(ModelKind::Availability, |b| mc::downtime_distribution(r, l, b.and_then(Output::availability), t()))))
+                    })
                 })}
                 {titled("av.c.nines", "chart-nines", move || {
                     let l = sla();
-                    a().map(|r| Chart::Bars(ctx.with_pinned(ModelKind::Availability, |b| mc::nines(&r, l, b.and_then(Output::availability), t()))))
+                    ctx.with_output(ModelKind::Availability, |o| {
+                        let r = o.availability()?;
+                        Some(Chart::Bars(ctx.with_pinned(ModelKind::Availability, |b| mc::nines(r, l, b.and_then(Output::availability), t()))))
+                    })
                 })}
             </div>
         </Section>
@@ -245,8 +264,7 @@ pub fn AvailabilityPanel() -> impl IntoView {
 pub fn ParallelPanel() -> impl IntoView {
     let ctx = expect_context::<ScenarioCtx>();
     let sc = ctx.scenario;
-    let res = move || ctx.with_output(ModelKind::Parallel, |o| o.parallel().cloned());
-    let m = move || res().map(|r| r.at_max);
+    let m = move || ctx.with_output(ModelKind::Parallel, |o| o.parallel().map(|r| r.at_max));
     let chart = move |f: fn(
         &crate::model::parallel::ParallelResult,
         Option<&crate::model::parallel::ParallelResult>,
@@ -267,9 +285,9 @@ pub fn ParallelPanel() -> impl IntoView {
                 {num("par.p", "u.instances", "par.p.hint", "max-parallel", "1", Some(Range::log(1.0, 10_000.0)),
                     |s| s.parallel.max_parallel as f64, |s, v| s.parallel.max_parallel = v as u32)}
                 {num("par.task", "u.s", "par.task.hint", "task-time", "any", Some(Range::log(0.01, 900.0)),
-                    |s| s.parallel.task_time.mean(), |s, v| s.parallel.task_time = with_mean(s.parallel.task_time, v))}
+                    |s| s.parallel.task_time.mean(), |s, v| s.parallel.task_time = s.parallel.task_time.with_mean(v))}
                 {num("par.cold", "u.ms", "par.cold.hint", "par-cold", "any", Some(Range::log(1.0, 30_000.0)),
-                    |s| s.parallel.cold_start.mean() * 1000.0, |s, v| s.parallel.cold_start = with_mean(s.parallel.cold_start, v / 1000.0))}
+                    |s| s.parallel.cold_start.mean() * 1000.0, |s, v| s.parallel.cold_start = s.parallel.cold_start.with_mean(v / 1000.0))}
                 {num("par.straggler", "u.pct", "par.straggler.hint", "straggler", "any", Some(Range::lin(0.0, 20.0)),
                     |s| s.parallel.straggler_prob * 100.0, |s, v| s.parallel.straggler_prob = v / 100.0)}
                 {num("par.before", "u.s", "par.before.hint", "serial-before", "any", Some(Range::lin(0.0, 120.0)),
@@ -284,12 +302,12 @@ pub fn ParallelPanel() -> impl IntoView {
                 {figure("par.f.speedup", "speedup", move || m().map_or("–".into(), |p| format!("{}×", sig(p.speedup, 3))))}
                 {figure("par.f.efficiency", "efficiency", move || m().map_or("–".into(), |p| format!("{} %", sig(p.efficiency * 100.0, 3))))}
                 {figure("par.f.cost", "job-cost", move || m().map_or("–".into(), |p| format!("${}", sig(p.cost, 3))))}
-                {figure("par.f.knee", "knee", move || res().map_or("–".into(), |r| r.knee.to_string()))}
+                {figure("par.f.knee", "knee", move || shown(ctx, ModelKind::Parallel, Output::parallel, |r| r.knee.to_string()))}
             </dl>
             <div class="formula" data-testid="par-formula">
                 <h3>{move || tr("formula.title")}</h3>
                 <p>{move || m().map(|p| trf("par.formula", &[&sig(p.amdahl, 3), &fmt_duration(p.seed_formula), &sig(p.speedup, 3), &fmt_duration(p.makespan)]))}</p>
-                <p class="hint">{move || res().map(|r| trf("par.gap", &[&sig(r.parallel_share * 100.0, 4), &fmt_duration(r.at_max.slowest_task), &fmt_duration(sc.with(|s| s.parallel.mean_task()))]))}</p>
+                <p class="hint">{move || ctx.with_output(ModelKind::Parallel, |o| o.parallel().map(|r| trf("par.gap", &[&sig(r.parallel_share * 100.0, 4), &fmt_duration(r.at_max.slowest_task), &fmt_duration(sc.with(|s| s.parallel.mean_task()))])))}</p>
             </div>
             <div class="chart-grid">
                 {titled("par.c.makespan", "chart-makespan", chart(mc::makespan))}
@@ -305,9 +323,12 @@ pub fn ParallelPanel() -> impl IntoView {
 pub fn ResiliencePanel() -> impl IntoView {
     let ctx = expect_context::<ScenarioCtx>();
     let sc = ctx.scenario;
-    let res = move || ctx.with_output(ModelKind::Breaker, |o| o.breaker().cloned());
     let both = move |f: fn(&crate::model::breaker::BreakerSummary) -> String| {
-        move || res().map_or("–".into(), |r| format!("{} → {}", f(&r.summary_without), f(&r.summary_with)))
+        move || {
+            shown(ctx, ModelKind::Breaker, Output::breaker, |r| {
+                format!("{} → {}", f(&r.summary_without), f(&r.summary_with))
+            })
+        }
     };
     let duration = move || sc.with(|s| s.load.duration());
     let chart = move |f: fn(&crate::model::breaker::BreakerResult, f64, Tr) -> crate::charts::timeseries::TimeChart| {
@@ -354,7 +375,10 @@ pub fn ResiliencePanel() -> impl IntoView {
             </dl>
             <div class="formula" data-testid="br-formula">
                 <h3>{move || tr("formula.title")}</h3>
-                <p>{move || res().map(|r| trf("br.formula", &[&sig(amplification(), 3), &sig(r.summary_without.calls_per_request, 3), &sig(r.summary_with.calls_per_request, 3)]))}</p>
+                <p>{move || {
+                    let amp = sig(amplification(), 3);
+                    ctx.with_output(ModelKind::Breaker, |o| o.breaker().map(|r| trf("br.formula", &[&amp, &sig(r.summary_without.calls_per_request, 3), &sig(r.summary_with.calls_per_request, 3)])))
+                }}</p>
                 <p class="hint">{move || tr("br.gap")}</p>
             </div>
             <div class="chart-grid">
@@ -371,8 +395,7 @@ pub fn ResiliencePanel() -> impl IntoView {
 pub fn ChainsPanel() -> impl IntoView {
     let ctx = expect_context::<ScenarioCtx>();
     let sc = ctx.scenario;
-    let res = move || ctx.with_output(ModelKind::Chain, |o| o.chain().cloned());
-    let s = move || res().map(|r| r.summary);
+    let s = move || ctx.with_output(ModelKind::Chain, |o| o.chain().map(|r| r.summary));
     let duration = move || sc.with(|s| s.load.duration());
     let link_set = Callback::new(move |id: String| {
         let _ = ctx.try_edit(|s| {
@@ -397,9 +420,9 @@ pub fn ChainsPanel() -> impl IntoView {
                     |s| s.chain.hops.len() as f64,
                     |s, v| { let last = s.chain.hops.last().copied().unwrap_or_default(); s.chain.hops.resize((v as usize).min(1000), last) })}
                 {num("ch.service", "u.ms", "ch.service.hint", "hop-service", "any", Some(Range::log(1.0, 10_000.0)),
-                    |s| s.chain.hops[0].service.mean() * 1000.0, |s, v| s.chain.hops.iter_mut().for_each(|h| h.service = with_mean(h.service, v / 1000.0)))}
+                    |s| s.chain.hops[0].service.mean() * 1000.0, |s, v| s.chain.hops.iter_mut().for_each(|h| h.service = h.service.with_mean(v / 1000.0)))}
                 {num("ch.init", "u.ms", "ch.init.hint", "hop-init", "any", Some(Range::log(1.0, 30_000.0)),
-                    |s| s.chain.hops[0].init.mean() * 1000.0, |s, v| s.chain.hops.iter_mut().for_each(|h| h.init = with_mean(h.init, v / 1000.0)))}
+                    |s| s.chain.hops[0].init.mean() * 1000.0, |s, v| s.chain.hops.iter_mut().for_each(|h| h.init = h.init.with_mean(v / 1000.0)))}
                 {num("ch.keep_alive", "u.s", "ch.keep_alive.hint", "hop-keep-alive", "any", Some(Range::log(1.0, 7200.0)),
                     |s| s.chain.hops[0].keep_alive, |s, v| s.chain.hops.iter_mut().for_each(|h| h.keep_alive = v))}
                 <SelectField label="ch.link" hint="ch.link.hint" testid="link"
@@ -434,21 +457,23 @@ pub fn ChainsPanel() -> impl IntoView {
 pub fn ValidationPanel() -> impl IntoView {
     let ctx = expect_context::<ScenarioCtx>();
     let lane = ctx.lanes.get(ModelKind::Validation);
-    let rep = move || ctx.with_output(ModelKind::Validation, |o| o.validation().cloned());
+    let has_report = move || ctx.with_output(ModelKind::Validation, |o| o.validation().map(|_| ())).is_some();
+    let mape = move |f: fn(&crate::model::validation::Report) -> f64| {
+        move || shown(ctx, ModelKind::Validation, Output::validation, |r| pct(f(r)))
+    };
     let run = move |_| lane.submit(&ctx.scenario.get_untracked());
-    let pct = |v: f64| format!("{} %", sig(v, 3));
     view! {
         <Section id="validation" title="val.title" intro="val.intro" kind=ModelKind::Validation>
             <p><button type="button" data-testid="run-validation" on:click=run disabled=move || lane.busy.get()>{move || tr("val.run")}</button></p>
-            <Show when=move || rep().is_some()>
+            <Show when=has_report>
                 <dl class="figures">
-                    {figure("val.f.sim_cold", "mape-sim-cold", move || rep().map_or("–".into(), |r| pct(r.mape_simulated.cold_prob)))}
-                    {figure("val.f.sim_inst", "mape-sim-instances", move || rep().map_or("–".into(), |r| pct(r.mape_simulated.instances)))}
-                    {figure("val.f.pacs_cold", "mape-pacs-cold", move || rep().map_or("–".into(), |r| pct(r.mape_pacs.cold_prob)))}
-                    {figure("val.f.pacs_inst", "mape-pacs-instances", move || rep().map_or("–".into(), |r| pct(r.mape_pacs.instances)))}
+                    {figure("val.f.sim_cold", "mape-sim-cold", mape(|r| r.mape_simulated.cold_prob))}
+                    {figure("val.f.sim_inst", "mape-sim-instances", mape(|r| r.mape_simulated.instances))}
+                    {figure("val.f.pacs_cold", "mape-pacs-cold", mape(|r| r.mape_pacs.cold_prob))}
+                    {figure("val.f.pacs_inst", "mape-pacs-instances", mape(|r| r.mape_pacs.instances))}
                 </dl>
                 <p class="hint">{move || tr("val.gap")}</p>
-                {titled("val.c.cold", "chart-validation", move || rep().map(|r| Chart::Xy(mc::validation(&r, t()))))}
+                {titled("val.c.cold", "chart-validation", move || ctx.with_output(ModelKind::Validation, |o| Some(Chart::Xy(mc::validation(o.validation()?, t())))))}
                 <div class="table-scroll">
                 <table class="data-table" data-testid="validation-table">
                     <caption>{move || tr("val.table")}</caption>
@@ -459,7 +484,7 @@ pub fn ValidationPanel() -> impl IntoView {
                         <th scope="col">{move || tr("val.t.pacs_inst")}</th>
                     </tr></thead>
                     <tbody>
-                        {move || rep().map(|r| r.rows.into_iter().map(|x| view! {
+                        {move || ctx.with_output(ModelKind::Validation, |o| o.validation().map(|r| r.rows.clone())).map(|rows| rows.into_iter().map(|x| view! {
                             <tr>
                                 <td>{sig(x.experiment.rate, 3)}</td>
                                 <td>{pct(x.experiment.cold_prob * 100.0)}</td><td>{pct(x.simulated.cold_prob * 100.0)}</td><td>{pct(x.pacs.cold_prob * 100.0)}</td>

@@ -14,25 +14,6 @@ use crate::model::scenario::{ModelKind, Output};
 use crate::model::units::{fmt_count, fmt_duration, sig};
 use leptos::prelude::*;
 
-/// A distribution with a new mean, keeping its shape.
-fn with_mean(d: Dist, mean: f64) -> Dist {
-    match d {
-        Dist::Fixed { .. } => Dist::Fixed { value: mean },
-        Dist::Exponential { .. } => Dist::Exponential { mean },
-        Dist::LogNormal { cv, .. } => Dist::LogNormal { mean, cv },
-    }
-}
-
-/// A distribution with a new coefficient of variation (log-normal unless 0 or 1 match the current shape).
-fn with_cv(d: Dist, cv: f64) -> Dist {
-    let mean = d.mean();
-    match d {
-        Dist::Fixed { .. } if cv == 0.0 => d,
-        Dist::Exponential { .. } if cv == 1.0 => d,
-        _ => Dist::LogNormal { mean, cv },
-    }
-}
-
 fn cold_dist(p: &ScalingParams) -> Dist {
     match p.cold {
         ColdMode::InitThenWarm { init } => init,
@@ -114,8 +95,7 @@ pub fn ScalingPanel() -> impl IntoView {
         });
     });
 
-    let res = move || ctx.with_output(ModelKind::Scaling, |o| o.scaling().cloned());
-    let s = move || res().map(|r| r.summary).unwrap_or_default();
+    let s = move || ctx.with_output(ModelKind::Scaling, |o| o.scaling().map(|r| r.summary.clone())).unwrap_or_default();
     let mean_rate = move || sc.with(|s| s.load.mean());
     let formula_busy = move || sc.with(|s| mg_inf_busy(s.load.mean(), s.scaling.warm_service.mean()));
     let steady = move || sc.with(|s| s.load.points().iter().all(|q| q.rate == s.load.points()[0].rate));
@@ -154,15 +134,15 @@ pub fn ScalingPanel() -> impl IntoView {
                 <NumberField label="sc.warm" unit="u.ms" testid="warm-mean" range=Range::log(1.0, 60_000.0)
                     hint="sc.warm.hint"
                     value=Signal::derive(move || p().warm_service.mean() * 1000.0)
-                    set=edit(|p, v| p.warm_service = with_mean(p.warm_service, v), 0.001) />
+                    set=edit(|p, v| p.warm_service = p.warm_service.with_mean(v), 0.001) />
                 <NumberField label="sc.cv" unit="u.none" testid="warm-cv" range=Range::lin(0.0, 3.0)
                     hint="sc.cv.hint"
                     value=Signal::derive(move || p().warm_service.cv())
-                    set=edit(|p, v| p.warm_service = with_cv(p.warm_service, v), 1.0) />
+                    set=edit(|p, v| p.warm_service = p.warm_service.with_cv(v), 1.0) />
                 <NumberField label="sc.cold" unit="u.ms" testid="cold-mean" range=Range::log(1.0, 30_000.0)
                     hint="sc.cold.hint"
                     value=Signal::derive(move || cold_dist(&p()).mean() * 1000.0)
-                    set=edit(|p, v| { let d = with_mean(cold_dist(p), v); set_cold_dist(p, d) }, 0.001) />
+                    set=edit(|p, v| { let d = cold_dist(p).with_mean(v); set_cold_dist(p, d) }, 0.001) />
                 <NumberField label="sc.keep_alive" unit="u.s" testid="keep-alive" range=Range::log(1.0, 7200.0)
                     hint="sc.keep_alive.hint"
                     value=Signal::derive(move || p().keep_alive) set=edit(|p, v| p.keep_alive = v, 1.0) />
@@ -193,7 +173,7 @@ pub fn ScalingPanel() -> impl IntoView {
             </div>
             <LaneStatus lane=lane />
             <p class="hint" data-testid="sim-status">
-                {move || res().map(|r| trf("sc.simulated", &[&fmt_count(r.summary.arrivals as f64), &sig(lane.last_ms.get(), 3)]))}
+                {move || ctx.with_output(ModelKind::Scaling, |o| o.scaling().map(|r| r.summary.arrivals)).map(|n| trf("sc.simulated", &[&fmt_count(n as f64), &sig(lane.last_ms.get(), 3)]))}
             </p>
             <dl class="figures">
                 <div><dt>{move || tr("sc.f.cold")}</dt><dd data-testid="cold-prob">{move || format!("{} %", sig(s().cold_start_prob * 100.0, 3))}</dd></div>

@@ -83,17 +83,19 @@ pub fn autosave(ctx: ScenarioCtx) {
 
 /// The named scenarios in storage, sorted by name; entries that cannot be read carry their error.
 pub fn saved() -> Vec<(String, Result<Scenario, String>)> {
-    let map: serde_json::Map<String, serde_json::Value> =
-        get(SAVED_KEY).and_then(|t| serde_json::from_str(&t).ok()).unwrap_or_default();
     let mut v: Vec<_> =
-        map.into_iter().map(|(k, v)| (k, share::load_any(&v.to_string()).map_err(|e| e.to_string()))).collect();
+        saved_map().into_iter().map(|(k, v)| (k, share::load_any(&v.to_string()).map_err(|e| e.to_string()))).collect();
     v.sort_by(|a, b| a.0.cmp(&b.0));
     v
 }
 
+/// The named scenarios as stored (name → scenario JSON).
+fn saved_map() -> serde_json::Map<String, serde_json::Value> {
+    get(SAVED_KEY).and_then(|t| serde_json::from_str(&t).ok()).unwrap_or_default()
+}
+
 fn update_saved(f: impl FnOnce(&mut serde_json::Map<String, serde_json::Value>)) -> Result<(), String> {
-    let mut map: serde_json::Map<String, serde_json::Value> =
-        get(SAVED_KEY).and_then(|t| serde_json::from_str(&t).ok()).unwrap_or_default();
+    let mut map = saved_map();
     f(&mut map);
     set(SAVED_KEY, &serde_json::Value::Object(map).to_string())
 }
