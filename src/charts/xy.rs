@@ -7,6 +7,9 @@ use crate::model::units::sig;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
+/// Series with at most this many points have each point marked.
+const MAX_DOTS: usize = 40;
+
 /// A chart of series against a numeric x.
 #[derive(Debug, Clone, PartialEq)]
 pub struct XyChart {
@@ -113,7 +116,9 @@ pub fn draw<DB: DrawingBackend>(
     }
     for s in &data.series {
         let pts = s.points.iter().map(|&(x, y)| (data.tx(x), y)).collect();
-        draw_styled(&mut chart, s, pts, theme, true)?;
+        // Points of a sweep are marked; a dense curve (a rate scan) is drawn as a plain line.
+        let dots = s.points.len() <= MAX_DOTS;
+        draw_styled(&mut chart, s, pts, theme, dots)?;
     }
     finish(area, &mut chart, theme, SeriesLabelPosition::UpperRight, (x0, x1), (0.0, y_max))
 }
