@@ -23,7 +23,7 @@ fn load_chart_draws_with_axis_labels_for_every_preset() {
         assert!(svg.contains("<circle"), "handles drawn");
         assert!(m.width > 500.0 && m.height > 150.0, "{m:?}");
     }
-    let (svg, _) = svg_of(&Preset::WeekWithWeekend.curve(), &Theme { scale: 2.0, dark: true });
+    let (svg, _) = svg_of(&Preset::WeekWithWeekend.curve(), &Theme { scale: 2.0, dark: true, ..Theme::default() });
     assert!(svg.contains("time [d]"));
 }
 
@@ -70,29 +70,36 @@ fn every_model_chart_draws_with_labels_reads_out_and_exports() {
         Chart::Time(scaling::events(&r, d, None, t)),
         Chart::Bars(scaling::latency_split(&r, Some(&r), t)),
         Chart::Time(mc::cost_over_time(&r, d, None, t)),
-        Chart::Xy(mc::break_even(&r, &s.scaling.pricing, &s.scaling.always_on, s.load.mean(), t)),
-        Chart::Xy(mc::provisioned_cost(&sweep, t)),
-        Chart::Xy(mc::provisioned_benefit(&sweep, t)),
+        Chart::Xy(mc::break_even(
+            &r,
+            &s.scaling.pricing,
+            &s.scaling.always_on,
+            s.load.mean(),
+            Some((&r, &s.scaling.pricing)),
+            t,
+        )),
+        Chart::Xy(mc::provisioned_cost(&sweep, Some(&sweep), t)),
+        Chart::Xy(mc::provisioned_benefit(&sweep, None, t)),
         Chart::Timeline(mc::outage_timeline(&av, 2, s.availability.horizon_days, t)),
         Chart::Xy(mc::downtime_distribution(&av, s.availability.sla, Some(&av), t)),
         Chart::Bars(mc::nines(&av, s.availability.sla, None, t)),
         Chart::Xy(mc::makespan(&par, None, t)),
         Chart::Xy(mc::speedup(&par, Some(&par), t)),
         Chart::Xy(mc::parallel_cost(&par, None, t)),
-        Chart::Time(mc::breaker_calls(&br, d, t)),
-        Chart::Time(mc::breaker_outcome(&br, d, t)),
-        Chart::Time(mc::breaker_latency(&br, d, t)),
+        Chart::Time(mc::breaker_calls(&br, d, Some(&br), t)),
+        Chart::Time(mc::breaker_outcome(&br, d, None, t)),
+        Chart::Time(mc::breaker_latency(&br, d, Some(&br), t)),
         Chart::Xy(mc::chain_by_length(&ch, None, t)),
         Chart::Time(mc::chain_over_time(&ch, d, t)),
         Chart::Xy(mc::validation(&report, t)),
     ];
     for (i, c) in charts.iter().enumerate() {
-        let svg = svg(c, &Theme { scale: 2.0, dark: i % 2 == 1 });
+        let svg = svg(c, &Theme { scale: 2.0, dark: i % 2 == 1, ..Theme::default() });
         let (labels, axis): (Vec<String>, String) = match c {
             Chart::Time(x) => (x.series.iter().map(|s| s.label.clone()).collect(), x.y_desc.clone()),
             Chart::Xy(x) => (x.series.iter().map(|s| s.label.clone()).collect(), x.x_desc.clone()),
             Chart::Bars(x) => (x.groups.iter().map(|g| g.label.clone()).collect(), x.x_desc.clone()),
-            Chart::Timeline(x) => (x.legend.to_vec(), "time [days]".into()),
+            Chart::Timeline(x) => (x.legend.to_vec(), x.x_words[0].clone()),
         };
         assert!(svg.contains(&axis), "chart {i}: axis '{axis}' missing");
         for l in labels {

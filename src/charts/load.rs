@@ -24,7 +24,7 @@ pub fn draw<DB: DrawingBackend>(
 ) -> Result<PlotMapping, ChartError> {
     let duration = data.curve.duration();
     let y_max = y_top(data.curve.peak());
-    let (mut chart, unit) = time_axes(area, theme, duration, y_max, "load [req/s]")?;
+    let (mut chart, unit) = time_axes(area, theme, duration, y_max, theme.words.load)?;
     let accent = theme.series(0);
     let pts: Vec<(f64, f64)> = data.curve.points().iter().map(|p| (p.t / unit, p.rate)).collect();
     chart.draw_series(AreaSeries::new(pts.iter().copied(), 0.0, accent.mix(0.15)))?;

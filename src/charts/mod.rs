@@ -16,18 +16,35 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::RGBColor;
 
-/// Colours and size factor shared by every chart.
+/// Words a chart draws itself (axis titles that are not the data's), in the interface language.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Words {
+    /// The time axis: "time".
+    pub time: &'static str,
+    /// The load chart's y axis, with unit: "load [req/s]".
+    pub load: &'static str,
+}
+
+impl Default for Words {
+    fn default() -> Self {
+        Words { time: "time", load: "load [req/s]" }
+    }
+}
+
+/// Colours, size factor and words shared by every chart.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Theme {
     /// Device pixels per CSS pixel: fonts, lines and margins are multiplied by it so a 2× screen stays sharp.
     pub scale: f64,
     /// Dark colour scheme.
     pub dark: bool,
+    /// Axis words in the interface language.
+    pub words: Words,
 }
 
 impl Default for Theme {
     fn default() -> Self {
-        Theme { scale: 1.0, dark: false }
+        Theme { scale: 1.0, dark: false, words: Words::default() }
     }
 }
 
@@ -205,7 +222,7 @@ pub fn time_axes<'a, DB: DrawingBackend>(
     y_desc: &str,
 ) -> Result<(TimeContext<'a, DB>, f64), ChartError> {
     let (unit, unit_name) = time_axis_unit(duration);
-    let x_desc = format!("time [{unit_name}]");
+    let x_desc = format!("{} [{unit_name}]", theme.words.time);
     let chart = value_axes(area, theme, (0.0, duration / unit), y_max, (&x_desc, y_desc), &|v| sig(*v, 4))?;
     Ok((chart, unit))
 }

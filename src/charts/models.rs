@@ -43,12 +43,21 @@ pub fn cost_over_time(r: &SimResult, duration: f64, base: Option<&SimResult>, t:
 }
 
 /// Monthly cost against a constant request rate: pay-per-use at this function's billed GB-s per request, the
-/// always-on fleet in steps of one server, the break-even rate and the curve's mean rate marked.
-pub fn break_even(r: &SimResult, pricing: &Pricing, fleet: &AlwaysOn, mean_rate: f64, t: Tr) -> XyChart {
+/// always-on fleet in steps of one server, the break-even rate and the curve's mean rate marked. The rates span
+/// three decades up to a few times the larger of the two marks, so the crossing is not flattened against the
+/// bottom of a linear cost axis. `base` is A's run and prices.
+pub fn break_even(
+    r: &SimResult,
+    pricing: &Pricing,
+    fleet: &AlwaysOn,
+    mean_rate: f64,
+    base: Option<(&SimResult, &Pricing)>,
+    t: Tr,
+) -> XyChart {
     let gb_s = r.summary.gb_s_per_request;
     let be = break_even_rps(gb_s, pricing, fleet);
-    let top = (mean_rate * 100.0).max(be.unwrap_or(0.0) * 4.0).max(fleet.capacity_rps * 4.0).max(1.0);
-    let lo = (top / 1e5).max(1e-3);
+    let top = (mean_rate * 3.0).max(be.unwrap_or(0.0) * 3.0).max(fleet.capacity_rps * 2.0).max(1.0);
+    let lo = (top / 1e3).max(1e-3);
     let rates: Vec<f64> = (0..=160).map(|i| lo * (top / lo).powf(i as f64 / 160.0)).collect();
     let ppu = rates.iter().map(|&x| (x, monthly_pay_per_use(x, gb_s, pricing))).collect();
     let vm = rates.iter().map(|&x| (x, fleet.servers_for(x) as f64 * fleet.price_per_hour * MONTH_H)).collect();
@@ -63,14 +72,21 @@ pub fn break_even(r: &SimResult, pricing: &Pricing, fleet: &AlwaysOn, mean_rate:
         series: vec![
             line(t("chart.serverless").into(), 0, Style::Line, ppu),
             line(t("chart.always_on").into(), 1, Style::Line, vm),
-        ],
+        ]
+        .into_iter()
+        .chain(base.map(|(b, bp)| {
+            let g = b.summary.gb_s_per_request;
+            let pts = rates.iter().map(|&x| (x, monthly_pay_per_use(x, g, bp))).collect();
+            line(base_label(t, "chart.serverless"), 3, Style::Reference, pts)
+        }))
+        .collect(),
         markers,
     }
 }
 
 /// What provisioned concurrency costs, against how many instances are provisioned [$].
-pub fn provisioned_cost(sweep: &[ProvisionedPoint], t: Tr) -> XyChart {
-    XyChart {
+pub fn provisioned_cost(sweep: &[ProvisionedPoint], base: Option<&[ProvisionedPoint]>, t: Tr) -> XyChart {
+    let mut c = XyChart {
         x_desc: t("chart.provisioned_instances").into(),
         y_desc: t("chart.cost_usd").into(),
         log_x: false,
@@ -89,22 +105,27 @@ pub fn provisioned_cost(sweep: &[ProvisionedPoint], t: Tr) -> XyChart {
             ),
         ],
         markers: vec![],
+    };
+    if let Some(b) = base {
+        let pts = b.iter().map(|p| (p.provisioned as f64, p.cost)).collect();
+        c.series.push(line(base_label(t, "chart.total_cost"), 3, Style::Reference, pts));
     }
+    c
 }
 
 /// What provisioned concurrency buys: cold starts [%] against instances provisioned (the p99 at each level is in
 /// the table beside it; on one axis with the percentage it would flatten it).
-pub fn provisioned_benefit(sweep: &[ProvisionedPoint], t: Tr) -> XyChart {
+pub fn provisioned_benefit(sweep: &[ProvisionedPoint], base: Option<&[ProvisionedPoint]>, t: Tr) -> XyChart {
+    let pct = |v: &[ProvisionedPoint]| v.iter().map(|p| (p.provisioned as f64, p.cold_start_prob * 100.0)).collect();
+    let mut series = vec![line(t("chart.cold_pct").into(), 1, Style::Line, pct(sweep))];
+    if let Some(b) = base {
+        series.push(line(base_label(t, "chart.cold_pct"), 3, Style::Reference, pct(b)));
+    }
     XyChart {
         x_desc: t("chart.provisioned_instances").into(),
         y_desc: t("chart.cold_pct").into(),
         log_x: false,
-        series: vec![line(
-            t("chart.cold_pct").into(),
-            1,
-            Style::Line,
-            sweep.iter().map(|p| (p.provisioned as f64, p.cold_start_prob * 100.0)).collect(),
-        )],
+        series,
         markers: vec![],
     }
 }
@@ -116,6 +137,7 @@ pub fn outage_timeline(r: &AvailabilityResult, regions: usize, horizon_days: f64
         outages: r.timeline.clone(),
         horizon: horizon_days * 86_400.0,
         legend: [t("chart.failing").into(), t("chart.failed_over").into(), t("chart.all_regions").into()],
+        x_words: [t("chart.time_days").into(), t("chart.day").into()],
     }
 }
 
@@ -247,9 +269,9 @@ fn bins(r: &BreakerResult, with: bool, f: impl Fn(&BreakerBin) -> f64) -> Vec<(f
 }
 
 /// Calls reaching the failing dependency per second, with and without the breaker.
-pub fn breaker_calls(r: &BreakerResult, duration: f64, t: Tr) -> TimeChart {
+pub fn breaker_calls(r: &BreakerResult, duration: f64, base: Option<&BreakerResult>, t: Tr) -> TimeChart {
     let w = r.bin_width;
-    TimeChart {
+    let mut c = TimeChart {
         duration,
         y_desc: t("chart.calls_per_s").into(),
         series: vec![
@@ -262,36 +284,48 @@ pub fn breaker_calls(r: &BreakerResult, duration: f64, t: Tr) -> TimeChart {
                 bins(r, true, |b| b.open_share * b.requests as f64 / w),
             ),
         ],
+    };
+    if let Some(b) = base {
+        let w = b.bin_width;
+        c.series.push(line(
+            base_label(t, "chart.with_breaker"),
+            3,
+            Style::Reference,
+            bins(b, true, |x| x.dependency_calls as f64 / w),
+        ));
     }
+    c
 }
 
 /// Share of requests that succeeded and p99 latency, with and without the breaker.
-pub fn breaker_outcome(r: &BreakerResult, duration: f64, t: Tr) -> TimeChart {
+pub fn breaker_outcome(r: &BreakerResult, duration: f64, base: Option<&BreakerResult>, t: Tr) -> TimeChart {
     let ok = |b: &BreakerBin| if b.requests > 0 { b.succeeded as f64 / b.requests as f64 * 100.0 } else { 100.0 };
-    TimeChart {
-        duration,
-        y_desc: t("chart.succeeded_pct").into(),
-        series: vec![
-            line(t("chart.without_breaker").into(), 1, Style::Line, bins(r, false, ok)),
-            line(t("chart.with_breaker").into(), 0, Style::Line, bins(r, true, ok)),
-        ],
+    let mut series = vec![
+        line(t("chart.without_breaker").into(), 1, Style::Line, bins(r, false, ok)),
+        line(t("chart.with_breaker").into(), 0, Style::Line, bins(r, true, ok)),
+    ];
+    if let Some(b) = base {
+        series.push(line(base_label(t, "chart.with_breaker"), 3, Style::Reference, bins(b, true, ok)));
     }
+    TimeChart { duration, y_desc: t("chart.succeeded_pct").into(), series }
 }
 
 /// p99 latency with and without the breaker [s].
-pub fn breaker_latency(r: &BreakerResult, duration: f64, t: Tr) -> TimeChart {
-    TimeChart {
-        duration,
-        y_desc: t("chart.latency_s").into(),
-        series: vec![
-            line(base_or("chart.without_breaker", t), 1, Style::Line, bins(r, false, |b| b.latency.p99)),
-            line(base_or("chart.with_breaker", t), 0, Style::Line, bins(r, true, |b| b.latency.p99)),
-        ],
+pub fn breaker_latency(r: &BreakerResult, duration: f64, base: Option<&BreakerResult>, t: Tr) -> TimeChart {
+    let p99 = |key: &str| format!("{} · {}", t("chart.p99"), t(key));
+    let mut series = vec![
+        line(p99("chart.without_breaker"), 1, Style::Line, bins(r, false, |b| b.latency.p99)),
+        line(p99("chart.with_breaker"), 0, Style::Line, bins(r, true, |b| b.latency.p99)),
+    ];
+    if let Some(b) = base {
+        series.push(line(
+            format!("A · {}", p99("chart.with_breaker")),
+            3,
+            Style::Reference,
+            bins(b, true, |x| x.latency.p99),
+        ));
     }
-}
-
-fn base_or(key: &str, t: Tr) -> String {
-    format!("p99 · {}", t(key))
+    TimeChart { duration, y_desc: t("chart.latency_s").into(), series }
 }
 
 /// End-to-end latency against the chain's length, with the all-warm p99 and the seeds' E(k) [s].

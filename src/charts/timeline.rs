@@ -19,6 +19,8 @@ pub struct Timeline {
     pub horizon: f64,
     /// Legend labels: requests failing, failed over, every region.
     pub legend: [String; 3],
+    /// The x-axis title, with unit ("time [days]"), and the read-out's word for a day ("day").
+    pub x_words: [String; 2],
 }
 
 const DAY: f64 = 86_400.0;
@@ -36,7 +38,12 @@ impl Timeline {
                 format!("{who}: {} h", sig((o.end - o.start) / 3600.0, 3))
             })
             .collect();
-        Some(format!("day {} · {}", sig(axis_x, 4), if hits.is_empty() { "—".into() } else { hits.join(" · ") }))
+        Some(format!(
+            "{} {} · {}",
+            self.x_words[1],
+            sig(axis_x, 4),
+            if hits.is_empty() { "—".into() } else { hits.join(" · ") }
+        ))
     }
     /// One row per outage: region, start, end, failed over at [s].
     pub fn to_csv(&self) -> String {
@@ -58,7 +65,7 @@ pub fn draw<DB: DrawingBackend>(
 ) -> Result<PlotMapping, ChartError> {
     let n = data.rows.len().max(1);
     let days = (data.horizon / DAY).max(1e-6);
-    let mut chart = row_axes(area, theme, days, n as f64 + 0.6, "time [days]", 90.0)?;
+    let mut chart = row_axes(area, theme, days, n as f64 + 0.6, &data.x_words[0], 90.0)?;
     let (down, moved, common) = (theme.series(1), theme.series(4), theme.series(3));
     // Outages last hours in a year: draw at least two pixels wide so each one is visible.
     let min_w = 2.0 * days / 900.0;

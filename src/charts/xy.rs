@@ -107,9 +107,10 @@ pub fn draw<DB: DrawingBackend>(
         let x = data.tx(*x);
         if x >= x0 && x <= x1 {
             chart.draw_series(LineSeries::new([(x, 0.0), (x, y_max)], fg.mix(0.6).stroke_width(theme.px(1.0))))?;
+            // Labelled near the bottom, clear of the legend in the upper right.
             chart.draw_series(std::iter::once(Text::new(
-                label.clone(),
-                (x, y_max * 0.97),
+                format!(" {label}"),
+                (x, y_max * 0.08),
                 ("sans-serif", theme.tick_font()).into_font().color(&fg),
             )))?;
         }

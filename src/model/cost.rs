@@ -116,6 +116,28 @@ impl Pricing {
         Ok(())
     }
 
+    /// The list price of `u`, before any free tier [$].
+    pub fn price(&self, u: &Usage) -> f64 {
+        u.requests * self.per_million_requests / 1e6
+            + u.gb_s * self.per_gb_s
+            + u.provisioned_duration_gb_s * self.provisioned_duration_per_gb_s
+            + u.provisioned_enabled_gb_s * self.provisioned_per_gb_s
+    }
+
+    /// The same billing rules with every price and the free tier zeroed: what the simulation depends on.
+    pub fn rules_only(&self) -> Pricing {
+        Pricing {
+            per_million_requests: 0.0,
+            per_gb_s: 0.0,
+            provisioned_per_gb_s: 0.0,
+            provisioned_duration_per_gb_s: 0.0,
+            free_requests: 0.0,
+            free_gb_s: 0.0,
+            free_tier: false,
+            ..*self
+        }
+    }
+
     /// Billed duration of one execution [s]: rounded up to the granularity.
     #[inline]
     pub fn billed_seconds(&self, seconds: f64) -> f64 {

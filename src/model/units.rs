@@ -46,6 +46,16 @@ pub fn fmt_count(n: f64) -> String {
     }
 }
 
+/// A quantity for a figure: three significant digits below a thousand, grouped digits (or M, B) above, so a large
+/// value is not printed as an unbroken row of digits.
+pub fn fmt_amount(v: f64) -> String {
+    if v.abs() >= 1000.0 {
+        fmt_count(v)
+    } else {
+        sig(v, 3)
+    }
+}
+
 /// A number with `digits` significant digits and no trailing zeros: `sig(1234.5, 3)` is `1230`, `sig(0.012345, 2)`
 /// is `0.012`.
 pub fn sig(v: f64, digits: i32) -> String {

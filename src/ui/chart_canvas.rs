@@ -3,7 +3,7 @@
 use super::download::{download_text, download_url};
 use super::i18n::tr;
 use crate::charts::spec::Chart;
-use crate::charts::{placeholder, ChartError, PlotMapping, Theme};
+use crate::charts::{placeholder, ChartError, PlotMapping, Theme, Words};
 use leptos::ev;
 use leptos::html;
 use leptos::prelude::*;
@@ -59,7 +59,8 @@ where
             canvas.set_height(h);
         }
         let _ = web_sys::HtmlElement::style(&canvas).set_property("width", &format!("{css_w}px"));
-        let theme = Theme { scale, dark: dark_query.as_ref().is_some_and(|q| q.matches()) };
+        let words = Words { time: tr("chart.time"), load: tr("chart.load_rps") };
+        let theme = Theme { scale, dark: dark_query.as_ref().is_some_and(|q| q.matches()), words };
         let Some(backend) = CanvasBackend::with_canvas_object(canvas) else {
             error.set(Some("this browser has no 2D canvas".into()));
             return;

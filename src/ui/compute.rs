@@ -42,6 +42,8 @@ pub struct Lane {
     generation: StoredValue<u64>,
     job_work: StoredValue<f64>,
     inputs: StoredValue<String>,
+    /// The prices the shown result is priced with (a price edit reprices it in place).
+    prices: StoredValue<String>,
     queued: StoredValue<Option<Scenario>>,
     latest: StoredValue<Option<Scenario>>,
     worker: StoredValue<Option<(web_sys::Worker, Handler)>, LocalStorage>,
@@ -67,6 +69,7 @@ impl Lane {
             generation: StoredValue::new(0),
             job_work: StoredValue::new(1.0),
             inputs: StoredValue::new(String::new()),
+            prices: StoredValue::new(String::new()),
             queued: StoredValue::new(None),
             latest: StoredValue::new(None),
             worker: StoredValue::new_local(None),
@@ -77,6 +80,7 @@ impl Lane {
     pub fn submit(&self, s: &Scenario) {
         let key = s.inputs_of(self.kind);
         if self.inputs.with_value(|k| *k == key) && !self.stale.get_untracked() {
+            self.reprice(s);
             return;
         }
         self.inputs.set_value(key);
@@ -149,7 +153,28 @@ impl Lane {
         self.finish(out, ms, s.work_of(self.kind));
     }
 
-    fn finish(&self, out: Output, ms: f64, work: f64) {
+    /// Prices the shown result with the prices of `s`, if they changed.
+    fn reprice(&self, s: &Scenario) {
+        if !matches!(self.kind, ModelKind::Scaling | ModelKind::Provisioned) {
+            return;
+        }
+        let key = price_key(s);
+        if self.prices.with_value(|k| *k != key) {
+            self.prices.set_value(key);
+            self.output.update(|o| {
+                if let Some(o) = o {
+                    o.reprice(s)
+                }
+            });
+        }
+    }
+
+    fn finish(&self, mut out: Output, ms: f64, work: f64) {
+        // Priced with the newest prices, which may have changed while the run was under way.
+        if let Some(s) = self.latest.get_value() {
+            out.reprice(&s);
+            self.prices.set_value(price_key(&s));
+        }
         if ms > 0.5 {
             // Smoothed throughput: one odd run (a GC pause, a busy machine) does not swing the next estimate.
             self.rate.update_value(|r| *r = 0.5 * *r + 0.5 * work / ms);
@@ -221,6 +246,11 @@ impl Lane {
             self.post(&next, estimate);
         }
     }
+}
+
+/// The prices a scaling result is priced with.
+fn price_key(s: &Scenario) -> String {
+    serde_json::json!([s.scaling.pricing, s.scaling.always_on]).to_string()
 }
 
 /// Where the page's own wasm-bindgen module is (Trunk preloads it), if the page was built by Trunk.

@@ -9,11 +9,14 @@ use super::ScenarioCtx;
 use crate::charts::models as mc;
 use crate::charts::scaling::Tr;
 use crate::charts::spec::Chart;
+use crate::charts::timeseries::TimeChart;
+use crate::charts::xy::XyChart;
 use crate::model::availability::CommonMode;
+use crate::model::breaker::BreakerResult;
 use crate::model::chain::Link;
 use crate::model::cost::{break_even_rps, monthly_pay_per_use, period_bill, PricingPreset, Usage};
-use crate::model::scenario::{ModelKind, Output, Scenario};
-use crate::model::units::{fmt_count, fmt_duration, sig};
+use crate::model::scenario::{ModelKind, Output, ProvisionedPoint, Scenario};
+use crate::model::units::{fmt_amount, fmt_count, fmt_duration, sig};
 use leptos::prelude::*;
 
 /// A figure's text from a model's result, read in place (the result is not copied); "–" before the first run.
@@ -120,7 +123,22 @@ pub fn CostPanel() -> impl IntoView {
     };
     let be_chart = move || {
         let (p, f, m) = sc.with(|s| (s.scaling.pricing, s.scaling.always_on, s.load.mean()));
-        ctx.with_output(ModelKind::Scaling, |o| Some(Chart::Xy(mc::break_even(o.scaling()?, &p, &f, m, t()))))
+        let a_prices = ctx.pinned.with(|a| a.as_ref().map(|a| a.scenario.scaling.pricing));
+        ctx.with_output(ModelKind::Scaling, |o| {
+            let r = o.scaling()?;
+            Some(Chart::Xy(ctx.with_pinned(ModelKind::Scaling, |b| {
+                let base = b.and_then(Output::scaling).zip(a_prices.as_ref());
+                mc::break_even(r, &p, &f, m, base, t())
+            })))
+        })
+    };
+    let sweep_chart = move |f: fn(&[ProvisionedPoint], Option<&[ProvisionedPoint]>, Tr) -> XyChart| {
+        move || {
+            ctx.with_output(ModelKind::Provisioned, |o| {
+                let v = o.provisioned()?;
+                Some(Chart::Xy(ctx.with_pinned(ModelKind::Provisioned, |b| f(v, b.and_then(Output::provisioned), t()))))
+            })
+        }
     };
     let sweep = move || ctx.with_output(ModelKind::Provisioned, |o| o.provisioned().map(|v| v.to_vec()));
     view! {
@@ -162,8 +180,8 @@ pub fn CostPanel() -> impl IntoView {
             <div class="chart-grid">
                 {titled("cost.c.cumulative", "chart-cost", cum)}
                 {titled("cost.c.break_even", "chart-break-even", be_chart)}
-                {titled("cost.c.prov_cost", "chart-provisioned-cost", move || sweep().map(|v| Chart::Xy(mc::provisioned_cost(&v, t()))))}
-                {titled("cost.c.prov_benefit", "chart-provisioned-benefit", move || sweep().map(|v| Chart::Xy(mc::provisioned_benefit(&v, t()))))}
+                {titled("cost.c.prov_cost", "chart-provisioned-cost", sweep_chart(mc::provisioned_cost))}
+                {titled("cost.c.prov_benefit", "chart-provisioned-benefit", sweep_chart(mc::provisioned_benefit))}
             </div>
             <table class="data-table" data-testid="provisioned-table">
                 <caption>{move || tr("cost.prov_table")}</caption>
@@ -331,10 +349,13 @@ pub fn ResiliencePanel() -> impl IntoView {
         }
     };
     let duration = move || sc.with(|s| s.load.duration());
-    let chart = move |f: fn(&crate::model::breaker::BreakerResult, f64, Tr) -> crate::charts::timeseries::TimeChart| {
+    let chart = move |f: fn(&BreakerResult, f64, Option<&BreakerResult>, Tr) -> TimeChart| {
         move || {
             let d = duration();
-            ctx.with_output(ModelKind::Breaker, |o| Some(Chart::Time(f(o.breaker()?, d, t()))))
+            ctx.with_output(ModelKind::Breaker, |o| {
+                let r = o.breaker()?;
+                Some(Chart::Time(ctx.with_pinned(ModelKind::Breaker, |b| f(r, d, b.and_then(Output::breaker), t()))))
+            })
         }
     };
     // Expected calls per request without a breaker when each call fails with probability p and up to r retries.
@@ -371,7 +392,7 @@ pub fn ResiliencePanel() -> impl IntoView {
                 {figure("br.f.success", "success", both(|s| format!("{} %", sig(s.success_rate * 100.0, 4))))}
                 {figure("br.f.peak", "peak-dependency", both(|s| format!("{}/s", sig(s.peak_dependency_rate, 3))))}
                 {figure("br.f.p99", "breaker-p99", both(|s| fmt_duration(s.latency.p99)))}
-                {figure("br.f.wasted", "wasted", both(|s| format!("{} GB-s", sig(s.wasted_gb_s, 3))))}
+                {figure("br.f.wasted", "wasted", both(|s| format!("{} GB-s", fmt_amount(s.wasted_gb_s))))}
             </dl>
             <div class="formula" data-testid="br-formula">
                 <h3>{move || tr("formula.title")}</h3>

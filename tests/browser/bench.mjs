@@ -1,21 +1,131 @@
-// In-browser benchmark of the engine (not a pass/fail test): simulated requests per second in wasm on the four
-// steady scenarios of the engine issue, in headless Chromium against the built site. Prints figures only.
-//   SITE_DIR=dist SITE_PREFIX=/serverless-playground/ node tests/browser/bench.mjs
-import { serve, launch } from './harness.mjs';
+// In-browser benchmark (not a pass/fail test; prints figures only), in headless Chromium against the built site:
+//   1. transfer size: wasm + JS + CSS + HTML gzipped (-9);
+//   2. time from navigation to the first chart drawn, and to every model's charts drawn (median of 5 cold loads);
+//   3. edit → charts redrawn on the default scenario (p50/p95 over repeated edits of fields of several models), split
+//      into the main thread's own share (input handled, charts drawn) and the wait for the model in its worker;
+//   4. the engine in wasm: simulated requests per second on the four steady scenarios of the engine issue;
+//   5. a 24-hour curve at 1,000 req/s (86.4 M requests): wall time of the scaling run, the wasm memory of its
+//      worker, the page's JS heap, and the longest main-thread task while every model runs.
+//   SITE_DIR=dist SITE_PREFIX=/serverless-playground/ node tests/browser/bench.mjs [sections, e.g. 1,2,3]
+// BENCH_REQUESTS sets the requests per engine case (default 4e6); BENCH_EDITS the edits per field (default 15).
+import { readdir, readFile } from 'node:fs/promises';
+import { gzipSync } from 'node:zlib';
+import { join } from 'node:path';
+import { serve, launch, SITE_DIR } from './harness.mjs';
 
-const CASES = [
-  { rate: 5, warm: 1.991, cold: 2.244 }, { rate: 100, warm: 1.991, cold: 2.244 },
-  { rate: 5, warm: 0.2, cold: 1.0 }, { rate: 100, warm: 0.2, cold: 1.0 },
-];
+const only = (process.argv[2] ?? '1,2,3,4,5').split(',').map(Number);
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 4e6);
+const EDITS = Number(process.env.BENCH_EDITS ?? 15);
+const CHARTS = ['chart-latency', 'chart-instances', 'chart-events', 'chart-latency-split', 'chart-cost', 'chart-break-even',
+  'chart-provisioned-cost', 'chart-provisioned-benefit', 'chart-timeline', 'chart-downtime', 'chart-nines', 'chart-makespan',
+  'chart-speedup', 'chart-parallel-cost', 'chart-breaker-calls', 'chart-breaker-success', 'chart-breaker-latency',
+  'chart-chain-length', 'chart-chain-time'];
 
-const site = await serve();
-const browser = await launch();
-try {
-  const page = await browser.newPage();
-  await page.goto(site.url);
+const quantile = (xs, q) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.floor(q * s.length))]; };
+const ms = (x) => `${x.toFixed(1)} ms`;
+
+// Long tasks and draw measures are recorded from the first script on, before the app starts.
+const OBSERVE = () => {
+  window.__long = [];
+  new PerformanceObserver((l) => { for (const e of l.getEntries()) window.__long.push({ start: e.startTime, ms: e.duration }); })
+    .observe({ type: 'longtask', buffered: true });
+};
+
+async function newPage(browser, site, hash = '') {
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  await context.addInitScript(OBSERVE);
+  const page = await context.newPage();
+  const workers = [];
+  page.on('worker', (w) => workers.push(w));
+  await page.goto(site.url + hash);
+  return { context, page, workers };
+}
+
+async function allDrawn(page, timeout = 120000) {
+  await page.waitForFunction((ids) => ids.every((i) => document.querySelector(`[data-testid=${i}-csv]`)?.disabled === false),
+    CHARTS, { timeout, polling: 20 });
+}
+
+/** Ends [ms since navigation] of the first and last `draw` measure. */
+const drawTimes = (page) => page.evaluate(() => {
+  const d = performance.getEntriesByType('measure').filter((m) => m.name.startsWith('draw '));
+  return { first: Math.min(...d.map((m) => m.startTime + m.duration)), last: Math.max(...d.map((m) => m.startTime + m.duration)) };
+});
+
+async function transferSize() {
+  const files = await readdir(SITE_DIR);
+  let total = 0;
+  const parts = [];
+  for (const f of files.filter((f) => /\.(wasm|js|css|html)$/.test(f))) {
+    const raw = await readFile(join(SITE_DIR, f));
+    const gz = gzipSync(raw, { level: 9 }).length;
+    total += gz;
+    parts.push(`${f.replace(/-[0-9a-f]{16}/, '')} ${(raw.length / 1024).toFixed(0)} KB → ${(gz / 1024).toFixed(0)} KB`);
+  }
+  console.log(`1. transfer size, gzipped: ${(total / 1024).toFixed(0)} KB (target ≤ 300 KB)\n   ${parts.join('\n   ')}`);
+}
+
+async function firstChart(browser, site) {
+  const first = [], all = [];
+  for (let i = 0; i < 5; i++) {
+    const { context, page } = await newPage(browser, site);
+    await allDrawn(page);
+    const t = await drawTimes(page);
+    first.push(t.first);
+    all.push(t.last);
+    await context.close();
+  }
+  console.log(`2. navigation → first chart drawn: median ${ms(quantile(first, 0.5))} (runs ${first.map((x) => x.toFixed(0)).join(', ')}; target ≤ 1 s)`);
+  console.log(`   navigation → every model's charts drawn: median ${ms(quantile(all, 0.5))}`);
+}
+
+/** Edits `testid` to `value` inside the page and resolves when every chart drawn after the edit is drawn and no lane is
+ * busy: { total, main } where main is the main thread's own time (the input's handler and every draw). */
+const EDIT = async ({ testid, value }) => {
+  const input = document.querySelector(`[data-testid=${testid}]`);
+  const busy = () => document.querySelector('[data-testid^=cancel-]');
+  const t0 = performance.now();
+  input.value = String(value);
+  input.dispatchEvent(new Event('change', { bubbles: true }));
+  const handled = performance.now() - t0;
+  // Wait for the frame after the handler, then for any worker run it started and the draws that follow.
+  await new Promise((ok) => requestAnimationFrame(() => setTimeout(ok, 0)));
+  while (busy()) await new Promise((ok) => setTimeout(ok, 2));
+  await new Promise((ok) => requestAnimationFrame(() => setTimeout(ok, 0)));
+  const draws = performance.getEntriesByType('measure').filter((m) => m.name.startsWith('draw ') && m.startTime >= t0);
+  const end = draws.length ? Math.max(...draws.map((m) => m.startTime + m.duration)) : t0 + handled;
+  return { total: end - t0, main: handled + draws.reduce((s, m) => s + m.duration, 0), draws: draws.length };
+};
+
+async function editRedraw(browser, site) {
+  const { context, page } = await newPage(browser, site);
+  await allDrawn(page);
+  console.log(`3. edit → charts redrawn, default scenario, ${EDITS} edits per field (p50 / p95):`);
+  const fields = [
+    ['vm-price', (i) => 0.05 + 0.01 * i, 'cost (VM price)'],
+    ['keep-alive', (i) => 300 + 10 * i, 'scaling (keep-alive)'],
+    ['max-parallel', (i) => 50 + i, 'parallel (max parallel)'],
+    ['mtbf', (i) => 700 + 10 * i, 'availability (MTBF)'],
+  ];
+  for (const [testid, value, label] of fields) {
+    if (!(await page.getByTestId(testid).count())) { console.log(`   ${label}: no field '${testid}'`); continue; }
+    await page.getByTestId(testid).scrollIntoViewIfNeeded();
+    const runs = [];
+    for (let i = 0; i < EDITS; i++) runs.push(await page.evaluate(EDIT, { testid, value: value(i) }));
+    const t = runs.map((r) => r.total), m = runs.map((r) => r.main);
+    console.log(`   ${label.padEnd(26)} edit → redrawn ${ms(quantile(t, 0.5))} / ${ms(quantile(t, 0.95))}; main thread ${ms(quantile(m, 0.5))} / ${ms(quantile(m, 0.95))}; ${runs[0].draws} charts`);
+  }
+  await context.close();
+}
+
+async function engine(browser, site) {
+  const CASES = [
+    { rate: 5, warm: 1.991, cold: 2.244 }, { rate: 100, warm: 1.991, cold: 2.244 },
+    { rate: 5, warm: 0.2, cold: 1.0 }, { rate: 100, warm: 0.2, cold: 1.0 },
+  ];
+  const { context, page } = await newPage(browser, site);
   await page.waitForFunction(() => window.wasmBindings?.bench_steady);
-  console.log(`engine in wasm (Chromium), keep-alive 600 s, limit 1000, ~${REQUESTS / 1e6} M requests per case`);
+  console.log(`4. engine in wasm, keep-alive 600 s, limit 1000, ~${REQUESTS / 1e6} M requests per case (target ≥ 10 M req/s):`);
   for (const c of CASES) {
     const horizon = REQUESTS / c.rate;
     const out = await page.evaluate(({ c, horizon }) => {
@@ -24,8 +134,74 @@ try {
       const r = JSON.parse(window.wasmBindings.bench_steady(c.rate, c.warm, c.cold, 600, 1000, horizon, 1));
       return { ...r, js_ms: performance.now() - t0 };
     }, { c, horizon });
-    console.log(`  λ=${String(c.rate).padStart(3)} warm ${c.warm} s cold ${c.cold} s: ${out.requests} requests in ${out.js_ms.toFixed(0)} ms = ${(out.requests / out.js_ms / 1000).toFixed(2)} M req/s`);
+    console.log(`   λ=${String(c.rate).padStart(3)} warm ${c.warm} s cold ${c.cold} s: ${out.requests} requests in ${out.js_ms.toFixed(0)} ms = ${(out.requests / out.js_ms / 1000).toFixed(2)} M req/s`);
   }
+  await context.close();
+}
+
+/** The default scenario as JSON, read from the share link the page makes. */
+async function defaultScenario(browser, site) {
+  const { context, page } = await newPage(browser, site);
+  await page.getByTestId('share').click();
+  const hash = await page.evaluate(() => location.hash);
+  await context.close();
+  const b64 = hash.split('.').slice(1).join('.').replace(/-/g, '+').replace(/_/g, '/');
+  return JSON.parse(Buffer.from(b64, 'base64').toString('utf8'));
+}
+
+async function bigDay(browser, site) {
+  const s = await defaultScenario(browser, site);
+  s.load = { points: [{ t: 0, rate: 1000 }, { t: 86400, rate: 1000 }] };
+  const hash = '#s=1.' + Buffer.from(JSON.stringify(s)).toString('base64url');
+  const { context, page, workers } = await newPage(browser, site, hash);
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Performance.enable');
+  let heap = 0, wasmMem = 0;
+  const sampler = setInterval(async () => {
+    try {
+      const { metrics } = await cdp.send('Performance.getMetrics');
+      heap = Math.max(heap, metrics.find((m) => m.name === 'JSHeapUsedSize')?.value ?? 0);
+      for (const w of workers) wasmMem = Math.max(wasmMem, await w.evaluate(() => self.wasmMemory?.buffer.byteLength ?? 0).catch(() => 0));
+    } catch { /* page closing */ }
+  }, 250);
+  // A click while the models run: how long until the page answers it.
+  await page.waitForTimeout(1500);
+  const click = await page.evaluate(() => new Promise((ok) => {
+    const t0 = performance.now();
+    const a = document.querySelector('a[href="#cost"]');
+    a.addEventListener('click', () => ok(performance.now() - t0), { once: true });
+    setTimeout(() => a.click(), 0);
+  }));
+  const t0 = Date.now();
+  await page.waitForFunction(() => document.querySelector('[data-testid=chart-latency-csv]')?.disabled === false, null, { timeout: 600000, polling: 100 });
+  const scalingWall = await page.evaluate(() => Math.max(...performance.getEntriesByName('compute scaling').map((m) => m.duration)));
+  let simulate = 0;
+  for (const w of workers) simulate = Math.max(simulate, ...(await w.evaluate(() => performance.getEntriesByName('simulate scaling').map((m) => m.duration)).catch(() => [0])));
+  const requests = await page.getByTestId('expected-requests').textContent().catch(() => '?');
+  let allDone = true;
+  await allDrawn(page, 600000).catch(() => { allDone = false; });
+  const others = await page.evaluate(() => Object.fromEntries(performance.getEntriesByType('measure')
+    .filter((m) => m.name.startsWith('compute ')).map((m) => [m.name.slice(8), Math.round(m.duration)])));
+  clearInterval(sampler);
+  const long = await page.evaluate(() => window.__long);
+  const longest = long.reduce((a, b) => Math.max(a, b.ms), 0);
+  console.log(`5. 24 h at 1,000 req/s (86.4 M requests; page shows ${requests.trim()} requests):`);
+  console.log(`   scaling: ${ms(simulate)} simulating in its worker, ${ms(scalingWall)} from edit to result on the page (target ≤ 10 s)`);
+  console.log(`   every model's run [ms]: ${JSON.stringify(others)}${allDone ? '' : ' (not all finished within 10 min)'}`);
+  console.log(`   peak memory: page JS heap ${(heap / 2 ** 20).toFixed(1)} MB, largest worker wasm memory ${(wasmMem / 2 ** 20).toFixed(1)} MB (target < 100 MB)`);
+  console.log(`   longest main-thread task ${ms(longest)} (${long.length} tasks over 50 ms; target none); a click answered after ${ms(click)}`);
+  console.log(`   (${Math.round((Date.now() - t0) / 1000)} s after the click until every model had drawn)`);
+  await context.close();
+}
+
+const site = await serve();
+const browser = await launch();
+try {
+  if (only.includes(1)) await transferSize();
+  if (only.includes(2)) await firstChart(browser, site);
+  if (only.includes(3)) await editRedraw(browser, site);
+  if (only.includes(4)) await engine(browser, site);
+  if (only.includes(5)) await bigDay(browser, site);
 } finally {
   await browser.close();
   await site.close();

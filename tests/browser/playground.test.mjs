@@ -74,6 +74,10 @@ test('A/B: pin, change, see both in a table of differences and overlaid on the c
   assert.match(row, /Cold starts/);
   const csv = await download(page, 'chart-latency-csv');
   assert.match(csv, /^A · p99,/m, 'A drawn on the latency chart');
+  await allComputed(page, ['chart-break-even', 'chart-provisioned-cost', 'chart-breaker-calls']);
+  assert.match(await download(page, 'chart-break-even-csv'), /^A · serverless/m);
+  assert.match(await download(page, 'chart-provisioned-cost-csv'), /^A · total cost,/m);
+  assert.match(await download(page, 'chart-breaker-calls-csv'), /^A · with breaker,/m);
   await page.getByTestId('compare').screenshot({ path: new URL('./screenshots/compare.png', import.meta.url).pathname });
   await context.close();
 });
@@ -151,18 +155,77 @@ test('hovering a chart shows the values under the pointer', async () => {
   await context.close();
 });
 
-test('axe-core finds no accessibility violations; phone width has no overflow', async () => {
-  const context = await browser.newContext({ viewport: { width: 375, height: 800 }, bypassCSP: true });
-  const { page } = await openApp(browser, site, { context });
-  await allComputed(page, ['chart-latency', 'chart-nines']);
-  await page.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
-  const result = await page.evaluate(async () => await window.axe.run(document, { resultTypes: ['violations'] }));
-  const v = result.violations.map((x) => `${x.id}: ${x.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`);
-  assert.deepEqual(v, []);
-  const wide = await page.evaluate(() => document.documentElement.scrollWidth);
-  assert.ok(wide <= 375 + 1, `page is ${wide}px wide at 375px`);
-  for (const id of ['scaling', 'availability']) {
-    await page.locator('#' + id).screenshot({ path: new URL(`./screenshots/section-${id}-phone.png`, import.meta.url).pathname });
+const SECTIONS = ['scaling', 'cost', 'availability', 'parallel', 'resilience', 'chains'];
+
+for (const [width, name] of [[375, 'phone'], [1920, 'projector']]) {
+  test(`axe-core finds no accessibility violations at ${width} px (${name}); no horizontal overflow`, async () => {
+    const context = await browser.newContext({ viewport: { width, height: name === 'phone' ? 800 : 1080 }, bypassCSP: true });
+    const { page } = await openApp(browser, site, { context });
+    await allComputed(page);
+    await page.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
+    const result = await page.evaluate(async () => await window.axe.run(document, { resultTypes: ['violations'] }));
+    const v = result.violations.map((x) => `${x.id}: ${x.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`);
+    assert.deepEqual(v, []);
+    const wide = await page.evaluate(() => document.documentElement.scrollWidth);
+    assert.ok(wide <= width + 1, `page is ${wide}px wide at ${width}px`);
+    // Every chart's canvas fits its card.
+    const overflowing = await page.evaluate(() => [...document.querySelectorAll('canvas')]
+      .filter((c) => c.getBoundingClientRect().right > document.documentElement.clientWidth + 1).map((c) => c.dataset.testid));
+    assert.deepEqual(overflowing, []);
+    for (const id of SECTIONS) {
+      await page.locator('#' + id).screenshot({ path: new URL(`./screenshots/section-${id}-${name}.png`, import.meta.url).pathname });
+    }
+    await context.close();
+  });
+}
+
+test('named saves: save, list, open, delete', async () => {
+  const { page, context } = await openApp(browser, site);
+  await page.getByTestId('seed').fill('5');
+  await page.getByTestId('seed').press('Enter');
+  await page.getByTestId('save-name').fill('five');
+  await page.getByTestId('save').click();
+  assert.match(await page.getByTestId('bar-message').textContent(), /five/);
+  await page.getByTestId('seed').fill('6');
+  await page.getByTestId('seed').press('Enter');
+  await page.reload();
+  await page.getByTestId('load-chart').waitFor();
+  assert.equal(await page.getByTestId('seed').inputValue(), '6', 'autosave kept the newest edit');
+  await page.getByTestId('saved-list').selectOption('five');
+  await page.getByTestId('open-saved').click();
+  assert.equal(await page.getByTestId('seed').inputValue(), '5', 'the saved scenario opened');
+  await page.getByTestId('undo-replace').click();
+  assert.equal(await page.getByTestId('seed').inputValue(), '6', 'and the one it replaced came back');
+  await page.getByTestId('saved-list').selectOption('five');
+  await page.getByTestId('delete-saved').click();
+  assert.equal(await page.getByTestId('saved-list').locator('option[value=five]').count(), 0);
+  await context.close();
+});
+
+test('the validation panel runs the 20 AWS experiments and shows both errors', async () => {
+  const { page, context } = await openApp(browser, site);
+  await page.getByTestId('run-validation').click();
+  await page.getByTestId('validation-table').waitFor({ timeout: 120000 });
+  assert.equal(await page.getByTestId('validation-table').locator('tbody tr').count(), 20);
+  for (const id of ['mape-sim-cold', 'mape-sim-instances', 'mape-pacs-cold', 'mape-pacs-instances']) {
+    const v = await figure(page, id);
+    assert.ok(v >= 0 && v < 100, `${id} = ${v}`);
   }
+  assert.ok(await figure(page, 'mape-sim-cold') <= 12.2, 'cold-start error within SimFaaS\'s published 12.2 %');
+  await page.locator('#validation').screenshot({ path: new URL('./screenshots/section-validation-desktop.png', import.meta.url).pathname });
+  await context.close();
+});
+
+test('a price edit reprices the cost charts at once, without simulating again', async () => {
+  const { page, context } = await openApp(browser, site);
+  await allComputed(page, ['chart-cost', 'chart-provisioned-cost']);
+  const runs = () => page.evaluate(() => performance.getEntriesByName('compute scaling').length);
+  const before = await runs();
+  const cost = await figure(page, 'cost');
+  await page.getByTestId('price-gb-s').fill('0.0000333334');
+  await page.getByTestId('price-gb-s').press('Enter');
+  await page.waitForFunction((c) => parseFloat(document.querySelector('[data-testid=cost]').textContent.replace(/[^\d.]/g, '')) !== c, cost);
+  assert.ok(await figure(page, 'cost') > cost, 'dearer GB-s, dearer bill');
+  assert.equal(await runs(), before, 'no new scaling run');
   await context.close();
 });

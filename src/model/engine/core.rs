@@ -5,7 +5,7 @@
 
 use super::arrivals::Arrivals;
 use super::{bin_width, Bin, ColdMode, IdleChoice, Overflow, Policy, ScalingParams, SimResult, Summary};
-use crate::model::cost::{period_bill, Usage};
+use crate::model::cost::Usage;
 use crate::model::dist::{rng, Sampler, SimRng};
 use crate::model::load::LoadCurve;
 use crate::model::stats::{split_by_bins, Histogram};
@@ -860,20 +860,9 @@ impl<'a> Sim<'a> {
         let measured = (self.end - self.warmup).max(0.0);
         let mut usage = Usage::default();
         for b in &self.bins {
-            usage.requests += b.usage.requests;
             usage.gb_s += b.usage.gb_s;
             usage.provisioned_duration_gb_s += b.usage.provisioned_duration_gb_s;
         }
-        usage.provisioned_enabled_gb_s = p.provisioned as f64 * self.gb * measured;
-        let bill = period_bill(&usage, &p.pricing, measured);
-        let price = |u: &Usage| {
-            u.requests * p.pricing.per_million_requests / 1e6
-                + u.gb_s * p.pricing.per_gb_s
-                + u.provisioned_duration_gb_s * p.pricing.provisioned_duration_per_gb_s
-                + u.provisioned_enabled_gb_s * p.pricing.provisioned_per_gb_s
-        };
-        let gross = price(&usage);
-        let scale = if gross > 0.0 { bill.total / gross } else { 0.0 };
         let width = self.width;
         let warmup = self.warmup;
         let end = self.end;
@@ -887,8 +876,8 @@ impl<'a> Sim<'a> {
                 let t1 = ((k + 1) as f64 * width).min(end);
                 let span = (t1.min(end) - t0.max(warmup)).max(0.0);
                 let per = |a: f64| if span > 0.0 { a / span } else { 0.0 };
-                let mut u = b.usage;
-                u.provisioned_enabled_gb_s = p.provisioned as f64 * gb * span;
+                let mut usage = b.usage;
+                usage.provisioned_enabled_gb_s = p.provisioned as f64 * gb * span;
                 Bin {
                     t: t0,
                     arrivals: b.arrivals,
@@ -901,7 +890,8 @@ impl<'a> Sim<'a> {
                     idle: per(b.idle),
                     initializing: per(b.init),
                     latency: b.hist.take().map(|h| h.percentiles()).unwrap_or_default(),
-                    cost: price(&u) * scale,
+                    cost: 0.0,
+                    usage,
                 }
             })
             .collect();
@@ -924,7 +914,6 @@ impl<'a> Sim<'a> {
         let latency = all.percentiles();
         let latency_warm = self.warm_h.percentiles();
         let ratio = |a: u64, b: u64| if b > 0 { a as f64 / b as f64 } else { 0.0 };
-        let servers = p.always_on.servers_for(curve.peak());
         let summary = Summary {
             measured_seconds: measured,
             arrivals,
@@ -952,16 +941,19 @@ impl<'a> Sim<'a> {
             peak_instances: self.peak_instances,
             instances_started: self.started,
             avg_in_system: per(self.area_system),
-            bill,
-            cost_per_million: if completed > 0 { bill.total / completed as f64 * 1e6 } else { 0.0 },
+            // Priced by `reprice` below.
+            bill: Default::default(),
+            cost_per_million: 0.0,
             gb_s_per_request: if completed > 0 {
                 (usage.gb_s + usage.provisioned_duration_gb_s) / completed as f64
             } else {
                 0.0
             },
-            always_on_cost: servers as f64 * p.always_on.price_per_hour * measured / 3600.0,
-            always_on_servers: servers,
+            always_on_cost: 0.0,
+            always_on_servers: 0,
         };
-        SimResult { bin_width: width, bins, summary }
+        let mut r = SimResult { bin_width: width, bins, summary };
+        r.reprice(&p.pricing, &p.always_on, curve.peak());
+        r
     }
 }

@@ -49,7 +49,7 @@ mod core;
 
 pub use self::core::{simulate, MAX_BINS};
 
-use super::cost::{AlwaysOn, Bill, Pricing};
+use super::cost::{period_bill, AlwaysOn, Bill, Pricing, Usage};
 use super::dist::Dist;
 use super::stats::Percentiles;
 use crate::model::check;
@@ -361,6 +361,9 @@ pub struct Bin {
     pub latency: Percentiles,
     /// Pay-per-use cost accrued in the bin [$] (its share of the period's bill, free tier included).
     pub cost: f64,
+    /// What the bin used, to be priced (requests and GB-s of the requests that arrived in it).
+    #[serde(default)]
+    pub usage: Usage,
 }
 
 /// Whole-run figures.
@@ -431,6 +434,39 @@ pub struct SimResult {
     pub bins: Vec<Bin>,
     /// Whole-run figures.
     pub summary: Summary,
+}
+
+impl SimResult {
+    /// What the whole measured period used.
+    pub fn usage(&self) -> Usage {
+        let mut u = Usage::default();
+        for b in &self.bins {
+            u.requests += b.usage.requests;
+            u.gb_s += b.usage.gb_s;
+            u.provisioned_duration_gb_s += b.usage.provisioned_duration_gb_s;
+            u.provisioned_enabled_gb_s += b.usage.provisioned_enabled_gb_s;
+        }
+        u
+    }
+
+    /// Prices the run's usage with `pricing` and compares it with `always_on` sized for `peak` [req/s]: fills each
+    /// bin's cost and the summary's bill, cost per million and always-on figures. The simulation itself depends on
+    /// the prices only through the billing rules (granularity, INIT billing, memory), so a price edit reprices the
+    /// last run instead of simulating again.
+    pub fn reprice(&mut self, pricing: &Pricing, always_on: &AlwaysOn, peak: f64) {
+        let usage = self.usage();
+        let s = &mut self.summary;
+        s.bill = period_bill(&usage, pricing, s.measured_seconds);
+        let gross = pricing.price(&usage);
+        // The free tier is shared out over the bins in proportion to their gross cost.
+        let scale = if gross > 0.0 { s.bill.total / gross } else { 0.0 };
+        for b in &mut self.bins {
+            b.cost = pricing.price(&b.usage) * scale;
+        }
+        s.cost_per_million = if s.completed > 0 { s.bill.total / s.completed as f64 * 1e6 } else { 0.0 };
+        s.always_on_servers = always_on.servers_for(peak);
+        s.always_on_cost = s.always_on_servers as f64 * always_on.price_per_hour * s.measured_seconds / 3600.0;
+    }
 }
 
 /// A bin width [s] giving at most `max_bins` bins over `duration`, rounded up to a readable value.
