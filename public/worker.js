@@ -7,7 +7,9 @@ self.onmessage = async (e) => {
   const m = e.data;
   if (m.init) {
     ready = import(m.js).then(async (glue) => {
-      await glue.default({ module_or_path: m.module });
+      const wasm = await glue.default({ module_or_path: m.module });
+      // The module's memory, for the benchmark (tests/browser/bench.mjs) to read its size.
+      self.wasmMemory = wasm.memory;
       return glue;
     });
     ready.catch((err) => self.postMessage({ id: -1, error: `the worker could not start: ${err}` }));

@@ -95,6 +95,10 @@ fn every_model_chart_draws_with_labels_reads_out_and_exports() {
     ];
     for (i, c) in charts.iter().enumerate() {
         let svg = svg(c, &Theme { scale: 2.0, dark: i % 2 == 1, ..Theme::default() });
+        // CHART_SVG_DIR=dir keeps each drawing, to look at them.
+        if let Ok(dir) = std::env::var("CHART_SVG_DIR") {
+            std::fs::write(format!("{dir}/chart-{i:02}.svg"), &svg).unwrap();
+        }
         let (labels, axis): (Vec<String>, String) = match c {
             Chart::Time(x) => (x.series.iter().map(|s| s.label.clone()).collect(), x.y_desc.clone()),
             Chart::Xy(x) => (x.series.iter().map(|s| s.label.clone()).collect(), x.x_desc.clone()),

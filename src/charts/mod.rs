@@ -185,8 +185,23 @@ pub fn value_axes<'a, DB: DrawingBackend>(
     theme: &Theme,
     x: (f64, f64),
     y_max: f64,
-    (x_desc, y_desc): (&str, &str),
+    descs: (&str, &str),
     x_label: &dyn Fn(&f64) -> String,
+) -> Result<TimeContext<'a, DB>, ChartError> {
+    value_axes_y(area, theme, x, (0.0, y_max), descs, (x_label, &|v| sig(*v, 4)))
+}
+
+/// Formats an axis tick value.
+pub type TickLabel<'f> = dyn Fn(&f64) -> String + 'f;
+
+/// [`value_axes`] with any y range and y tick labels (a logarithmic axis passes log₁₀ values and labels 10^v).
+pub fn value_axes_y<'a, DB: DrawingBackend>(
+    area: &'a DrawingArea<DB, Shift>,
+    theme: &Theme,
+    x: (f64, f64),
+    y: (f64, f64),
+    (x_desc, y_desc): (&str, &str),
+    (x_label, y_label): (&TickLabel<'_>, &TickLabel<'_>),
 ) -> Result<TimeContext<'a, DB>, ChartError> {
     area.fill(&theme.background())?;
     let fg = theme.foreground();
@@ -195,7 +210,7 @@ pub fn value_axes<'a, DB: DrawingBackend>(
         .margin_right(theme.px(18.0))
         .x_label_area_size(theme.px(40.0))
         .y_label_area_size(theme.px(64.0))
-        .build_cartesian_2d(x.0..x.1, 0.0..y_max)?;
+        .build_cartesian_2d(x.0..x.1, y.0..y.1)?;
     chart
         .configure_mesh()
         .light_line_style(theme.background())
@@ -204,7 +219,7 @@ pub fn value_axes<'a, DB: DrawingBackend>(
         .x_desc(x_desc)
         .y_desc(y_desc)
         .x_label_formatter(x_label)
-        .y_label_formatter(&|v| sig(*v, 4))
+        .y_label_formatter(y_label)
         .label_style(("sans-serif", theme.tick_font()).into_font().color(&fg))
         .axis_desc_style(("sans-serif", theme.label_font()).into_font().color(&fg))
         .x_labels(8)
@@ -243,6 +258,68 @@ pub fn mapping_of<DB: DrawingBackend>(
         height: (yr.end - yr.start) as f64 / k,
         x,
         y,
+    }
+}
+
+/// Where a chart's legend goes: the corner where its box covers the fewest data (points, and the segments
+/// between them), and, when every corner covers some, a raised y top that makes room for it above the data.
+/// `series` are in axis coordinates within `x` × `y`; `labels` are the legend's entries. Returns the corner and the
+/// y top to use.
+pub fn plan_legend<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    theme: &Theme,
+    labels: &[&str],
+    series: &[Vec<(f64, f64)>],
+    x: (f64, f64),
+    y: (f64, f64),
+) -> (SeriesLabelPosition, f64) {
+    let upper_right = SeriesLabelPosition::UpperRight;
+    if labels.is_empty() {
+        return (upper_right, y.1);
+    }
+    // The plotting area and the legend box, in backing pixels (as laid out by `value_axes` and `finish`).
+    let (w, h) = area.dim_in_pixel();
+    let plot_w = (w as f64 - theme.px(92.0) as f64).max(1.0);
+    let plot_h = (h as f64 - theme.px(60.0) as f64).max(1.0);
+    let font = theme.tick_font() as f64;
+    let chars = labels.iter().map(|l| l.chars().count()).max().unwrap_or(0) as f64;
+    let box_w = ((chars * 0.55 * font + theme.px(40.0) as f64) / plot_w).min(1.0);
+    let box_h = ((labels.len() as f64 * font * 1.3 + theme.px(16.0) as f64) / plot_h).min(0.9);
+    let (xw, yh) = ((x.1 - x.0).max(1e-300), (y.1 - y.0).max(1e-300));
+    let mut hits = [0usize; 4];
+    let mut count = |u: f64, v: f64| {
+        let (left, right, top, bottom) = (u <= box_w, u >= 1.0 - box_w, v >= 1.0 - box_h, v <= box_h);
+        hits[0] += (right && top) as usize;
+        hits[1] += (left && top) as usize;
+        hits[2] += (right && bottom) as usize;
+        hits[3] += (left && bottom) as usize;
+    };
+    for pts in series {
+        for (k, &(px, py)) in pts.iter().enumerate() {
+            let (u, v) = ((px - x.0) / xw, (py - y.0) / yh);
+            count(u, v);
+            // Along the segment to the next point, so a line crossing a corner between two points counts.
+            if let Some(&(qx, qy)) = pts.get(k + 1) {
+                let (u2, v2) = ((qx - x.0) / xw, (qy - y.0) / yh);
+                for j in 1..8 {
+                    let f = j as f64 / 8.0;
+                    count(u + (u2 - u) * f, v + (v2 - v) * f);
+                }
+            }
+        }
+    }
+    let corners = [
+        SeriesLabelPosition::UpperRight,
+        SeriesLabelPosition::UpperLeft,
+        SeriesLabelPosition::LowerRight,
+        SeriesLabelPosition::LowerLeft,
+    ];
+    let best = (0..4).min_by_key(|&i| hits[i]).unwrap_or(0);
+    if hits[best] == 0 {
+        (corners[best].clone(), y.1)
+    } else {
+        // No clear corner: raise the top so the box fits above the highest data, in the upper right.
+        (upper_right, y.0 + yh / (1.0 - box_h).max(0.1))
     }
 }
 

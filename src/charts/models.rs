@@ -69,6 +69,7 @@ pub fn break_even(
         x_desc: t("chart.rate_rps").into(),
         y_desc: t("chart.monthly_cost").into(),
         log_x: true,
+        log_y: true,
         series: vec![
             line(t("chart.serverless").into(), 0, Style::Line, ppu),
             line(t("chart.always_on").into(), 1, Style::Line, vm),
@@ -90,6 +91,7 @@ pub fn provisioned_cost(sweep: &[ProvisionedPoint], base: Option<&[ProvisionedPo
         x_desc: t("chart.provisioned_instances").into(),
         y_desc: t("chart.cost_usd").into(),
         log_x: false,
+        log_y: false,
         series: vec![
             line(
                 t("chart.total_cost").into(),
@@ -125,6 +127,7 @@ pub fn provisioned_benefit(sweep: &[ProvisionedPoint], base: Option<&[Provisione
         x_desc: t("chart.provisioned_instances").into(),
         y_desc: t("chart.cold_pct").into(),
         log_x: false,
+        log_y: false,
         series,
         markers: vec![],
     }
@@ -163,6 +166,7 @@ pub fn downtime_distribution(r: &AvailabilityResult, sla: f64, base: Option<&Ava
         x_desc: t("chart.downtime_min").into(),
         y_desc: t("chart.share_months").into(),
         log_x: false,
+        log_y: false,
         series: s,
         markers: vec![((1.0 - sla) * MONTH_S / 60.0, t("chart.sla_allows").into())],
     }
@@ -210,6 +214,7 @@ pub fn makespan(r: &ParallelResult, base: Option<&ParallelResult>, t: Tr) -> XyC
         x_desc: t("chart.instances_p").into(),
         y_desc: t("chart.makespan_s").into(),
         log_x: true,
+        log_y: false,
         series: s,
         markers: vec![],
     }
@@ -233,6 +238,7 @@ pub fn speedup(r: &ParallelResult, base: Option<&ParallelResult>, t: Tr) -> XyCh
         x_desc: t("chart.instances_p").into(),
         y_desc: t("chart.speedup_axis").into(),
         log_x: true,
+        log_y: false,
         series: s,
         markers: vec![(r.knee as f64, t("chart.knee").into())],
     }
@@ -258,6 +264,7 @@ pub fn parallel_cost(r: &ParallelResult, base: Option<&ParallelResult>, t: Tr) -
         x_desc: t("chart.instances_p").into(),
         y_desc: t("chart.cost_usd").into(),
         log_x: true,
+        log_y: false,
         series: s,
         markers: vec![],
     }
@@ -350,6 +357,7 @@ pub fn chain_by_length(r: &ChainResult, base: Option<&ChainResult>, t: Tr) -> Xy
         x_desc: t("chart.hops").into(),
         y_desc: t("chart.latency_s").into(),
         log_x: false,
+        log_y: false,
         series: s,
         markers: vec![],
     }
@@ -381,6 +389,7 @@ pub fn validation(r: &Report, t: Tr) -> XyChart {
         x_desc: t("chart.rate_rps").into(),
         y_desc: t("chart.cold_pct").into(),
         log_x: true,
+        log_y: false,
         series: vec![
             line(t("chart.measured").into(), 2, Style::Line, pts(&|x| x.experiment.cold_prob)),
             line(t("chart.simulated").into(), 0, Style::Line, pts(&|x| x.simulated.cold_prob)),

@@ -1,7 +1,7 @@
 //! A time-series chart shared by the models: lines, filled areas and stacked areas over a time axis with units.
 
 use super::xy::csv_field;
-use super::{finish, time_axes, y_top, ChartError, PlotMapping, Theme, TimeContext};
+use super::{finish, plan_legend, time_axes, y_top, ChartError, PlotMapping, Theme, TimeContext};
 use crate::model::units::{fmt_duration, sig};
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -79,13 +79,15 @@ pub fn draw<DB: DrawingBackend>(
     let duration = data.duration.max(1e-9);
     let max =
         data.series.iter().flat_map(|s| s.points.iter().map(|p| p.1)).filter(|v| v.is_finite()).fold(0.0, f64::max);
-    let y_max = y_top(max);
+    let series: Vec<Vec<(f64, f64)>> = data.series.iter().map(|s| s.points.clone()).collect();
+    let labels: Vec<&str> = data.series.iter().map(|s| s.label.as_str()).collect();
+    let (legend, y_max) = plan_legend(area, theme, &labels, &series, (0.0, duration), (0.0, y_top(max)));
     let (mut chart, unit) = time_axes(area, theme, duration, y_max, &data.y_desc)?;
     for s in &data.series {
         let pts = s.points.iter().map(|&(t, v)| (t / unit, v)).collect();
         draw_styled(&mut chart, s, pts, theme, false)?;
     }
-    finish(area, &mut chart, theme, SeriesLabelPosition::UpperLeft, (0.0, duration), (0.0, y_max))
+    finish(area, &mut chart, theme, legend, (0.0, duration), (0.0, y_max))
 }
 
 /// Draws one series in its style with its legend entry; `dots` marks each point of a line (sparse x values).

@@ -2,10 +2,11 @@
 //! concurrency. The x axis can be logarithmic (drawn as log₁₀ x with labels in x).
 
 use super::timeseries::{draw_styled, Series};
-use super::{finish, value_axes, y_top, ChartError, PlotMapping, Theme};
-use crate::model::units::sig;
+use super::{finish, plan_legend, value_axes_y, y_top, ChartError, PlotMapping, Theme};
+use crate::model::units::{fmt_amount, sig};
 use plotters::coord::Shift;
 use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 /// Series with at most this many points have each point marked.
 const MAX_DOTS: usize = 40;
@@ -19,6 +20,8 @@ pub struct XyChart {
     pub y_desc: String,
     /// Logarithmic x axis (every x must be above 0).
     pub log_x: bool,
+    /// Logarithmic y axis (values at or below 0 are left out of the drawing, not of the read-out or CSV).
+    pub log_y: bool,
     /// The series; their points are (x, y) in the axes' units.
     pub series: Vec<Series>,
     /// Vertical marker lines: (x, label).
@@ -32,6 +35,34 @@ impl XyChart {
         } else {
             x
         }
+    }
+    fn ty(&self, y: f64) -> f64 {
+        if self.log_y {
+            if y > 0.0 {
+                y.log10()
+            } else {
+                f64::NAN
+            }
+        } else {
+            y
+        }
+    }
+    /// The y range in axis coordinates: from 0 (linear) or from the smallest positive value's decade (log) to a
+    /// rounded top.
+    fn y_range(&self) -> (f64, f64) {
+        let ys = self.series.iter().flat_map(|s| s.points.iter().map(|p| p.1)).filter(|v| v.is_finite());
+        if !self.log_y {
+            return (0.0, y_top(ys.fold(0.0, f64::max)));
+        }
+        let (lo, hi) = ys.filter(|&v| v > 0.0).fold((f64::INFINITY, 0.0f64), |(a, b), v| (a.min(v), b.max(v)));
+        if !lo.is_finite() {
+            return (0.0, 1.0);
+        }
+        // At most four decades below the top: a value just above zero (a bill just past the free tier) would
+        // otherwise stretch the axis over a dozen decades of nothing.
+        let hi = hi.log10().ceil();
+        let lo = lo.log10().floor().max(hi - 4.0);
+        (lo, if hi > lo { hi } else { lo + 1.0 })
     }
     /// The x range in axis coordinates (log₁₀ x on a log axis).
     fn x_range(&self) -> (f64, f64) {
@@ -96,30 +127,45 @@ pub fn draw<DB: DrawingBackend>(
     theme: &Theme,
 ) -> Result<PlotMapping, ChartError> {
     let (x0, x1) = data.x_range();
-    let max =
-        data.series.iter().flat_map(|s| s.points.iter().map(|p| p.1)).filter(|v| v.is_finite()).fold(0.0, f64::max);
-    let y_max = y_top(max);
+    let (y0, y1) = data.y_range();
+    let series: Vec<Vec<(f64, f64)>> = data
+        .series
+        .iter()
+        .map(|s| {
+            s.points.iter().map(|&(x, y)| (data.tx(x), data.ty(y))).filter(|p| p.1.is_finite() && p.1 >= y0).collect()
+        })
+        .collect();
+    let labels: Vec<&str> = data.series.iter().map(|s| s.label.as_str()).collect();
+    let (legend, y1) = plan_legend(area, theme, &labels, &series, (x0, x1), (y0, y1));
     let fg = theme.foreground();
-    let log = data.log_x;
-    let x_label = |v: &f64| sig(if log { 10f64.powf(*v) } else { *v }, 3);
-    let mut chart = value_axes(area, theme, (x0, x1), y_max, (&data.x_desc, &data.y_desc), &x_label)?;
-    for (x, label) in &data.markers {
+    let (log_x, log_y) = (data.log_x, data.log_y);
+    let x_label = |v: &f64| sig(if log_x { 10f64.powf(*v) } else { *v }, 3);
+    let y_label = |v: &f64| if log_y { fmt_amount(10f64.powf(*v)) } else { sig(*v, 4) };
+    let mut chart = value_axes_y(area, theme, (x0, x1), (y0, y1), (&data.x_desc, &data.y_desc), (&x_label, &y_label))?;
+    let label_y = if matches!(legend, SeriesLabelPosition::LowerLeft | SeriesLabelPosition::LowerRight) {
+        y0 + 0.92 * (y1 - y0)
+    } else {
+        y0 + 0.04 * (y1 - y0)
+    };
+    let row = 0.07 * (y1 - y0) * if label_y > y0 + 0.5 * (y1 - y0) { -1.0 } else { 1.0 };
+    for (i, (x, label)) in data.markers.iter().enumerate() {
         let x = data.tx(*x);
+        // Each marker's label on its own row, so two close markers do not print over each other.
+        let label_y = label_y + i as f64 * row;
         if x >= x0 && x <= x1 {
-            chart.draw_series(LineSeries::new([(x, 0.0), (x, y_max)], fg.mix(0.6).stroke_width(theme.px(1.0))))?;
-            // Labelled near the bottom, clear of the legend in the upper right.
-            chart.draw_series(std::iter::once(Text::new(
-                format!(" {label}"),
-                (x, y_max * 0.08),
-                ("sans-serif", theme.tick_font()).into_font().color(&fg),
-            )))?;
+            chart.draw_series(LineSeries::new([(x, y0), (x, y1)], fg.mix(0.6).stroke_width(theme.px(1.0))))?;
+            // Labelled at the end away from the legend; on the right half, to the left of the line so it is not cut.
+            let right_half = x > x0 + 0.5 * (x1 - x0);
+            let (text, h) =
+                if right_half { (format!("{label} "), HPos::Right) } else { (format!(" {label}"), HPos::Left) };
+            let style = ("sans-serif", theme.tick_font()).into_font().color(&fg).pos(Pos::new(h, VPos::Bottom));
+            chart.draw_series(std::iter::once(Text::new(text, (x, label_y), style)))?;
         }
     }
-    for s in &data.series {
-        let pts = s.points.iter().map(|&(x, y)| (data.tx(x), y)).collect();
+    for (s, pts) in data.series.iter().zip(series) {
         // Points of a sweep are marked; a dense curve (a rate scan) is drawn as a plain line.
         let dots = s.points.len() <= MAX_DOTS;
         draw_styled(&mut chart, s, pts, theme, dots)?;
     }
-    finish(area, &mut chart, theme, SeriesLabelPosition::UpperRight, (x0, x1), (0.0, y_max))
+    finish(area, &mut chart, theme, legend, (x0, x1), (y0, y1))
 }

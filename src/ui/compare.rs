@@ -50,7 +50,7 @@ pub fn CompareTable() -> impl IntoView {
                     <p class="hint">{move || tr("cmp.intro")}</p>
                 </div>
                 <div class="split">
-                    <div class="table-scroll">
+                    <div class="table-scroll" tabindex="0">
                         <table class="data-table" data-testid="compare-figures">
                             <caption>{move || tr("cmp.figures")}</caption>
                             <thead><tr><th scope="col">{move || tr("cmp.figure")}</th><th scope="col">"A"</th><th scope="col">"B"</th><th scope="col">"B − A"</th></tr></thead>
@@ -74,7 +74,7 @@ pub fn CompareTable() -> impl IntoView {
                             </tbody>
                         </table>
                     </div>
-                    <div class="table-scroll">
+                    <div class="table-scroll" tabindex="0">
                         <table class="data-table" data-testid="compare-params">
                             <caption>{move || tr("cmp.params")}</caption>
                             <thead><tr><th scope="col">{move || tr("cmp.param")}</th><th scope="col">"A"</th><th scope="col">"B"</th></tr></thead>

@@ -4,9 +4,13 @@
 //! results, shows a progress estimate and a Cancel button, and stays responsive. A newer edit supersedes: a run with
 //! more than [`SUPERSEDE_MS`] left is cancelled and restarted, a shorter one finishes and the newest edit runs next.
 //! Every run leaves User Timing marks (`compute <model>` on the page, `simulate <model>` in the worker).
+//! Workers run at most [`worker_slots`] at once (one core is left to the page); the others wait their turn in the
+//! order they asked, so on a two-core machine the scaling run of a huge curve is not slowed by five others.
 
 use crate::model::scenario::{ModelKind, Output, Scenario};
 use leptos::prelude::*;
+use std::cell::RefCell;
+use std::collections::VecDeque;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -42,11 +46,53 @@ pub struct Lane {
     generation: StoredValue<u64>,
     job_work: StoredValue<f64>,
     inputs: StoredValue<String>,
+    /// The inputs of the run under way (worker or inline), and of the result shown.
+    job_inputs: StoredValue<String>,
+    shown_inputs: StoredValue<String>,
     /// The prices the shown result is priced with (a price edit reprices it in place).
     prices: StoredValue<String>,
     queued: StoredValue<Option<Scenario>>,
     latest: StoredValue<Option<Scenario>>,
     worker: StoredValue<Option<(web_sys::Worker, Handler)>, LocalStorage>,
+    /// A run waiting for a worker slot: its scenario and estimate [ms].
+    waiting: StoredValue<Option<(Scenario, f64)>>,
+    /// This lane's worker run holds one of the slots.
+    holding: StoredValue<bool>,
+}
+
+/// Worker runs allowed at once: the cores less one for the page, at least one.
+fn worker_slots() -> usize {
+    let cores = web_sys::window().map_or(2.0, |w| w.navigator().hardware_concurrency());
+    (cores as usize).saturating_sub(1).max(1)
+}
+
+thread_local! {
+    /// Runs under way in workers, and the lanes waiting for a slot, first come first served.
+    static POOL: RefCell<(usize, VecDeque<Lane>)> = const { RefCell::new((0, VecDeque::new())) };
+}
+
+/// Starts waiting runs while there are free slots.
+fn pump() {
+    loop {
+        let next = POOL.with(|p| {
+            let mut p = p.borrow_mut();
+            if p.0 >= worker_slots() {
+                return None;
+            }
+            let lane = p.1.pop_front()?;
+            p.0 += 1;
+            Some(lane)
+        });
+        let Some(lane) = next else { break };
+        lane.holding.set_value(true);
+        match lane.waiting.get_value() {
+            Some((s, estimate)) => {
+                lane.waiting.set_value(None);
+                lane.start(&s, estimate);
+            }
+            None => lane.release(),
+        }
+    }
 }
 
 fn perf() -> Option<web_sys::Performance> {
@@ -70,10 +116,19 @@ impl Lane {
             job_work: StoredValue::new(1.0),
             inputs: StoredValue::new(String::new()),
             prices: StoredValue::new(String::new()),
+            job_inputs: StoredValue::new(String::new()),
+            shown_inputs: StoredValue::new(String::new()),
             queued: StoredValue::new(None),
             latest: StoredValue::new(None),
             worker: StoredValue::new_local(None),
+            waiting: StoredValue::new(None),
+            holding: StoredValue::new(false),
         }
+    }
+
+    /// The inputs (as [`Scenario::inputs_of`]) of the result shown.
+    pub fn inputs(&self) -> String {
+        self.shown_inputs.get_value()
     }
 
     /// Runs the model for `s` unless its inputs are those of the last run.
@@ -87,6 +142,12 @@ impl Lane {
         self.latest.set_value(Some(s.clone()));
         self.stale.set(false);
         let estimate = s.work_of(self.kind) / self.rate.get_value();
+        if self.waiting.with_value(Option::is_some) {
+            // Not started yet: the newer scenario takes its place in the line.
+            self.waiting.set_value(Some((s.clone(), estimate)));
+            self.estimate_ms.set(estimate);
+            return;
+        }
         if self.busy.get_untracked() {
             let left = self.estimate_ms.get_untracked() - (super::now_ms() - self.started_ms.get_untracked());
             if left <= SUPERSEDE_MS {
@@ -133,7 +194,23 @@ impl Lane {
         }
     }
 
+    /// Gives back this lane's worker slot, if it holds one, and lets the next waiting run start.
+    fn release(&self) {
+        if self.holding.get_value() {
+            self.holding.set_value(false);
+            POOL.with(|p| {
+                let mut p = p.borrow_mut();
+                p.0 = p.0.saturating_sub(1);
+            });
+        }
+        pump();
+    }
+
     fn stop_worker(&self) {
+        self.waiting.set_value(None);
+        let me = self.generation;
+        POOL.with(|p| p.borrow_mut().1.retain(|l| l.generation != me));
+        self.release();
         self.queued.set_value(None);
         self.generation.update_value(|g| *g += 1);
         self.worker.update_value(|w| {
@@ -145,6 +222,7 @@ impl Lane {
 
     fn run_inline(&self, s: &Scenario) {
         self.generation.update_value(|g| *g += 1);
+        self.job_inputs.set_value(s.inputs_of(self.kind));
         self.mark_start();
         let t0 = super::now_ms();
         let out = s.run(self.kind);
@@ -181,16 +259,35 @@ impl Lane {
         }
         self.last_ms.set(ms);
         self.error.set(None);
+        self.shown_inputs.set_value(self.job_inputs.get_value());
         self.output.set(Some(out));
     }
 
+    /// Runs `s` in the worker when a slot is free; until then the lane shows as busy with the previous results.
     fn post(&self, s: &Scenario, estimate: f64) {
+        self.waiting.set_value(Some((s.clone(), estimate)));
+        self.busy.set(true);
+        self.started_ms.set(super::now_ms());
+        self.estimate_ms.set(estimate);
+        let me = self.generation;
+        POOL.with(|p| {
+            let mut p = p.borrow_mut();
+            if !p.1.iter().any(|l| l.generation == me) {
+                p.1.push_back(*self);
+            }
+        });
+        pump();
+    }
+
+    fn start(&self, s: &Scenario, estimate: f64) {
         let lane = *self;
         if self.worker.with_value(|w| w.is_none()) {
             match spawn_worker(move |ev| lane.on_message(ev)) {
                 Ok(w) => self.worker.set_value(Some(w)),
                 Err(e) => {
                     self.error.set(Some(e));
+                    self.busy.set(false);
+                    self.release();
                     self.run_inline(s);
                     return;
                 }
@@ -199,6 +296,7 @@ impl Lane {
         self.generation.update_value(|g| *g += 1);
         let id = self.generation.get_value();
         self.job_work.set_value(s.work_of(self.kind));
+        self.job_inputs.set_value(s.inputs_of(self.kind));
         let msg = js_sys::Object::new();
         let json = serde_json::to_string(s).unwrap_or_default();
         let _ = js_sys::Reflect::set(&msg, &"id".into(), &JsValue::from_f64(id as f64));
@@ -236,6 +334,7 @@ impl Lane {
             (None, None) => self.error.set(Some("the worker sent an empty answer".into())),
         }
         self.busy.set(false);
+        self.release();
         if id < 0.0 {
             // The worker could not start: drop it; the next run tries again or falls back to the main thread.
             self.worker.update_value(|w| *w = None);

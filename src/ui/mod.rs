@@ -100,13 +100,31 @@ impl ScenarioCtx {
                 }
             })
         });
-        ScenarioCtx {
-            scenario,
-            lanes,
-            pinned: RwSignal::new(None),
-            previous: RwSignal::new(None),
-            history: RwSignal::new(Vec::new()),
+        let pinned = RwSignal::new(None::<Pinned>);
+        // A model that had not finished when A was pinned: its result, once it comes and if it is for A's inputs,
+        // completes A (otherwise A's overlay would be missing from that model's charts).
+        for (i, lane) in lanes.all().into_iter().enumerate() {
+            Effect::new(move |_| {
+                if lane.output.with(Option::is_none) {
+                    return;
+                }
+                let missing = pinned.with_untracked(|p| {
+                    p.as_ref().is_some_and(|p| {
+                        p.outputs.get(i).is_some_and(Option::is_none)
+                            && p.scenario.inputs_of(lane.kind) == lane.inputs()
+                    })
+                });
+                if missing {
+                    let out = lane.output.get_untracked();
+                    pinned.update(|p| {
+                        if let Some(slot) = p.as_mut().and_then(|p| p.outputs.get_mut(i)) {
+                            *slot = out;
+                        }
+                    });
+                }
+            });
         }
+        ScenarioCtx { scenario, lanes, pinned, previous: RwSignal::new(None), history: RwSignal::new(Vec::new()) }
     }
 
     /// Applies an edit if the edited scenario is valid; otherwise leaves everything as it was and returns why.

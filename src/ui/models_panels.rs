@@ -183,6 +183,7 @@ pub fn CostPanel() -> impl IntoView {
                 {titled("cost.c.prov_cost", "chart-provisioned-cost", sweep_chart(mc::provisioned_cost))}
                 {titled("cost.c.prov_benefit", "chart-provisioned-benefit", sweep_chart(mc::provisioned_benefit))}
             </div>
+            <div class="table-scroll" tabindex="0">
             <table class="data-table" data-testid="provisioned-table">
                 <caption>{move || tr("cost.prov_table")}</caption>
                 <thead><tr>
@@ -196,6 +197,7 @@ pub fn CostPanel() -> impl IntoView {
                     }).collect_view()}
                 </tbody>
             </table>
+            </div>
         </Section>
     }
 }
@@ -495,7 +497,7 @@ pub fn ValidationPanel() -> impl IntoView {
                 </dl>
                 <p class="hint">{move || tr("val.gap")}</p>
                 {titled("val.c.cold", "chart-validation", move || ctx.with_output(ModelKind::Validation, |o| Some(Chart::Xy(mc::validation(o.validation()?, t())))))}
-                <div class="table-scroll">
+                <div class="table-scroll" tabindex="0">
                 <table class="data-table" data-testid="validation-table">
                     <caption>{move || tr("val.table")}</caption>
                     <thead><tr>

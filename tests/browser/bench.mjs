@@ -184,12 +184,17 @@ async function bigDay(browser, site) {
     .filter((m) => m.name.startsWith('compute ')).map((m) => [m.name.slice(8), Math.round(m.duration)])));
   clearInterval(sampler);
   const long = await page.evaluate(() => window.__long);
-  const longest = long.reduce((a, b) => Math.max(a, b.ms), 0);
+  // Tasks while the page loads (compiling wasm, the first render) apart from those while the models run.
+  const firstDraw = await drawTimes(page).then((t) => t.first);
+  const atLoad = long.filter((t) => t.start < firstDraw), later = long.filter((t) => t.start >= firstDraw);
+  const longest = later.reduce((a, b) => Math.max(a, b.ms), 0);
+  const loadLongest = atLoad.reduce((a, b) => Math.max(a, b.ms), 0);
   console.log(`5. 24 h at 1,000 req/s (86.4 M requests; page shows ${requests.trim()} requests):`);
   console.log(`   scaling: ${ms(simulate)} simulating in its worker, ${ms(scalingWall)} from edit to result on the page (target ≤ 10 s)`);
   console.log(`   every model's run [ms]: ${JSON.stringify(others)}${allDone ? '' : ' (not all finished within 10 min)'}`);
   console.log(`   peak memory: page JS heap ${(heap / 2 ** 20).toFixed(1)} MB, largest worker wasm memory ${(wasmMem / 2 ** 20).toFixed(1)} MB (target < 100 MB)`);
-  console.log(`   longest main-thread task ${ms(longest)} (${long.length} tasks over 50 ms; target none); a click answered after ${ms(click)}`);
+  console.log(`   longest main-thread task while the models ran ${ms(longest)} (${later.length} over 50 ms; target none); a click answered after ${ms(click)}`);
+  console.log(`   while the page loaded (before its first chart): longest ${ms(loadLongest)} (${atLoad.length} over 50 ms)`);
   console.log(`   (${Math.round((Date.now() - t0) / 1000)} s after the click until every model had drawn)`);
   await context.close();
 }
