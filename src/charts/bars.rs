@@ -2,7 +2,7 @@
 //! (warm, cold; formula, simulation), with an optional reference line (an SLA).
 
 use super::xy::csv_field;
-use super::{finish, row_axes, row_labels, y_top, ChartError, PlotMapping, Theme};
+use super::{finish, legend_box, row_axes, row_labels, y_top, ChartError, PlotMapping, Theme};
 use crate::model::units::sig;
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -70,7 +70,9 @@ pub fn draw<DB: DrawingBackend>(
         .chain(data.reference.iter().map(|r| r.0))
         .filter(|v| v.is_finite())
         .fold(0.0, f64::max);
-    let x_max = y_top(max);
+    // Room on the right for the legend, so it never sits on a bar.
+    let labels: Vec<&str> = data.groups.iter().map(|g| g.label.as_str()).collect();
+    let x_max = y_top(max) / (1.0 - legend_box(area, theme, &labels).0);
     let fg = theme.foreground();
     let font = ("sans-serif", theme.tick_font()).into_font().color(&fg);
     let label_w = data.categories.iter().map(|c| c.chars().count()).max().unwrap_or(4) as f64 * 7.5 + 12.0;

@@ -261,6 +261,18 @@ pub fn mapping_of<DB: DrawingBackend>(
     }
 }
 
+/// The legend box's width and height as shares of the plotting area (as laid out by `value_axes` and `finish`).
+pub fn legend_box<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, theme: &Theme, labels: &[&str]) -> (f64, f64) {
+    let (w, h) = area.dim_in_pixel();
+    let plot_w = (w as f64 - theme.px(92.0) as f64).max(1.0);
+    let plot_h = (h as f64 - theme.px(60.0) as f64).max(1.0);
+    let font = theme.tick_font() as f64;
+    let chars = labels.iter().map(|l| l.chars().count()).max().unwrap_or(0) as f64;
+    let box_w = ((chars * 0.55 * font + theme.px(40.0) as f64) / plot_w).min(0.9);
+    let box_h = ((labels.len() as f64 * font * 1.3 + theme.px(16.0) as f64) / plot_h).min(0.9);
+    (box_w, box_h)
+}
+
 /// Where a chart's legend goes: the corner where its box covers the fewest data (points, and the segments
 /// between them), and, when every corner covers some, a raised y top that makes room for it above the data.
 /// `series` are in axis coordinates within `x` × `y`; `labels` are the legend's entries. Returns the corner and the
@@ -277,14 +289,7 @@ pub fn plan_legend<DB: DrawingBackend>(
     if labels.is_empty() {
         return (upper_right, y.1);
     }
-    // The plotting area and the legend box, in backing pixels (as laid out by `value_axes` and `finish`).
-    let (w, h) = area.dim_in_pixel();
-    let plot_w = (w as f64 - theme.px(92.0) as f64).max(1.0);
-    let plot_h = (h as f64 - theme.px(60.0) as f64).max(1.0);
-    let font = theme.tick_font() as f64;
-    let chars = labels.iter().map(|l| l.chars().count()).max().unwrap_or(0) as f64;
-    let box_w = ((chars * 0.55 * font + theme.px(40.0) as f64) / plot_w).min(1.0);
-    let box_h = ((labels.len() as f64 * font * 1.3 + theme.px(16.0) as f64) / plot_h).min(0.9);
+    let (box_w, box_h) = legend_box(area, theme, labels);
     let (xw, yh) = ((x.1 - x.0).max(1e-300), (y.1 - y.0).max(1e-300));
     let mut hits = [0usize; 4];
     let mut count = |u: f64, v: f64| {
