@@ -313,7 +313,7 @@ impl Output {
 }
 
 /// What one model produced. Externally tagged (`{"scaling": {…}}`): it only crosses the worker boundary, and an
-/// adjacently tagged enum made serde compile a second, buffered deserializer for every result type (≈ 60 KB of wasm).
+/// adjacently tagged enum made serde compile a second, buffered deserializer for every result type.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 #[allow(clippy::large_enum_variant)]
