@@ -178,6 +178,30 @@ pub fn y_top(max: f64) -> f64 {
 /// A chart of two continuous axes (time or any value on x, a value on y).
 pub type TimeContext<'a, DB> = ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
 
+/// Margins around every chart's plotting area [CSS px]: outer margin, extra on the right (the last x tick label),
+/// the x axis's label area, and the y axis's for value charts (row charts size theirs to their names).
+const MARGIN: f64 = 10.0;
+const MARGIN_RIGHT: f64 = 18.0;
+const X_LABEL_AREA: f64 = 40.0;
+const Y_LABEL_AREA: f64 = 64.0;
+
+/// Clears the area and lays out an empty chart over `x` × `y` with `y_label_width` CSS px left of it.
+fn frame<'a, DB: DrawingBackend>(
+    area: &'a DrawingArea<DB, Shift>,
+    theme: &Theme,
+    x: (f64, f64),
+    y: (f64, f64),
+    y_label_width: f64,
+) -> Result<TimeContext<'a, DB>, ChartError> {
+    area.fill(&theme.background())?;
+    Ok(ChartBuilder::on(area)
+        .margin(theme.px(MARGIN))
+        .margin_right(theme.px(MARGIN_RIGHT))
+        .x_label_area_size(theme.px(X_LABEL_AREA))
+        .y_label_area_size(theme.px(y_label_width))
+        .build_cartesian_2d(x.0..x.1, y.0..y.1)?)
+}
+
 /// Clears the area and draws the axes every line chart shares: `x` on the x axis labelled by `x_label`, 0 to
 /// `y_max` on y, grid, tick labels and axis titles with units.
 pub fn value_axes<'a, DB: DrawingBackend>(
@@ -203,14 +227,8 @@ pub fn value_axes_y<'a, DB: DrawingBackend>(
     (x_desc, y_desc): (&str, &str),
     (x_label, y_label): (&TickLabel<'_>, &TickLabel<'_>),
 ) -> Result<TimeContext<'a, DB>, ChartError> {
-    area.fill(&theme.background())?;
     let fg = theme.foreground();
-    let mut chart = ChartBuilder::on(area)
-        .margin(theme.px(10.0))
-        .margin_right(theme.px(18.0))
-        .x_label_area_size(theme.px(40.0))
-        .y_label_area_size(theme.px(64.0))
-        .build_cartesian_2d(x.0..x.1, y.0..y.1)?;
+    let mut chart = frame(area, theme, x, y, Y_LABEL_AREA)?;
     chart
         .configure_mesh()
         .light_line_style(theme.background())
@@ -264,8 +282,8 @@ pub fn mapping_of<DB: DrawingBackend>(
 /// The legend box's width and height as shares of the plotting area (as laid out by `value_axes` and `finish`).
 pub fn legend_box<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, theme: &Theme, labels: &[&str]) -> (f64, f64) {
     let (w, h) = area.dim_in_pixel();
-    let plot_w = (w as f64 - theme.px(92.0) as f64).max(1.0);
-    let plot_h = (h as f64 - theme.px(60.0) as f64).max(1.0);
+    let plot_w = (w as f64 - theme.px(MARGIN + MARGIN_RIGHT + Y_LABEL_AREA) as f64).max(1.0);
+    let plot_h = (h as f64 - theme.px(2.0 * MARGIN + X_LABEL_AREA) as f64).max(1.0);
     let font = theme.tick_font() as f64;
     let chars = labels.iter().map(|l| l.chars().count()).max().unwrap_or(0) as f64;
     let box_w = ((chars * 0.55 * font + theme.px(40.0) as f64) / plot_w).min(0.9);
@@ -281,7 +299,7 @@ pub fn plan_legend<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     theme: &Theme,
     labels: &[&str],
-    series: &[Vec<(f64, f64)>],
+    series: &[&[(f64, f64)]],
     x: (f64, f64),
     y: (f64, f64),
 ) -> (SeriesLabelPosition, f64) {
@@ -362,14 +380,8 @@ pub fn row_axes<'a, DB: DrawingBackend>(
     x_desc: &str,
     label_width: f64,
 ) -> Result<TimeContext<'a, DB>, ChartError> {
-    area.fill(&theme.background())?;
     let fg = theme.foreground();
-    let mut chart = ChartBuilder::on(area)
-        .margin(theme.px(10.0))
-        .margin_right(theme.px(18.0))
-        .x_label_area_size(theme.px(40.0))
-        .y_label_area_size(theme.px(label_width))
-        .build_cartesian_2d(0.0..x_max, 0.0..y_top)?;
+    let mut chart = frame(area, theme, (0.0, x_max), (0.0, y_top), label_width)?;
     chart
         .configure_mesh()
         .disable_y_mesh()

@@ -79,7 +79,7 @@ pub fn draw<DB: DrawingBackend>(
     let duration = data.duration.max(1e-9);
     let max =
         data.series.iter().flat_map(|s| s.points.iter().map(|p| p.1)).filter(|v| v.is_finite()).fold(0.0, f64::max);
-    let series: Vec<Vec<(f64, f64)>> = data.series.iter().map(|s| s.points.clone()).collect();
+    let series: Vec<&[(f64, f64)]> = data.series.iter().map(|s| s.points.as_slice()).collect();
     let labels: Vec<&str> = data.series.iter().map(|s| s.label.as_str()).collect();
     let (legend, y_max) = plan_legend(area, theme, &labels, &series, (0.0, duration), (0.0, y_top(max)));
     let (mut chart, unit) = time_axes(area, theme, duration, y_max, &data.y_desc)?;

@@ -136,7 +136,8 @@ pub fn draw<DB: DrawingBackend>(
         })
         .collect();
     let labels: Vec<&str> = data.series.iter().map(|s| s.label.as_str()).collect();
-    let (legend, y1) = plan_legend(area, theme, &labels, &series, (x0, x1), (y0, y1));
+    let slices: Vec<&[(f64, f64)]> = series.iter().map(Vec::as_slice).collect();
+    let (legend, y1) = plan_legend(area, theme, &labels, &slices, (x0, x1), (y0, y1));
     let fg = theme.foreground();
     let (log_x, log_y) = (data.log_x, data.log_y);
     let x_label = |v: &f64| sig(if log_x { 10f64.powf(*v) } else { *v }, 3);

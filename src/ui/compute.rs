@@ -208,8 +208,8 @@ impl Lane {
 
     fn stop_worker(&self) {
         self.waiting.set_value(None);
-        let me = self.generation;
-        POOL.with(|p| p.borrow_mut().1.retain(|l| l.generation != me));
+        let kind = self.kind;
+        POOL.with(|p| p.borrow_mut().1.retain(|l| l.kind != kind));
         self.release();
         self.queued.set_value(None);
         self.generation.update_value(|g| *g += 1);
@@ -269,10 +269,10 @@ impl Lane {
         self.busy.set(true);
         self.started_ms.set(super::now_ms());
         self.estimate_ms.set(estimate);
-        let me = self.generation;
+        let kind = self.kind;
         POOL.with(|p| {
             let mut p = p.borrow_mut();
-            if !p.1.iter().any(|l| l.generation == me) {
+            if !p.1.iter().any(|l| l.kind == kind) {
                 p.1.push_back(*self);
             }
         });

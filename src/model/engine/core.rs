@@ -858,11 +858,6 @@ impl<'a> Sim<'a> {
     fn finish(mut self, curve: &LoadCurve) -> SimResult {
         let p = self.p;
         let measured = (self.end - self.warmup).max(0.0);
-        let mut usage = Usage::default();
-        for b in &self.bins {
-            usage.gb_s += b.usage.gb_s;
-            usage.provisioned_duration_gb_s += b.usage.provisioned_duration_gb_s;
-        }
         let width = self.width;
         let warmup = self.warmup;
         let end = self.end;
@@ -944,15 +939,16 @@ impl<'a> Sim<'a> {
             // Priced by `reprice` below.
             bill: Default::default(),
             cost_per_million: 0.0,
-            gb_s_per_request: if completed > 0 {
-                (usage.gb_s + usage.provisioned_duration_gb_s) / completed as f64
-            } else {
-                0.0
-            },
+            // From the bins' usage, below.
+            gb_s_per_request: 0.0,
             always_on_cost: 0.0,
             always_on_servers: 0,
         };
         let mut r = SimResult { bin_width: width, bins, summary };
+        let usage = r.usage();
+        if completed > 0 {
+            r.summary.gb_s_per_request = (usage.gb_s + usage.provisioned_duration_gb_s) / completed as f64;
+        }
         r.reprice(&p.pricing, &p.always_on, curve.peak());
         r
     }
