@@ -117,8 +117,15 @@ impl ScenarioCtx {
                 if missing {
                     let out = lane.output.get_untracked();
                     pinned.update(|p| {
-                        if let Some(slot) = p.as_mut().and_then(|p| p.outputs.get_mut(i)) {
-                            *slot = out;
+                        if let Some(p) = p.as_mut() {
+                            // The lane priced it with B's prices; A keeps its own.
+                            let out = out.map(|mut o| {
+                                o.reprice(&p.scenario);
+                                o
+                            });
+                            if let Some(slot) = p.outputs.get_mut(i) {
+                                *slot = out;
+                            }
                         }
                     });
                 }
