@@ -58,12 +58,15 @@ pub fn CompareTable() -> impl IntoView {
                                 {ROWS.iter().map(|&(key, kind, get, fmt)| {
                                     let a = move || ctx.with_pinned(kind, |o| o.and_then(get));
                                     let b = move || ctx.with_output(kind, get);
+                                    // B's model still running for the edit: its figure is the previous one.
+                                    let running = move || ctx.lanes.get(kind).busy.get();
                                     view! {
                                         <tr>
                                             <th scope="row">{move || tr(key)}</th>
                                             <td>{move || a().map_or("–".into(), fmt)}</td>
-                                            <td>{move || b().map_or("–".into(), fmt)}</td>
+                                            <td>{move || b().map_or("–".into(), fmt)}{move || running().then_some(" …")}</td>
                                             <td>{move || match (a(), b()) {
+                                                _ if running() => "…".to_string(),
                                                 (Some(x), Some(y)) if y - x == 0.0 => "=".to_string(),
                                                 (Some(x), Some(y)) => format!("{}{}", if y > x { "+" } else { "−" }, fmt((y - x).abs())),
                                                 _ => "–".into(),

@@ -78,6 +78,9 @@ test('A/B: pin, change, see both in a table of differences and overlaid on the c
   assert.match(await download(page, 'chart-break-even-csv'), /^A · serverless/m);
   assert.match(await download(page, 'chart-provisioned-cost-csv'), /^A · total cost,/m);
   assert.match(await download(page, 'chart-breaker-calls-csv'), /^A · with breaker,/m);
+  // B's runs done: no figure is marked as still computing, and the keep-alive edit shows in the cold starts.
+  await page.waitForFunction(() => !document.querySelector('[data-testid=compare-figures]').textContent.includes('…'), null, { timeout: 60000 });
+  assert.doesNotMatch(await page.getByTestId('compare-figures').locator('tr', { hasText: 'Cold starts' }).textContent(), /=$/);
   await page.getByTestId('compare').screenshot({ path: new URL('./screenshots/compare.png', import.meta.url).pathname });
   await context.close();
 });
