@@ -73,6 +73,22 @@ impl Histogram {
         self.max = self.max.max(o.max);
     }
 
+    /// The values of this histogram that are not in `part` (which holds a subset of them), given the exact
+    /// smallest and largest of those values [s] (a histogram does not keep them per bucket).
+    pub fn without(&self, part: &Histogram, min: f64, max: f64) -> Histogram {
+        let mut h = Histogram {
+            counts: self.counts.iter().zip(&part.counts).map(|(a, b)| a - b).collect(),
+            n: self.n - part.n,
+            sum: self.sum - part.sum,
+            min,
+            max,
+        };
+        if h.n == 0 {
+            h = Histogram::default();
+        }
+        h
+    }
+
     /// Number of values.
     pub fn count(&self) -> u64 {
         self.n
@@ -169,6 +185,25 @@ pub fn split_by_bins(a: f64, b: f64, width: f64, n: usize, mut f: impl FnMut(usi
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn without_leaves_the_other_values() {
+        let (mut all, mut part, mut rest) = (Histogram::default(), Histogram::default(), Histogram::default());
+        for k in 1..=1000 {
+            let v = k as f64 * 0.01;
+            all.record(v);
+            if k % 7 == 0 {
+                part.record(v)
+            } else {
+                rest.record(v)
+            }
+        }
+        let got = all.without(&part, rest.min, rest.max);
+        assert_eq!(got.counts, rest.counts);
+        assert_eq!((got.n, got.min, got.max), (rest.n, rest.min, rest.max));
+        assert!((got.sum - rest.sum).abs() < 1e-9);
+        assert_eq!(all.without(&all, f64::INFINITY, 0.0), Histogram::default());
+    }
 
     #[test]
     fn quantiles_within_one_percent_of_exact() {

@@ -1,7 +1,14 @@
-//! The event loop. Arrivals come from a generator in time order, completions and init ends from a binary heap,
-//! keep-alive expiries from the front of a time-ordered idle list, and the rest (queue time-outs, pings, autoscaler
-//! ticks, rate-limit refills) are single next-times; each step takes the earliest. Pools hold instance indices with a
-//! generation number, so leaving a pool is O(1) and stale entries are skipped (and compacted) later.
+//! The event loop. Arrivals come from a generator in time order, completions and init ends from a 4-ary heap,
+//! keep-alive expiries from the head of the idle list, and the rest (queue time-outs, pings, autoscaler ticks,
+//! rate-limit refills) are single next-times; each step takes the earliest.
+//!
+//! Idle on-demand instances form a doubly linked list through the instance table, in the order they became idle:
+//! the head expires first (one keep-alive for all), the tail is the most recently used, and taking any of them out is
+//! O(1). The newest-created choice adds a list of creation numbers kept in ascending order: an instance that becomes
+//! idle is usually among the newest (they take the work), so it goes on or near the end, and the newest idle one is
+//! the last entry. Entries of instances that expired meanwhile are skipped when they come up, and compacted (in
+//! order) when they outnumber the live ones. Other pools hold instance indices with a generation
+//! number, so leaving a pool is O(1) and stale entries are skipped later.
 
 use super::arrivals::Arrivals;
 use super::{bin_width, Bin, ColdMode, IdleChoice, Overflow, Policy, ScalingParams, SimResult, Summary};
@@ -9,8 +16,7 @@ use crate::model::cost::Usage;
 use crate::model::dist::{rng, Sampler, SimRng};
 use crate::model::load::LoadCurve;
 use crate::model::stats::{split_by_bins, Histogram};
-use std::cmp::Ordering;
-use std::collections::{BinaryHeap, VecDeque};
+use std::collections::VecDeque;
 
 /// Most bins a run reports.
 pub const MAX_BINS: usize = 300;
@@ -31,7 +37,14 @@ struct Inst {
     alive: bool,
     provisioned: bool,
     initializing: bool,
+    /// In the idle list (on-demand instances only).
+    idle: bool,
     partial_pos: u32,
+    /// Neighbours in the idle list ([`NONE`] at the ends).
+    prev: u32,
+    next: u32,
+    /// When it last became idle [s].
+    idle_since: f64,
 }
 
 /// A pending event in the heap: 16 bytes, so sifting moves little. `id` is a request slot, or, with [`READY`] set,
@@ -51,29 +64,87 @@ struct Req {
     arrival: f64,
     start: f64,
     inst: u32,
+    /// The bin of the arrival, or [`NONE`] when it arrived outside the measured span (warm-up, after the end).
+    bin: u32,
     flags: u8,
 }
 
-impl PartialEq for Ev {
-    fn eq(&self, o: &Self) -> bool {
-        self.cmp(o) == Ordering::Equal
-    }
-}
-impl Eq for Ev {}
-impl PartialOrd for Ev {
-    fn partial_cmp(&self, o: &Self) -> Option<Ordering> {
-        Some(self.cmp(o))
-    }
-}
-impl Ord for Ev {
-    // Reversed: BinaryHeap is a max-heap and the earliest (time, sequence) must come first.
-    fn cmp(&self, o: &Self) -> Ordering {
-        o.t.total_cmp(&self.t).then(o.seq.cmp(&self.seq))
+impl Ev {
+    /// Earlier time first; at equal times, the one scheduled first.
+    #[inline(always)]
+    fn before(&self, o: &Ev) -> bool {
+        self.t < o.t || (self.t == o.t && self.seq < o.seq)
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-struct Newest(u64, u32, u32);
+/// A 4-ary min-heap of events. Shallower than a binary heap (half the levels), and `pop` walks the hole down to a
+/// leaf before placing the last entry (bottom-up), so it compares children only; event times are never NaN, so plain
+/// float comparisons order them.
+#[derive(Debug, Default)]
+struct EvHeap {
+    v: Vec<Ev>,
+}
+
+impl EvHeap {
+    #[inline(always)]
+    fn peek_time(&self) -> f64 {
+        self.v.first().map_or(f64::INFINITY, |e| e.t)
+    }
+
+    #[inline]
+    fn push(&mut self, e: Ev) {
+        self.v.push(e);
+        let i = self.v.len() - 1;
+        self.sift_up(i, e);
+    }
+
+    /// Places `e` at or above the hole `i`.
+    #[inline(always)]
+    fn sift_up(&mut self, mut i: usize, e: Ev) {
+        let v = &mut self.v;
+        while i > 0 {
+            let parent = (i - 1) / 4;
+            if e.before(&v[parent]) {
+                v[i] = v[parent];
+                i = parent;
+            } else {
+                break;
+            }
+        }
+        v[i] = e;
+    }
+
+    #[inline]
+    fn pop(&mut self) -> Option<Ev> {
+        let last = self.v.pop()?;
+        let n = self.v.len();
+        if n == 0 {
+            return Some(last);
+        }
+        let v = &mut self.v;
+        let top = v[0];
+        let mut i = 0;
+        loop {
+            let first = 4 * i + 1;
+            if first >= n {
+                break;
+            }
+            let mut m = first;
+            for c in first + 1..(first + 4).min(n) {
+                if v[c].before(&v[m]) {
+                    m = c;
+                }
+            }
+            v[i] = v[m];
+            i = m;
+        }
+        self.sift_up(i, last);
+        Some(top)
+    }
+}
+
+/// Bits of an instance index in a newest-created heap key (instances are at most 100,000 < 2¹⁷).
+const SLOT_BITS: u32 = 17;
 
 /// Per-bin accumulators.
 #[derive(Debug, Clone, Default)]
@@ -122,11 +193,14 @@ struct Sim<'a> {
     next_created: u64,
     partial: Vec<u32>,
     prov_idle: Vec<u32>,
-    idle_list: VecDeque<(f64, u32, u32)>,
-    newest: BinaryHeap<Newest>,
+    /// Idle list ends ([`NONE`] when empty).
+    idle_head: u32,
+    idle_tail: u32,
+    /// Idle instances by creation, ascending: `created << SLOT_BITS | index` (newest-created choice only).
+    newest: Vec<u64>,
     init_empty: Vec<(u32, u32)>,
     idle_live: usize,
-    heap: BinaryHeap<Ev>,
+    heap: EvHeap,
     queue: VecDeque<f64>,
     // Counts now.
     n_init: u32,
@@ -154,12 +228,15 @@ struct Sim<'a> {
     width: f64,
     inv_width: f64,
     bins: Vec<BinAcc>,
-    /// The bin the last interval ended in, and its edges [s].
+    /// The bin the last interval ended in, and its edges clipped to the measured span [s].
     cur: usize,
-    cur_start: f64,
-    cur_end: f64,
-    warm_h: Histogram,
+    cur_lo: f64,
+    cur_hi: f64,
+    /// Latencies of cold requests (those of all requests are in the bins' histograms) [s].
     cold_h: Histogram,
+    /// Smallest and largest latency of a warm request [s].
+    warm_min: f64,
+    warm_max: f64,
     area_system: f64,
     wait_sum: f64,
     peak_instances: u32,
@@ -215,11 +292,12 @@ impl<'a> Sim<'a> {
             next_created: 0,
             partial: Vec::new(),
             prov_idle: Vec::new(),
-            idle_list: VecDeque::new(),
-            newest: BinaryHeap::new(),
+            idle_head: NONE,
+            idle_tail: NONE,
+            newest: Vec::new(),
             init_empty: Vec::new(),
             idle_live: 0,
-            heap: BinaryHeap::new(),
+            heap: EvHeap::default(),
             queue: VecDeque::new(),
             n_init: 0,
             n_busy: 0,
@@ -244,10 +322,12 @@ impl<'a> Sim<'a> {
             inv_width: 1.0 / width,
             bins: vec![BinAcc::default(); nb],
             cur: 0,
-            cur_start: 0.0,
-            cur_end: if nb == 1 { f64::INFINITY } else { width },
-            warm_h: Histogram::default(),
+            // Empty: the first interval takes the slow path, which sets them.
+            cur_lo: f64::INFINITY,
+            cur_hi: f64::NEG_INFINITY,
             cold_h: Histogram::default(),
+            warm_min: f64::INFINITY,
+            warm_max: 0.0,
             area_system: 0.0,
             wait_sum: 0.0,
             peak_instances: 0,
@@ -267,32 +347,53 @@ impl<'a> Sim<'a> {
         ((t * self.inv_width) as usize).min(self.bins.len() - 1)
     }
 
+    /// The bin a request arriving at `t` is counted in, or [`NONE`] outside the measured span.
+    #[inline]
+    fn measured_bin(&self, t: f64) -> u32 {
+        if t >= self.warmup && t < self.end {
+            self.bin_of(t) as u32
+        } else {
+            NONE
+        }
+    }
+
     /// Integrates the state counts from the last event to `to` into the bins and totals.
     #[inline]
     fn advance(&mut self, to: f64) {
-        let in_system = (self.n_running + self.n_waiting_init) as f64 + self.queue.len() as f64;
-        self.tick_area += in_system * (to - self.last);
-        let (a, b) = (self.last.max(self.warmup), to.min(self.end));
+        let from = self.last;
         self.last = to;
+        let in_system = (self.n_running + self.n_waiting_init) as f64 + self.queue.len() as f64;
+        if self.scheduled {
+            self.tick_area += in_system * (to - from);
+        }
+        // Fast path: the interval lies in the measured part of the bin of the previous one (most events are close
+        // together); `cur_lo`/`cur_hi` are that bin's edges clipped to the measured span.
+        if from >= self.cur_lo && to <= self.cur_hi {
+            let dt = to - from;
+            self.area_system += in_system * dt;
+            let (busy, idle, init, q) =
+                (self.n_busy as f64, self.n_idle as f64, self.n_init as f64, self.queue.len() as f64);
+            self.bins[self.cur].add_state(busy, idle, init, q, dt);
+            return;
+        }
+        let a = if from > self.warmup { from } else { self.warmup };
+        let b = if to < self.end { to } else { self.end };
         if b <= a {
             return;
         }
         let (busy, idle, init, q) =
             (self.n_busy as f64, self.n_idle as f64, self.n_init as f64, self.queue.len() as f64);
         self.area_system += in_system * (b - a);
-        // Fast path: the interval lies in the bin of the previous one (most events are close together).
-        if a >= self.cur_start && b <= self.cur_end {
-            self.bins[self.cur].add_state(busy, idle, init, q, b - a);
-            return;
-        }
         let (width, n) = (self.width, self.bins.len());
         let (bins, cur) = (&mut self.bins, &mut self.cur);
         split_by_bins(a, b, width, n, |k, dt| {
             bins[k].add_state(busy, idle, init, q, dt);
             *cur = k;
         });
-        self.cur_start = self.cur as f64 * width;
-        self.cur_end = if self.cur + 1 == n { f64::INFINITY } else { (self.cur + 1) as f64 * width };
+        let lo = self.cur as f64 * width;
+        let hi = if self.cur + 1 == n { f64::INFINITY } else { (self.cur + 1) as f64 * width };
+        self.cur_lo = if lo > self.warmup { lo } else { self.warmup };
+        self.cur_hi = if hi < self.end { hi } else { self.end };
     }
 
     fn new_instance(&mut self, now: f64, provisioned: bool) -> u32 {
@@ -305,7 +406,11 @@ impl<'a> Sim<'a> {
             alive: true,
             provisioned,
             initializing: false,
+            idle: false,
             partial_pos: NONE,
+            prev: NONE,
+            next: NONE,
+            idle_since: now,
         };
         self.next_created += 1;
         let i = if let Some(i) = self.free.pop() {
@@ -383,23 +488,65 @@ impl<'a> Sim<'a> {
     }
 
     /// Puts a ready instance with no requests into the idle pools.
+    #[inline]
     fn make_idle(&mut self, i: u32, now: f64) {
-        let inst = &self.insts[i as usize];
+        let tail = self.idle_tail;
+        let inst = &mut self.insts[i as usize];
         if inst.provisioned {
             self.prov_idle.push(i);
             return;
         }
-        let (gen, created) = (inst.gen, inst.created_seq);
-        self.idle_list.push_back((now, i, gen));
-        if self.p.idle_choice == IdleChoice::NewestCreated {
-            self.newest.push(Newest(created, i, gen));
+        inst.idle = true;
+        inst.idle_since = now;
+        inst.prev = tail;
+        inst.next = NONE;
+        let created = inst.created_seq;
+        if tail == NONE {
+            self.idle_head = i;
+        } else {
+            self.insts[tail as usize].next = i;
         }
+        self.idle_tail = i;
         self.idle_live += 1;
-        if self.idle_list.len() > 2 * self.idle_live + 1024 {
-            let insts = &self.insts;
-            self.idle_list.retain(|&(_, j, g)| insts[j as usize].gen == g);
-            self.newest.retain(|&Newest(_, j, g)| insts[j as usize].gen == g);
+        if self.p.idle_choice == IdleChoice::NewestCreated {
+            let key = created << SLOT_BITS | i as u64;
+            if self.newest.last().is_none_or(|&k| k < key) {
+                self.newest.push(key);
+            } else {
+                let at = self.newest.partition_point(|&k| k < key);
+                self.newest.insert(at, key);
+            }
+            if self.newest.len() > 2 * self.idle_live + 32 {
+                let insts = &self.insts;
+                self.newest.retain(|&k| Self::newest_live(insts, k));
+            }
         }
+    }
+
+    /// Whether a newest-created heap key still names an idle instance (not one that expired since).
+    #[inline(always)]
+    fn newest_live(insts: &[Inst], key: u64) -> bool {
+        let inst = &insts[(key & ((1 << SLOT_BITS) - 1)) as usize];
+        inst.idle && inst.created_seq == key >> SLOT_BITS
+    }
+
+    /// Takes idle instance `i` out of the idle list.
+    #[inline]
+    fn unlink(&mut self, i: u32) {
+        let inst = &mut self.insts[i as usize];
+        let (prev, next) = (inst.prev, inst.next);
+        inst.idle = false;
+        if prev == NONE {
+            self.idle_head = next;
+        } else {
+            self.insts[prev as usize].next = next;
+        }
+        if next == NONE {
+            self.idle_tail = prev;
+        } else {
+            self.insts[next as usize].prev = prev;
+        }
+        self.idle_live -= 1;
     }
 
     #[inline]
@@ -408,32 +555,23 @@ impl<'a> Sim<'a> {
     }
 
     /// Takes an idle on-demand instance out of the pool, by the idle-choice policy.
+    #[inline]
     fn take_idle(&mut self) -> Option<u32> {
         if self.idle_live == 0 {
             return None;
         }
         let i = match self.p.idle_choice {
             IdleChoice::NewestCreated => loop {
-                let Newest(_, i, g) = self.newest.pop()?;
-                if self.live(i, g) {
-                    break i;
+                let key = self.newest.pop()?;
+                if Self::newest_live(&self.insts, key) {
+                    break (key & ((1 << SLOT_BITS) - 1)) as u32;
                 }
             },
-            IdleChoice::MostRecentlyUsed => loop {
-                let (_, i, g) = self.idle_list.pop_back()?;
-                if self.live(i, g) {
-                    break i;
-                }
-            },
-            IdleChoice::LeastRecentlyUsed => loop {
-                let (_, i, g) = self.idle_list.pop_front()?;
-                if self.live(i, g) {
-                    break i;
-                }
-            },
+            IdleChoice::MostRecentlyUsed => self.idle_tail,
+            IdleChoice::LeastRecentlyUsed => self.idle_head,
         };
+        self.unlink(i);
         self.insts[i as usize].gen = self.insts[i as usize].gen.wrapping_add(1);
-        self.idle_live -= 1;
         Some(i)
     }
 
@@ -480,8 +618,8 @@ impl<'a> Sim<'a> {
         }
     }
 
-    /// Gives a request (arrived at `arrival`) to instance `i` at `now`.
-    fn assign(&mut self, i: u32, now: f64, arrival: f64, mut flags: u8) {
+    /// Gives a request (arrived at `arrival`, counted in bin `bin`) to instance `i` at `now`.
+    fn assign(&mut self, i: u32, now: f64, arrival: f64, bin: u32, mut flags: u8) {
         let c = self.c;
         let inst = &mut self.insts[i as usize];
         if inst.initializing {
@@ -519,9 +657,8 @@ impl<'a> Sim<'a> {
         }
         let billed = self.p.pricing.billed_seconds(billed) * self.gb;
         let provisioned = self.insts[i as usize].provisioned;
-        if arrival >= self.warmup && arrival < self.end {
-            let k = self.bin_of(arrival);
-            let u = &mut self.bins[k].usage;
+        if bin != NONE {
+            let u = &mut self.bins[bin as usize].usage;
             u.requests += 1.0;
             if provisioned {
                 u.provisioned_duration_gb_s += billed
@@ -529,7 +666,7 @@ impl<'a> Sim<'a> {
                 u.gb_s += billed
             }
         }
-        let req = Req { arrival, start, inst: i, flags };
+        let req = Req { arrival, start, inst: i, bin, flags };
         let slot = match self.free_reqs.pop() {
             Some(k) => {
                 self.reqs[k as usize] = req;
@@ -544,29 +681,30 @@ impl<'a> Sim<'a> {
     }
 
     fn throttle(&mut self, arrival: f64, timed_out: bool) {
-        if arrival >= self.warmup {
-            let k = self.bin_of(arrival);
+        let k = self.measured_bin(arrival);
+        if k != NONE {
+            let bin = &mut self.bins[k as usize];
             if timed_out {
-                self.bins[k].timed_out += 1
+                bin.timed_out += 1
             } else {
-                self.bins[k].throttled += 1
+                bin.throttled += 1
             }
         }
     }
 
     fn arrive(&mut self, t: f64) {
-        if t >= self.warmup {
-            let k = self.bin_of(t);
-            self.bins[k].arrivals += 1;
+        let k = self.measured_bin(t);
+        if k != NONE {
+            self.bins[k as usize].arrivals += 1;
         }
         self.tick_arrivals += 1;
         if self.queue.is_empty() {
             if let Some(i) = self.take_slot() {
-                self.assign(i, t, t, 0);
+                self.assign(i, t, t, k, 0);
                 return;
             }
             if self.may_start_for_request(t) {
-                self.start_for(t, t, 0);
+                self.start_for(t, t, k, 0);
                 return;
             }
         }
@@ -584,21 +722,22 @@ impl<'a> Sim<'a> {
 
     /// Starts an instance for a request (arrived at `arrival`) and gives it the request: cold under the SimFaaS
     /// convention at once, otherwise through the instance's init.
-    fn start_for(&mut self, now: f64, arrival: f64, flags: u8) {
+    fn start_for(&mut self, now: f64, arrival: f64, bin: u32, flags: u8) {
         let i = self.start_instance(now, true);
         let cold = if self.separate_cold { F_COLD } else { 0 };
-        self.assign(i, now, arrival, flags | cold);
+        self.assign(i, now, arrival, bin, flags | cold);
     }
 
     /// Serves waiting requests while there are slots or instances may start.
     fn serve_queue(&mut self, now: f64) {
         while let Some(&arrival) = self.queue.front() {
+            let bin = self.measured_bin(arrival);
             if let Some(i) = self.take_slot() {
                 self.queue.pop_front();
-                self.assign(i, now, arrival, 0);
+                self.assign(i, now, arrival, bin, 0);
             } else if self.may_start_for_request(now) {
                 self.queue.pop_front();
-                self.start_for(now, arrival, 0);
+                self.start_for(now, arrival, bin, 0);
             } else {
                 break;
             }
@@ -621,17 +760,17 @@ impl<'a> Sim<'a> {
         let ev = self.reqs[slot as usize];
         self.free_reqs.push(slot);
         self.n_running -= 1;
-        if ev.flags & F_PING == 0 && ev.arrival >= self.warmup {
+        if ev.flags & F_PING == 0 && ev.bin != NONE {
             let lat = t - ev.arrival;
-            let k = self.bin_of(ev.arrival);
-            let bin = &mut self.bins[k];
+            let bin = &mut self.bins[ev.bin as usize];
             bin.completed += 1;
             bin.hist.get_or_insert_with(Default::default).record(lat);
             if ev.flags & F_COLD != 0 {
                 bin.cold += 1;
                 self.cold_h.record(lat);
             } else {
-                self.warm_h.record(lat);
+                self.warm_min = fmin(self.warm_min, lat);
+                self.warm_max = if lat > self.warm_max { lat } else { self.warm_max };
             }
             self.wait_sum += ev.start - ev.arrival;
         }
@@ -682,24 +821,19 @@ impl<'a> Sim<'a> {
         }
     }
 
-    /// Next keep-alive expiry (per-request policy only), skipping stale entries.
+    /// Next keep-alive expiry (per-request policy only): the head of the idle list.
     #[inline]
-    fn next_expiry(&mut self) -> f64 {
-        if self.scheduled {
+    fn next_expiry(&self) -> f64 {
+        if self.scheduled || self.idle_head == NONE {
             return f64::INFINITY;
         }
-        while let Some(&(since, i, g)) = self.idle_list.front() {
-            if self.live(i, g) {
-                return since + self.p.keep_alive;
-            }
-            self.idle_list.pop_front();
-        }
-        f64::INFINITY
+        self.insts[self.idle_head as usize].idle_since + self.p.keep_alive
     }
 
     fn expire(&mut self) {
-        if let Some((_, i, _)) = self.idle_list.pop_front() {
-            self.idle_live -= 1;
+        let i = self.idle_head;
+        if i != NONE {
+            self.unlink(i);
             self.kill(i);
         }
     }
@@ -708,9 +842,11 @@ impl<'a> Sim<'a> {
         let w = self.p.prewarm.expect("pings only with prewarm");
         for _ in 0..w.count {
             if let Some(i) = self.take_slot() {
-                self.assign(i, t, t, F_PING);
+                let bin = self.measured_bin(t);
+                self.assign(i, t, t, bin, F_PING);
             } else if self.may_start(t) {
-                self.start_for(t, t, F_PING);
+                let bin = self.measured_bin(t);
+                self.start_for(t, t, bin, F_PING);
             }
         }
         self.next_ping = t + w.interval;
@@ -815,7 +951,7 @@ impl<'a> Sim<'a> {
             Overflow::Throttle => f64::INFINITY,
         };
         loop {
-            let t_ev = self.heap.peek().map_or(f64::INFINITY, |e| e.t);
+            let t_ev = self.heap.peek_time();
             let t_exp = self.next_expiry();
             let t_exp = if t_exp < self.end { t_exp } else { f64::INFINITY };
             let t_ping = if self.next_ping < self.end { self.next_ping } else { f64::INFINITY };
@@ -862,6 +998,12 @@ impl<'a> Sim<'a> {
         let warmup = self.warmup;
         let end = self.end;
         let gb = self.gb;
+        // Every measured latency is in some bin's histogram; the warm ones are all of them but the cold ones.
+        let mut all = Histogram::default();
+        for h in self.bins.iter().filter_map(|b| b.hist.as_deref()) {
+            all.merge(h);
+        }
+        let warm = all.without(&self.cold_h, self.warm_min, self.warm_max);
         let bins: Vec<Bin> = self
             .bins
             .iter_mut()
@@ -904,10 +1046,8 @@ impl<'a> Sim<'a> {
         }
         let (avg_running, avg_idle, avg_init) = (per(area_busy), per(area_idle), per(area_init));
         let avg_instances = avg_running + avg_idle + avg_init;
-        let mut all = self.warm_h.clone();
-        all.merge(&self.cold_h);
         let latency = all.percentiles();
-        let latency_warm = self.warm_h.percentiles();
+        let latency_warm = warm.percentiles();
         let ratio = |a: u64, b: u64| if b > 0 { a as f64 / b as f64 } else { 0.0 };
         let summary = Summary {
             measured_seconds: measured,
@@ -951,5 +1091,61 @@ impl<'a> Sim<'a> {
         }
         r.reprice(&p.pricing, &p.always_on, curve.peak());
         r
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::dist::rng;
+    use rand::Rng;
+
+    #[test]
+    fn event_heap_gives_earliest_first_and_ties_in_schedule_order() {
+        let mut h = EvHeap::default();
+        let mut r = rng(5, 0);
+        let mut all = Vec::new();
+        // Coarse times so many tie; pops interleaved with pushes, as in the event loop.
+        for seq in 0..5_000u32 {
+            let e = Ev { t: (r.random_range(0..200) as f64) * 0.5, seq, id: seq };
+            h.push(e);
+            all.push(e);
+            if seq % 3 == 0 {
+                let got = h.pop().unwrap();
+                let (k, _) =
+                    all.iter().enumerate().min_by(|a, b| a.1.t.total_cmp(&b.1.t).then(a.1.seq.cmp(&b.1.seq))).unwrap();
+                assert_eq!(got.seq, all.swap_remove(k).seq);
+            }
+        }
+        all.sort_by(|a, b| a.t.total_cmp(&b.t).then(a.seq.cmp(&b.seq)));
+        for want in all {
+            assert_eq!(h.pop().map(|e| e.seq), Some(want.seq));
+        }
+        assert!(h.pop().is_none() && h.peek_time() == f64::INFINITY);
+    }
+
+    /// Instances 0..4 created in that order become idle in the order 2, 0, 3, 1; instance 3 then expires (head of
+    /// the idle list after 2 and 0 are taken, or by expiry). Each policy takes its own order.
+    fn taken(choice: IdleChoice) -> (Vec<u32>, Vec<u32>) {
+        let curve = LoadCurve::constant(1.0, 100.0).unwrap();
+        let p = ScalingParams { idle_choice: choice, ..ScalingParams::default() };
+        let mut s = Sim::new(&curve, &p, 1);
+        let ids: Vec<u32> = (0..4).map(|_| s.new_instance(0.0, false)).collect();
+        for (k, &i) in [2, 0, 3, 1].iter().enumerate() {
+            s.n_idle += 1;
+            s.make_idle(ids[i], k as f64);
+        }
+        // The head of the idle list expires first: the one idle longest.
+        let expiring = s.idle_head;
+        s.expire();
+        let order = std::iter::from_fn(|| s.take_idle()).collect();
+        (vec![expiring], order)
+    }
+
+    #[test]
+    fn idle_choices_take_their_own_order_and_expiry_takes_the_longest_idle() {
+        assert_eq!(taken(IdleChoice::NewestCreated), (vec![2], vec![3, 1, 0]));
+        assert_eq!(taken(IdleChoice::MostRecentlyUsed), (vec![2], vec![1, 3, 0]));
+        assert_eq!(taken(IdleChoice::LeastRecentlyUsed), (vec![2], vec![0, 3, 1]));
     }
 }
