@@ -10,6 +10,47 @@ use leptos::prelude::*;
 use plotters::coord::Shift;
 use plotters::prelude::{DrawingArea, IntoDrawingArea};
 use plotters_canvas::CanvasBackend;
+use std::cell::RefCell;
+use std::collections::VecDeque;
+
+/// A queued chart redraw: which chart, and what redraws it.
+type Redraw = (u64, Box<dyn FnOnce()>);
+
+thread_local! {
+    /// Chart redraws waiting for their own task, oldest first.
+    static REDRAWS: RefCell<VecDeque<Redraw>> = const { RefCell::new(VecDeque::new()) };
+    /// Numbers charts for the queue.
+    static CHARTS: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
+/// Runs `redraw` in a task of its own, after the redraws queued before it. A result that lands redraws every chart
+/// of its model (10–20 ms each); in one task that blocked input for over 100 ms, one chart per task keeps each under
+/// a frame. A chart queued again before its turn keeps its place and runs the newest `redraw` once.
+fn redraw_soon(chart: u64, redraw: impl FnOnce() + 'static) {
+    let start = REDRAWS.with_borrow_mut(|q| {
+        if let Some(slot) = q.iter_mut().find(|(c, _)| *c == chart) {
+            slot.1 = Box::new(redraw);
+            return false;
+        }
+        q.push_back((chart, Box::new(redraw)));
+        q.len() == 1
+    });
+    if start {
+        next_redraw();
+    }
+}
+
+/// Schedules the task that runs the oldest queued redraw, and the next after it.
+fn next_redraw() {
+    gloo_timers::callback::Timeout::new(0, || {
+        let Some((_, redraw)) = REDRAWS.with_borrow_mut(|q| q.pop_front()) else { return };
+        redraw();
+        if REDRAWS.with_borrow(|q| !q.is_empty()) {
+            next_redraw();
+        }
+    })
+    .forget();
+}
 
 /// Draws a chart into a canvas that fills its container's width; redraws when the signals `draw` reads change or
 /// the window is resized, sized by `devicePixelRatio` so lines and text are sharp on HiDPI screens.
@@ -125,12 +166,25 @@ where
     F: Fn() -> Option<Chart> + Send + Sync + 'static,
 {
     let chart = Memo::new(move |_| spec());
+    // The canvas draws when this ticks: a new chart waits for a task of its own (see `redraw_soon`).
+    let ticket = RwSignal::new(0u32);
+    let me = CHARTS.replace(CHARTS.get() + 1);
+    Effect::new(move |first: Option<()>| {
+        chart.track();
+        if first.is_some() {
+            redraw_soon(me, move || {
+                // The chart may have left the page meanwhile.
+                let _ = ticket.try_update(|n| *n += 1);
+            });
+        }
+    });
     let mapping = RwSignal::new(None::<PlotMapping>);
     let hover = RwSignal::new(None::<(f64, f64)>);
     let canvas_id = format!("canvas-{testid}");
     let draw = move |area: &DrawingArea<CanvasBackend, Shift>, theme: &Theme| {
         let text = tr("chart.computing");
-        chart.with(|c| match c {
+        ticket.track();
+        chart.with_untracked(|c| match c {
             Some(c) => c.draw(area, theme),
             None => placeholder(area, theme, text),
         })

@@ -195,6 +195,11 @@ async function bigDay(browser, site) {
   console.log(`   peak memory: page JS heap ${(heap / 2 ** 20).toFixed(1)} MB, largest worker wasm memory ${(wasmMem / 2 ** 20).toFixed(1)} MB (target < 100 MB)`);
   console.log(`   longest main-thread task while the models ran ${ms(longest)} (${later.length} over 50 ms; target none); a click answered after ${ms(click)}`);
   console.log(`   while the page loaded (before its first chart): longest ${ms(loadLongest)} (${atLoad.length} over 50 ms)`);
+  // What ran in each long task: the user-timing measures (draws, computes) that lie inside it.
+  const inside = await page.evaluate((tasks) => tasks.map((t) => performance.getEntriesByType('measure')
+    .filter((m) => m.startTime >= t.start - 1 && m.startTime + m.duration <= t.start + t.ms + 1 && m.duration >= 5)
+    .map((m) => `${m.name} ${Math.round(m.duration)}`).join(', ')), later);
+  later.forEach((t, k) => console.log(`     task of ${ms(t.ms)}: ${inside[k] || 'no measure inside (message handling, layout, style)'}`));
   console.log(`   (${Math.round((Date.now() - t0) / 1000)} s after the click until every model had drawn)`);
   await context.close();
 }
