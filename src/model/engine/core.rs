@@ -179,6 +179,11 @@ struct Sim<'a> {
     warm: Sampler,
     cold: Sampler,
     separate_cold: bool,
+    /// Copies of parameters the hot path reads (no pointer to chase).
+    keep_alive: f64,
+    idle_choice: IdleChoice,
+    /// Whether a cold request's init time is billed (INIT billing, and init separate from the service time).
+    bill_init: bool,
     c: u32,
     gb: f64,
     seed: u64,
@@ -279,6 +284,9 @@ impl<'a> Sim<'a> {
             warm: p.warm_service.sampler(),
             cold,
             separate_cold,
+            keep_alive: p.keep_alive,
+            idle_choice: p.idle_choice,
+            bill_init: p.pricing.bill_init && !separate_cold,
             c: p.concurrency_per_instance,
             gb: p.memory_mb / 1024.0,
             seed,
@@ -333,6 +341,8 @@ impl<'a> Sim<'a> {
             peak_instances: 0,
             started: 0,
         };
+        s.next_tick = s.before_end(s.next_tick);
+        s.next_ping = s.before_end(s.next_ping);
         for _ in 0..p.provisioned {
             let i = s.new_instance(0.0, true);
             s.n_idle += 1;
@@ -508,7 +518,7 @@ impl<'a> Sim<'a> {
         }
         self.idle_tail = i;
         self.idle_live += 1;
-        if self.p.idle_choice == IdleChoice::NewestCreated {
+        if self.idle_choice == IdleChoice::NewestCreated {
             let key = created << SLOT_BITS | i as u64;
             if self.newest.last().is_none_or(|&k| k < key) {
                 self.newest.push(key);
@@ -560,7 +570,7 @@ impl<'a> Sim<'a> {
         if self.idle_live == 0 {
             return None;
         }
-        let i = match self.p.idle_choice {
+        let i = match self.idle_choice {
             IdleChoice::NewestCreated => loop {
                 let key = self.newest.pop()?;
                 if Self::newest_live(&self.insts, key) {
@@ -652,12 +662,12 @@ impl<'a> Sim<'a> {
         };
         // Billing, charged to the bin the request arrived in.
         let mut billed = service;
-        if flags & F_COLD != 0 && self.p.pricing.bill_init && !self.separate_cold {
+        if flags & F_COLD != 0 && self.bill_init {
             billed += start - now;
         }
         let billed = self.p.pricing.billed_seconds(billed) * self.gb;
-        let provisioned = self.insts[i as usize].provisioned;
         if bin != NONE {
+            let provisioned = self.insts[i as usize].provisioned;
             let u = &mut self.bins[bin as usize].usage;
             u.requests += 1.0;
             if provisioned {
@@ -821,13 +831,23 @@ impl<'a> Sim<'a> {
         }
     }
 
-    /// Next keep-alive expiry (per-request policy only): the head of the idle list.
+    /// Next keep-alive expiry before the end (per-request policy only): the head of the idle list.
     #[inline]
     fn next_expiry(&self) -> f64 {
         if self.scheduled || self.idle_head == NONE {
             return f64::INFINITY;
         }
-        self.insts[self.idle_head as usize].idle_since + self.p.keep_alive
+        self.before_end(self.insts[self.idle_head as usize].idle_since + self.keep_alive)
+    }
+
+    /// `t` if it is before the end of the run, otherwise never.
+    #[inline(always)]
+    fn before_end(&self, t: f64) -> f64 {
+        if t < self.end {
+            t
+        } else {
+            f64::INFINITY
+        }
     }
 
     fn expire(&mut self) {
@@ -849,7 +869,7 @@ impl<'a> Sim<'a> {
                 self.start_for(t, t, bin, F_PING);
             }
         }
-        self.next_ping = t + w.interval;
+        self.next_ping = self.before_end(t + w.interval);
     }
 
     /// One autoscaler decision.
@@ -924,7 +944,7 @@ impl<'a> Sim<'a> {
         } else {
             self.excess = 0;
         }
-        self.next_tick = t + interval;
+        self.next_tick = self.before_end(t + interval);
     }
 
     /// When the rate limit next allows an instance for a waiting request, if that is what it waits for.
@@ -952,16 +972,16 @@ impl<'a> Sim<'a> {
         };
         loop {
             let t_ev = self.heap.peek_time();
+            // The rarer kinds (expiries, queue time-outs, pings, ticks, refills) are taken before an arrival at the
+            // same time, in this order; next_ping and next_tick are already infinite past the end.
             let t_exp = self.next_expiry();
-            let t_exp = if t_exp < self.end { t_exp } else { f64::INFINITY };
-            let t_ping = if self.next_ping < self.end { self.next_ping } else { f64::INFINITY };
-            let t_tick = if self.next_tick < self.end { self.next_tick } else { f64::INFINITY };
             let (t_timeout, t_token) = if self.queue.is_empty() {
                 (f64::INFINITY, f64::INFINITY)
             } else {
                 (self.queue.front().map_or(f64::INFINITY, |&a| a + timeout), self.token_wake())
             };
-            let t = fmin(fmin(fmin(t_ev, t_exp), fmin(t_timeout, t_ping)), fmin(fmin(t_tick, t_token), next_arrival));
+            let t_other = fmin(fmin(t_exp, t_timeout), fmin(fmin(self.next_ping, self.next_tick), t_token));
+            let t = fmin(fmin(t_ev, next_arrival), t_other);
             if t == f64::INFINITY {
                 break;
             }
@@ -973,17 +993,19 @@ impl<'a> Sim<'a> {
                 } else {
                     self.complete(t, ev.id)
                 }
-            } else if t_exp == t {
-                self.expire();
-            } else if t_timeout == t {
-                let a = self.queue.pop_front().expect("front");
-                self.throttle(a, true);
-            } else if t_ping == t {
-                self.ping(t);
-            } else if t_tick == t {
-                self.tick(t, curve);
-            } else if t_token == t {
-                self.serve_queue(t);
+            } else if t_other == t {
+                if t_exp == t {
+                    self.expire();
+                } else if t_timeout == t {
+                    let a = self.queue.pop_front().expect("front");
+                    self.throttle(a, true);
+                } else if self.next_ping == t {
+                    self.ping(t);
+                } else if self.next_tick == t {
+                    self.tick(t, curve);
+                } else {
+                    self.serve_queue(t);
+                }
             } else {
                 self.arrive(t);
                 next_arrival = arrivals.next(&mut arrival_rng).unwrap_or(f64::INFINITY);
