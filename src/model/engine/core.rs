@@ -2,9 +2,10 @@
 //! keep-alive expiries from the head of the idle list, and the rest (queue time-outs, pings, autoscaler ticks,
 //! rate-limit refills) are single next-times; each step takes the earliest.
 //!
-//! Idle on-demand instances form a doubly linked list through the instance table, in the order they became idle:
-//! the head expires first (one keep-alive for all), the tail is the most recently used, and taking any of them out is
-//! O(1). The newest-created choice adds a list of creation numbers kept in ascending order: an instance that becomes
+//! Idle on-demand instances form a circular doubly linked list through the instance table, in the order they became
+//! idle, closed by a sentinel (entry 0 of the table, never an instance): the head expires first (one keep-alive for
+//! all), the tail is the most recently used, and taking any of them out is O(1) and free of branches (whether the
+//! instance taken is at an end is a coin toss a branch would mispredict). The newest-created choice adds a list of creation numbers kept in ascending order: an instance that becomes
 //! idle is usually among the newest (they take the work), so it goes on or near the end, and the newest idle one is
 //! the last entry. Entries of instances that expired meanwhile are skipped when they come up, and compacted (in
 //! order) when they outnumber the live ones. Other pools hold instance indices with a generation
@@ -40,7 +41,7 @@ struct Inst {
     /// In the idle list (on-demand instances only).
     idle: bool,
     partial_pos: u32,
-    /// Neighbours in the idle list ([`NONE`] at the ends).
+    /// Neighbours in the idle list ([`IDLE_END`] at the ends).
     prev: u32,
     next: u32,
     /// When it last became idle [s].
@@ -70,10 +71,11 @@ struct Req {
 }
 
 impl Ev {
-    /// Earlier time first; at equal times, the one scheduled first.
+    /// Earlier time first; at equal times, the one scheduled first. Without short-circuits, so it compiles to
+    /// flag arithmetic: which child of a heap node is smallest is a coin toss that a branch would mispredict.
     #[inline(always)]
     fn before(&self, o: &Ev) -> bool {
-        self.t < o.t || (self.t == o.t && self.seq < o.seq)
+        (self.t < o.t) | ((self.t == o.t) & (self.seq < o.seq))
     }
 }
 
@@ -131,9 +133,7 @@ impl EvHeap {
             }
             let mut m = first;
             for c in first + 1..(first + 4).min(n) {
-                if v[c].before(&v[m]) {
-                    m = c;
-                }
+                m = if v[c].before(&v[m]) { c } else { m };
             }
             v[i] = v[m];
             i = m;
@@ -142,6 +142,9 @@ impl EvHeap {
         Some(top)
     }
 }
+
+/// The idle list's sentinel: entry 0 of the instance table, whose `next` is the list's head and `prev` its tail.
+const IDLE_END: u32 = 0;
 
 /// Bits of an instance index in a newest-created heap key (instances are at most 100,000 < 2¹⁷).
 const SLOT_BITS: u32 = 17;
@@ -198,9 +201,6 @@ struct Sim<'a> {
     next_created: u64,
     partial: Vec<u32>,
     prov_idle: Vec<u32>,
-    /// Idle list ends ([`NONE`] when empty).
-    idle_head: u32,
-    idle_tail: u32,
     /// Idle instances by creation, ascending: `created << SLOT_BITS | index` (newest-created choice only).
     newest: Vec<u64>,
     init_empty: Vec<(u32, u32)>,
@@ -300,8 +300,6 @@ impl<'a> Sim<'a> {
             next_created: 0,
             partial: Vec::new(),
             prov_idle: Vec::new(),
-            idle_head: NONE,
-            idle_tail: NONE,
             newest: Vec::new(),
             init_empty: Vec::new(),
             idle_live: 0,
@@ -343,6 +341,11 @@ impl<'a> Sim<'a> {
         };
         s.next_tick = s.before_end(s.next_tick);
         s.next_ping = s.before_end(s.next_ping);
+        // The idle list's sentinel.
+        let end = s.new_instance(0.0, false);
+        debug_assert_eq!(end, IDLE_END);
+        s.insts[0].alive = false;
+        s.next_created = 0;
         for _ in 0..p.provisioned {
             let i = s.new_instance(0.0, true);
             s.n_idle += 1;
@@ -418,8 +421,8 @@ impl<'a> Sim<'a> {
             initializing: false,
             idle: false,
             partial_pos: NONE,
-            prev: NONE,
-            next: NONE,
+            prev: IDLE_END,
+            next: IDLE_END,
             idle_since: now,
         };
         self.next_created += 1;
@@ -500,7 +503,7 @@ impl<'a> Sim<'a> {
     /// Puts a ready instance with no requests into the idle pools.
     #[inline]
     fn make_idle(&mut self, i: u32, now: f64) {
-        let tail = self.idle_tail;
+        let tail = self.insts[IDLE_END as usize].prev;
         let inst = &mut self.insts[i as usize];
         if inst.provisioned {
             self.prov_idle.push(i);
@@ -509,14 +512,10 @@ impl<'a> Sim<'a> {
         inst.idle = true;
         inst.idle_since = now;
         inst.prev = tail;
-        inst.next = NONE;
+        inst.next = IDLE_END;
         let created = inst.created_seq;
-        if tail == NONE {
-            self.idle_head = i;
-        } else {
-            self.insts[tail as usize].next = i;
-        }
-        self.idle_tail = i;
+        self.insts[tail as usize].next = i;
+        self.insts[IDLE_END as usize].prev = i;
         self.idle_live += 1;
         if self.idle_choice == IdleChoice::NewestCreated {
             let key = created << SLOT_BITS | i as u64;
@@ -533,6 +532,13 @@ impl<'a> Sim<'a> {
         }
     }
 
+    /// The idle instance that has been idle longest, if any.
+    #[inline(always)]
+    fn idle_head(&self) -> Option<u32> {
+        let head = self.insts[IDLE_END as usize].next;
+        (head != IDLE_END).then_some(head)
+    }
+
     /// Whether a newest-created heap key still names an idle instance (not one that expired since).
     #[inline(always)]
     fn newest_live(insts: &[Inst], key: u64) -> bool {
@@ -546,16 +552,8 @@ impl<'a> Sim<'a> {
         let inst = &mut self.insts[i as usize];
         let (prev, next) = (inst.prev, inst.next);
         inst.idle = false;
-        if prev == NONE {
-            self.idle_head = next;
-        } else {
-            self.insts[prev as usize].next = next;
-        }
-        if next == NONE {
-            self.idle_tail = prev;
-        } else {
-            self.insts[next as usize].prev = prev;
-        }
+        self.insts[prev as usize].next = next;
+        self.insts[next as usize].prev = prev;
         self.idle_live -= 1;
     }
 
@@ -577,8 +575,8 @@ impl<'a> Sim<'a> {
                     break (key & ((1 << SLOT_BITS) - 1)) as u32;
                 }
             },
-            IdleChoice::MostRecentlyUsed => self.idle_tail,
-            IdleChoice::LeastRecentlyUsed => self.idle_head,
+            IdleChoice::MostRecentlyUsed => self.insts[IDLE_END as usize].prev,
+            IdleChoice::LeastRecentlyUsed => self.insts[IDLE_END as usize].next,
         };
         self.unlink(i);
         self.insts[i as usize].gen = self.insts[i as usize].gen.wrapping_add(1);
@@ -834,10 +832,10 @@ impl<'a> Sim<'a> {
     /// Next keep-alive expiry before the end (per-request policy only): the head of the idle list.
     #[inline]
     fn next_expiry(&self) -> f64 {
-        if self.scheduled || self.idle_head == NONE {
-            return f64::INFINITY;
+        match self.idle_head() {
+            Some(i) if !self.scheduled => self.before_end(self.insts[i as usize].idle_since + self.keep_alive),
+            _ => f64::INFINITY,
         }
-        self.before_end(self.insts[self.idle_head as usize].idle_since + self.keep_alive)
     }
 
     /// `t` if it is before the end of the run, otherwise never.
@@ -851,8 +849,7 @@ impl<'a> Sim<'a> {
     }
 
     fn expire(&mut self) {
-        let i = self.idle_head;
-        if i != NONE {
+        if let Some(i) = self.idle_head() {
             self.unlink(i);
             self.kill(i);
         }
@@ -1158,9 +1155,10 @@ mod tests {
             s.make_idle(ids[i], k as f64);
         }
         // The head of the idle list expires first: the one idle longest.
-        let expiring = s.idle_head;
+        let nth = |i: u32| ids.iter().position(|&j| j == i).unwrap() as u32;
+        let expiring = nth(s.idle_head().unwrap());
         s.expire();
-        let order = std::iter::from_fn(|| s.take_idle()).collect();
+        let order = std::iter::from_fn(|| s.take_idle()).map(nth).collect();
         (vec![expiring], order)
     }
 
