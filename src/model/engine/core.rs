@@ -189,7 +189,6 @@ struct Sim<'a> {
     bill_init: bool,
     c: u32,
     gb: f64,
-    seed: u64,
     seq: u32,
     reqs: Vec<Req>,
     free_reqs: Vec<u32>,
@@ -246,6 +245,11 @@ struct Sim<'a> {
     wait_sum: f64,
     peak_instances: u32,
     started: u64,
+    // Arrivals: their generator, its own random stream, the next one [s]; and the queue time-out [s].
+    arrivals: Arrivals,
+    arrival_rng: SimRng,
+    next_arrival: f64,
+    timeout: f64,
 }
 
 /// The smaller of two times; event times are never NaN, so the NaN handling of `f64::min` is not needed here.
@@ -289,7 +293,6 @@ impl<'a> Sim<'a> {
             bill_init: p.pricing.bill_init && !separate_cold,
             c: p.concurrency_per_instance,
             gb: p.memory_mb / 1024.0,
-            seed,
             seq: 0,
             reqs: Vec::new(),
             free_reqs: Vec::new(),
@@ -338,7 +341,17 @@ impl<'a> Sim<'a> {
             wait_sum: 0.0,
             peak_instances: 0,
             started: 0,
+            arrivals: Arrivals::new(curve),
+            // Arrivals have their own stream, so two scenarios that differ only in the platform see the same
+            // requests (common random numbers: their difference is the platform's, not the dice's).
+            arrival_rng: rng(seed, 2),
+            next_arrival: f64::INFINITY,
+            timeout: match p.overflow {
+                Overflow::Queue { timeout, .. } => timeout,
+                Overflow::Throttle => f64::INFINITY,
+            },
         };
+        s.next_arrival = s.arrivals.next(&mut s.arrival_rng).unwrap_or(f64::INFINITY);
         s.next_tick = s.before_end(s.next_tick);
         s.next_ping = s.before_end(s.next_ping);
         // The idle list's sentinel.
@@ -957,17 +970,24 @@ impl<'a> Sim<'a> {
         }
     }
 
+    /// Runs the whole curve, one bin's worth of simulated time per call of [`Sim::run_until`]. In WebAssembly this
+    /// matters: V8 first runs a function in baseline code and swaps in optimised code only for later calls (there
+    /// is no on-stack replacement for wasm), so a run made of one long call stayed in baseline code to the end
+    /// (the first run in a page was about 1.5× slower than the next).
     fn run(&mut self, curve: &LoadCurve) {
-        let mut arrivals = Arrivals::new(curve);
-        // Arrivals have their own stream, so two scenarios that differ only in the platform see the same requests
-        // (common random numbers: their difference is the platform's, not the dice's).
-        let mut arrival_rng = rng(self.seed, 2);
-        let mut next_arrival = arrivals.next(&mut arrival_rng).unwrap_or(f64::INFINITY);
-        let timeout = match self.p.overflow {
-            Overflow::Queue { timeout, .. } => timeout,
-            Overflow::Throttle => f64::INFINITY,
-        };
+        let mut stop = 0.0;
+        while let Some(next) = self.run_until(stop, curve) {
+            // Past a long quiet stretch (a very long request after the end) in one step.
+            stop = next.max(stop) + self.width;
+        }
+    }
+
+    /// Takes the events before `stop` [s]; returns the time of the next one, or `None` when there are none left.
+    #[inline(never)]
+    fn run_until(&mut self, stop: f64, curve: &LoadCurve) -> Option<f64> {
+        let timeout = self.timeout;
         loop {
+            let next_arrival = self.next_arrival;
             let t_ev = self.heap.peek_time();
             // The rarer kinds (expiries, queue time-outs, pings, ticks, refills) are taken before an arrival at the
             // same time, in this order; next_ping and next_tick are already infinite past the end.
@@ -980,7 +1000,10 @@ impl<'a> Sim<'a> {
             let t_other = fmin(fmin(t_exp, t_timeout), fmin(fmin(self.next_ping, self.next_tick), t_token));
             let t = fmin(fmin(t_ev, next_arrival), t_other);
             if t == f64::INFINITY {
-                break;
+                return None;
+            }
+            if t >= stop {
+                return Some(t);
             }
             self.advance(t);
             if t_ev == t {
@@ -1005,7 +1028,7 @@ impl<'a> Sim<'a> {
                 }
             } else {
                 self.arrive(t);
-                next_arrival = arrivals.next(&mut arrival_rng).unwrap_or(f64::INFINITY);
+                self.next_arrival = self.arrivals.next(&mut self.arrival_rng).unwrap_or(f64::INFINITY);
             }
         }
     }
@@ -1118,6 +1141,17 @@ mod tests {
     use super::*;
     use crate::model::dist::rng;
     use rand::Rng;
+
+    #[test]
+    fn a_run_in_slices_equals_one_in_a_single_call() {
+        let curve = LoadCurve::from_pairs(&[(0.0, 5.0), (600.0, 80.0), (1200.0, 0.0), (1800.0, 20.0)]).unwrap();
+        for c in [1, 4] {
+            let p = ScalingParams { concurrency_per_instance: c, ..ScalingParams::default() };
+            let mut whole = Sim::new(&curve, &p, 3);
+            assert_eq!(whole.run_until(f64::INFINITY, &curve), None);
+            assert_eq!(simulate(&curve, &p, 3), whole.finish(&curve));
+        }
+    }
 
     #[test]
     fn event_heap_gives_earliest_first_and_ties_in_schedule_order() {
