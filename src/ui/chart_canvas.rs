@@ -10,46 +10,73 @@ use leptos::prelude::*;
 use plotters::coord::Shift;
 use plotters::prelude::{DrawingArea, IntoDrawingArea};
 use plotters_canvas::CanvasBackend;
-use std::cell::RefCell;
-use std::collections::VecDeque;
+use std::cell::{Cell, RefCell};
+use std::collections::{HashMap, VecDeque};
 
 /// A queued chart redraw: which chart, and what redraws it.
 type Redraw = (u64, Box<dyn FnOnce()>);
 
 thread_local! {
-    /// Chart redraws waiting for their own task, oldest first.
+    /// Chart redraws waiting for a task, oldest first.
     static REDRAWS: RefCell<VecDeque<Redraw>> = const { RefCell::new(VecDeque::new()) };
+    /// Whether a task to run them is scheduled.
+    static SCHEDULED: Cell<bool> = const { Cell::new(false) };
+    /// Estimated draw time of the redraws started in the current task [ms] (a timer zeroes it after the task).
+    static SPENT: Cell<f64> = const { Cell::new(0.0) };
     /// Numbers charts for the queue.
-    static CHARTS: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+    static CHARTS: Cell<u64> = const { Cell::new(0) };
+    /// How long each chart's last draw took [ms]: the estimate of its next.
+    static COST: RefCell<HashMap<u64, f64>> = RefCell::new(HashMap::new());
 }
 
-/// Runs `redraw` in a task of its own, after the redraws queued before it. A result that lands redraws every chart
-/// of its model (10–20 ms each); in one task that blocked input for over 100 ms, one chart per task keeps each under
-/// a frame. A chart queued again before its turn keeps its place and runs the newest `redraw` once.
+/// Most drawing one task takes on [ms], by the charts' last draw times; a chart that alone takes longer still gets
+/// a task of its own.
+const TASK_BUDGET_MS: f64 = 12.0;
+/// Draw time assumed for a chart not drawn yet [ms].
+const FIRST_COST_MS: f64 = 5.0;
+
+/// Runs `redraw` now or in a coming task, after the redraws queued before it. A result that lands redraws every
+/// chart of its model (10–20 ms each); in one task that blocked input for over 100 ms. Each task now takes redraws
+/// until their estimated draw time (each chart's last) fills [`TASK_BUDGET_MS`], so a light edit still redraws at
+/// once, in its own task, and a heavy result is spread over several. A chart queued again before its turn keeps its
+/// place and runs the newest `redraw` once.
 fn redraw_soon(chart: u64, redraw: impl FnOnce() + 'static) {
-    let start = REDRAWS.with_borrow_mut(|q| {
-        if let Some(slot) = q.iter_mut().find(|(c, _)| *c == chart) {
-            slot.1 = Box::new(redraw);
-            return false;
+    // Within the budget and with nothing waiting: in this task, without waiting for a timer.
+    let cost = COST.with_borrow(|c| c.get(&chart).copied()).unwrap_or(FIRST_COST_MS);
+    let spent = SPENT.get();
+    if REDRAWS.with_borrow(|q| q.is_empty()) && (spent == 0.0 || spent + cost <= TASK_BUDGET_MS) {
+        if spent == 0.0 {
+            gloo_timers::callback::Timeout::new(0, || SPENT.set(0.0)).forget();
         }
-        q.push_back((chart, Box::new(redraw)));
-        q.len() == 1
+        SPENT.set(spent + cost.max(f64::MIN_POSITIVE));
+        redraw();
+        return;
+    }
+    REDRAWS.with_borrow_mut(|q| match q.iter_mut().find(|(c, _)| *c == chart) {
+        Some(slot) => slot.1 = Box::new(redraw),
+        None => q.push_back((chart, Box::new(redraw))),
     });
-    if start {
-        next_redraw();
+    if !SCHEDULED.replace(true) {
+        gloo_timers::callback::Timeout::new(0, run_redraws).forget();
     }
 }
 
-/// Schedules the task that runs the oldest queued redraw, and the next after it.
-fn next_redraw() {
-    gloo_timers::callback::Timeout::new(0, || {
-        let Some((_, redraw)) = REDRAWS.with_borrow_mut(|q| q.pop_front()) else { return };
-        redraw();
-        if REDRAWS.with_borrow(|q| !q.is_empty()) {
-            next_redraw();
+/// One task's share of the queued redraws (the draws follow in this task, as the charts' effects run).
+fn run_redraws() {
+    SCHEDULED.set(false);
+    SPENT.set(0.0);
+    let mut spent = 0.0;
+    while let Some((chart, redraw)) = REDRAWS.with_borrow_mut(|q| q.pop_front()) {
+        let cost = COST.with_borrow(|c| c.get(&chart).copied()).unwrap_or(FIRST_COST_MS);
+        if spent > 0.0 && spent + cost > TASK_BUDGET_MS {
+            REDRAWS.with_borrow_mut(|q| q.push_front((chart, redraw)));
+            SCHEDULED.set(true);
+            gloo_timers::callback::Timeout::new(0, run_redraws).forget();
+            return;
         }
-    })
-    .forget();
+        spent += cost;
+        redraw();
+    }
 }
 
 /// Draws a chart into a canvas that fills its container's width; redraws when the signals `draw` reads change or
@@ -166,9 +193,12 @@ where
     F: Fn() -> Option<Chart> + Send + Sync + 'static,
 {
     let chart = Memo::new(move |_| spec());
-    // The canvas draws when this ticks: a new chart waits for a task of its own (see `redraw_soon`).
+    // The canvas draws when this ticks: a new chart waits for a coming task (see `redraw_soon`).
     let ticket = RwSignal::new(0u32);
     let me = CHARTS.replace(CHARTS.get() + 1);
+    on_cleanup(move || {
+        COST.with_borrow_mut(|c| c.remove(&me));
+    });
     Effect::new(move |first: Option<()>| {
         chart.track();
         if first.is_some() {
@@ -184,10 +214,13 @@ where
     let draw = move |area: &DrawingArea<CanvasBackend, Shift>, theme: &Theme| {
         let text = tr("chart.computing");
         ticket.track();
-        chart.with_untracked(|c| match c {
+        let t0 = super::now_ms();
+        let drawn = chart.with_untracked(|c| match c {
             Some(c) => c.draw(area, theme),
             None => placeholder(area, theme, text),
-        })
+        });
+        COST.with_borrow_mut(|c| c.insert(me, super::now_ms() - t0));
+        drawn
     };
     let on_move = move |ev: leptos::ev::PointerEvent| {
         let (px, py) = (ev.offset_x() as f64, ev.offset_y() as f64);

@@ -322,6 +322,11 @@ impl Lane {
         }
         let started = self.started_ms.get_untracked();
         self.measure();
+        // User Timing: reading the result and handing it to the page, named `result <model>`.
+        let result_mark = format!("result {}", self.kind.id());
+        if let Some(p) = perf() {
+            let _ = p.mark(&format!("{result_mark} start"));
+        }
         let error = get("error").and_then(|v| v.as_string());
         let parsed = get("out").and_then(|v| v.as_string()).map(|t| serde_json::from_str::<Output>(&t));
         match (error, parsed) {
@@ -332,6 +337,9 @@ impl Lane {
             (Some(e), _) => self.error.set(Some(e)),
             (None, Some(Err(e))) => self.error.set(Some(format!("the result could not be read: {e}"))),
             (None, None) => self.error.set(Some("the worker sent an empty answer".into())),
+        }
+        if let Some(p) = perf() {
+            let _ = p.measure_with_start_mark(&result_mark, &format!("{result_mark} start"));
         }
         self.busy.set(false);
         self.release();
