@@ -1,15 +1,17 @@
 //! The event loop. Arrivals come from a generator in time order, completions and init ends from a 4-ary heap,
 //! keep-alive expiries from the head of the idle list, and the rest (queue time-outs, pings, autoscaler ticks,
-//! rate-limit refills) are single next-times; each step takes the earliest.
+//! rate-limit refills) are single next-times; each step takes the earliest. The curve is run in slices of one bin,
+//! one call each (see [`Sim::run`] for why).
 //!
 //! Idle on-demand instances form a circular doubly linked list through the instance table, in the order they became
 //! idle, closed by a sentinel (entry 0 of the table, never an instance): the head expires first (one keep-alive for
 //! all), the tail is the most recently used, and taking any of them out is O(1) and free of branches (whether the
-//! instance taken is at an end is a coin toss a branch would mispredict). The newest-created choice adds a list of creation numbers kept in ascending order: an instance that becomes
-//! idle is usually among the newest (they take the work), so it goes on or near the end, and the newest idle one is
-//! the last entry. Entries of instances that expired meanwhile are skipped when they come up, and compacted (in
-//! order) when they outnumber the live ones. Other pools hold instance indices with a generation
-//! number, so leaving a pool is O(1) and stale entries are skipped later.
+//! instance taken is at an end is a coin toss a branch would mispredict). The newest-created choice adds a list of
+//! creation numbers kept in ascending order: an instance that becomes idle is usually among the newest (they take
+//! the work), so it goes on or near the end, and the newest idle one is the last entry. Entries of instances that
+//! expired meanwhile are skipped when they come up, and compacted (in order) when they outnumber the live ones.
+//! Other pools hold instance indices with a generation number, so leaving a pool is O(1) and stale entries are
+//! skipped later.
 
 use super::arrivals::Arrivals;
 use super::{bin_width, Bin, ColdMode, IdleChoice, Overflow, Policy, ScalingParams, SimResult, Summary};
