@@ -42,7 +42,7 @@ const FIRST_COST_MS: f64 = 5.0;
 /// place and runs the newest `redraw` once.
 fn redraw_soon(chart: u64, redraw: impl FnOnce() + 'static) {
     // Within the budget and with nothing waiting: in this task, without waiting for a timer.
-    let cost = COST.with_borrow(|c| c.get(&chart).copied()).unwrap_or(FIRST_COST_MS);
+    let cost = estimated_cost(chart);
     let spent = SPENT.get();
     if REDRAWS.with_borrow(|q| q.is_empty()) && (spent == 0.0 || spent + cost <= TASK_BUDGET_MS) {
         if spent == 0.0 {
@@ -56,9 +56,20 @@ fn redraw_soon(chart: u64, redraw: impl FnOnce() + 'static) {
         Some(slot) => slot.1 = Box::new(redraw),
         None => q.push_back((chart, Box::new(redraw))),
     });
-    if !SCHEDULED.replace(true) {
-        gloo_timers::callback::Timeout::new(0, run_redraws).forget();
+    if !SCHEDULED.get() {
+        schedule_redraws();
     }
+}
+
+/// A chart's estimated draw time: its last draw's [ms].
+fn estimated_cost(chart: u64) -> f64 {
+    COST.with_borrow(|c| c.get(&chart).copied()).unwrap_or(FIRST_COST_MS)
+}
+
+/// Runs [`run_redraws`] in a coming task.
+fn schedule_redraws() {
+    SCHEDULED.set(true);
+    gloo_timers::callback::Timeout::new(0, run_redraws).forget();
 }
 
 /// One task's share of the queued redraws (the draws follow in this task, as the charts' effects run).
@@ -67,11 +78,10 @@ fn run_redraws() {
     SPENT.set(0.0);
     let mut spent = 0.0;
     while let Some((chart, redraw)) = REDRAWS.with_borrow_mut(|q| q.pop_front()) {
-        let cost = COST.with_borrow(|c| c.get(&chart).copied()).unwrap_or(FIRST_COST_MS);
+        let cost = estimated_cost(chart);
         if spent > 0.0 && spent + cost > TASK_BUDGET_MS {
             REDRAWS.with_borrow_mut(|q| q.push_front((chart, redraw)));
-            SCHEDULED.set(true);
-            gloo_timers::callback::Timeout::new(0, run_redraws).forget();
+            schedule_redraws();
             return;
         }
         spent += cost;

@@ -150,6 +150,8 @@ const IDLE_END: u32 = 0;
 
 /// Bits of an instance index in a newest-created heap key (instances are at most 100,000 < 2¹⁷).
 const SLOT_BITS: u32 = 17;
+/// The instance index in a newest-created heap key.
+const SLOT_MASK: u64 = (1 << SLOT_BITS) - 1;
 
 /// Per-bin accumulators.
 #[derive(Debug, Clone, Default)]
@@ -557,7 +559,7 @@ impl<'a> Sim<'a> {
     /// Whether a newest-created heap key still names an idle instance (not one that expired since).
     #[inline(always)]
     fn newest_live(insts: &[Inst], key: u64) -> bool {
-        let inst = &insts[(key & ((1 << SLOT_BITS) - 1)) as usize];
+        let inst = &insts[(key & SLOT_MASK) as usize];
         inst.idle && inst.created_seq == key >> SLOT_BITS
     }
 
@@ -587,14 +589,13 @@ impl<'a> Sim<'a> {
             IdleChoice::NewestCreated => loop {
                 let key = self.newest.pop()?;
                 if Self::newest_live(&self.insts, key) {
-                    break (key & ((1 << SLOT_BITS) - 1)) as u32;
+                    break (key & SLOT_MASK) as u32;
                 }
             },
             IdleChoice::MostRecentlyUsed => self.insts[IDLE_END as usize].prev,
             IdleChoice::LeastRecentlyUsed => self.insts[IDLE_END as usize].next,
         };
         self.unlink(i);
-        self.insts[i as usize].gen = self.insts[i as usize].gen.wrapping_add(1);
         Some(i)
     }
 
@@ -872,12 +873,11 @@ impl<'a> Sim<'a> {
 
     fn ping(&mut self, t: f64) {
         let w = self.p.prewarm.expect("pings only with prewarm");
+        let bin = self.measured_bin(t);
         for _ in 0..w.count {
             if let Some(i) = self.take_slot() {
-                let bin = self.measured_bin(t);
                 self.assign(i, t, t, bin, F_PING);
             } else if self.may_start(t) {
-                let bin = self.measured_bin(t);
                 self.start_for(t, t, bin, F_PING);
             }
         }
