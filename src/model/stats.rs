@@ -32,17 +32,12 @@ impl Default for Histogram {
 
 #[inline(always)]
 fn bucket(v: f64) -> usize {
-    // Exponent and top mantissa bits straight from the IEEE-754 representation.
-    let bits = v.to_bits();
-    let exp = ((bits >> 52) & 0x7ff) as i32 - 1023;
-    if exp < MIN_EXP || v <= 0.0 {
-        return 0;
-    }
-    if exp >= MAX_EXP {
-        return BUCKETS - 1;
-    }
-    let sub = ((bits >> (52 - SUB_BITS)) & (SUB as u64 - 1)) as usize;
-    ((exp - MIN_EXP) as usize) * SUB + sub
+    // Exponent and top mantissa bits straight from the IEEE-754 representation: as a signed integer shifted right,
+    // sign, exponent and the top SUB_BITS of the mantissa in one number that grows with v, so the bucket is one
+    // subtraction and a clamp (no branches). Zero, negatives and values below 2^MIN_EXP land in bucket 0, values from
+    // 2^MAX_EXP up (and infinity) in the last.
+    let top = (v.to_bits() as i64) >> (52 - SUB_BITS);
+    (top - ((1023 + MIN_EXP as i64) << SUB_BITS)).clamp(0, BUCKETS as i64 - 1) as usize
 }
 
 fn bucket_mid(i: usize) -> f64 {
@@ -58,8 +53,9 @@ impl Histogram {
         self.counts[bucket(v)] += 1;
         self.n += 1;
         self.sum += v;
-        self.min = self.min.min(v);
-        self.max = self.max.max(v);
+        // Plain comparisons: recorded values are never NaN.
+        self.min = if v < self.min { v } else { self.min };
+        self.max = if v > self.max { v } else { self.max };
     }
 
     /// Adds another histogram's values.
@@ -256,5 +252,32 @@ mod tests {
         g.merge(&h);
         assert_eq!(g.count(), 4);
         assert_eq!(g.percentiles().max, 1e9);
+    }
+
+    /// The bucket by exponent and mantissa bits, written out with branches: what the branch-free `bucket` must equal.
+    fn bucket_by_parts(v: f64) -> usize {
+        let bits = v.to_bits();
+        let exp = ((bits >> 52) & 0x7ff) as i32 - 1023;
+        if exp < MIN_EXP || v <= 0.0 {
+            return 0;
+        }
+        if exp >= MAX_EXP {
+            return BUCKETS - 1;
+        }
+        ((exp - MIN_EXP) as usize) * SUB + ((bits >> (52 - SUB_BITS)) & (SUB as u64 - 1)) as usize
+    }
+
+    #[test]
+    fn branch_free_bucket_equals_the_bucket_by_parts() {
+        let edges = [0.0, -0.0, -1.0, f64::MIN_POSITIVE, 1e-300, 2f64.powi(MIN_EXP), 2f64.powi(MAX_EXP), f64::INFINITY];
+        let mut r = crate::model::dist::rng(9, 0);
+        let spread = (0..100_000).map(|_| 10f64.powf(rand::Rng::random_range(&mut r, -8.0..7.0)));
+        for v in edges.into_iter().chain(spread) {
+            assert_eq!(bucket(v), bucket_by_parts(v), "{v}");
+            let (below, above) = (f64::from_bits(v.to_bits().wrapping_sub(1)), f64::from_bits(v.to_bits() + 1));
+            if v > 0.0 && v.is_finite() {
+                assert_eq!((bucket(below), bucket(above)), (bucket_by_parts(below), bucket_by_parts(above)), "{v}");
+            }
+        }
     }
 }

@@ -35,8 +35,8 @@
 //! per request except while it waits in the queue.
 //!
 //! # Determinism
-//! One generator seeded from the scenario; events at equal times are taken in a fixed order (sequence numbers), so
-//! the same scenario gives the same result natively and in WebAssembly.
+//! Generators seeded from the scenario; events at equal times are taken in an order fixed by the event heap's moves
+//! (the same on every run and platform), so the same scenario gives the same result natively and in WebAssembly.
 //!
 //! # Where the textbook formulas differ
 //! M/M/∞ predicts λ·E[S] busy instances and no waiting; the simulation adds cold starts (longer first requests),
