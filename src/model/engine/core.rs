@@ -56,6 +56,7 @@ struct Inst {
 #[derive(Debug, Clone, Copy)]
 struct Ev {
     t: f64,
+    /// Scheduling order; an init end whose number is not the instance's `ready_seq` belongs to a lifetime that ended.
     seq: u32,
     id: u32,
 }
