@@ -8,6 +8,8 @@
 //      worker, the page's JS heap, and the longest main-thread task while every model runs.
 //   SITE_DIR=dist SITE_PREFIX=/serverless-playground/ node tests/browser/bench.mjs [sections, e.g. 1,2,3]
 // BENCH_REQUESTS sets the requests per engine case (default 4e6); BENCH_EDITS the edits per field (default 15).
+// BENCH_TRACE=S records a Chromium trace of section 5's first S seconds and names what ran inside each main-thread
+// task over 50 ms (garbage collection, compiling, style and layout, our functions) from the browser's own events.
 import { readdir, readFile } from 'node:fs/promises';
 import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
@@ -79,8 +81,9 @@ async function firstChart(browser, site) {
   console.log(`   navigation → every model's charts drawn: median ${ms(quantile(all, 0.5))}`);
 }
 
-/** Edits `testid` to `value` inside the page and resolves when every chart drawn after the edit is drawn and no lane is
- * busy: { total, main } where main is the main thread's own time (the input's handler and every draw). */
+/** Edits `testid` to `value` inside the page and resolves when no lane is busy and every chart the edit redraws is
+ * drawn: { total, main, draws, lanes } where total ends with the last draw, main is the main thread's own time (the
+ * input's handler and every draw), and lanes the duration of each model's run the edit started. */
 const EDIT = async ({ testid, value }) => {
   const input = document.querySelector(`[data-testid=${testid}]`);
   const busy = () => document.querySelector('[data-testid^=cancel-]');
@@ -88,13 +91,23 @@ const EDIT = async ({ testid, value }) => {
   input.value = String(value);
   input.dispatchEvent(new Event('change', { bubbles: true }));
   const handled = performance.now() - t0;
-  // Wait for the frame after the handler, then for any worker run it started and the draws that follow.
+  // Wait for the frame after the handler, then for any worker run it started, then until no chart has been drawn for
+  // 100 ms: a chart is drawn in a task of its own after its result arrives, so a wait of one frame missed the charts of
+  // the lane that finished last (the keep-alive edit's provisioned sweep). The quiet time is not counted: the edit ends
+  // where its last draw ends.
   await new Promise((ok) => requestAnimationFrame(() => setTimeout(ok, 0)));
   while (busy()) await new Promise((ok) => setTimeout(ok, 2));
-  await new Promise((ok) => requestAnimationFrame(() => setTimeout(ok, 0)));
-  const draws = performance.getEntriesByType('measure').filter((m) => m.name.startsWith('draw ') && m.startTime >= t0);
+  const drawsSince = () => performance.getEntriesByType('measure').filter((m) => m.name.startsWith('draw ') && m.startTime >= t0);
+  for (let seen = -1; seen !== drawsSince().length;) {
+    seen = drawsSince().length;
+    await new Promise((ok) => setTimeout(ok, 100));
+  }
+  const draws = drawsSince();
   const end = draws.length ? Math.max(...draws.map((m) => m.startTime + m.duration)) : t0 + handled;
-  return { total: end - t0, main: handled + draws.reduce((s, m) => s + m.duration, 0), draws: draws.length };
+  // Each model's run that the edit started (`compute <model>`, from its submit to its result on the page).
+  const lanes = Object.fromEntries(performance.getEntriesByType('measure')
+    .filter((m) => m.name.startsWith('compute ') && m.startTime >= t0).map((m) => [m.name.slice(8), m.duration]));
+  return { total: end - t0, main: handled + draws.reduce((s, m) => s + m.duration, 0), draws: draws.length, lanes };
 };
 
 async function editRedraw(browser, site) {
@@ -114,6 +127,13 @@ async function editRedraw(browser, site) {
     for (let i = 0; i < EDITS; i++) runs.push(await page.evaluate(EDIT, { testid, value: value(i) }));
     const t = runs.map((r) => r.total), m = runs.map((r) => r.main);
     console.log(`   ${label.padEnd(26)} edit → redrawn ${ms(quantile(t, 0.5))} / ${ms(quantile(t, 0.95))}; main thread ${ms(quantile(m, 0.5))} / ${ms(quantile(m, 0.95))}; ${runs[0].draws} charts`);
+    const names = [...new Set(runs.flatMap((r) => Object.keys(r.lanes)))];
+    if (names.length) {
+      console.log(`   ${''.padEnd(26)} runs it started: ${names.map((n) => {
+        const d = runs.map((r) => r.lanes[n]).filter((x) => x !== undefined);
+        return `${n} ${ms(quantile(d, 0.5))} / ${ms(quantile(d, 0.95))} (${d.length}×)`;
+      }).join(', ')}`);
+    }
   }
   await context.close();
 }
@@ -149,11 +169,77 @@ async function defaultScenario(browser, site) {
   return JSON.parse(Buffer.from(b64, 'base64').toString('utf8'));
 }
 
+const TRACE_CATEGORIES = ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8', 'v8.execute', 'blink.user_timing',
+  'disabled-by-default-v8.gc', 'v8.wasm', 'disabled-by-default-v8.compile', 'toplevel', 'loading', 'blink'];
+
+/** For each task over 50 ms on a renderer's main thread: the events inside it that took longest, by their own time
+ *  (nested events subtracted), so a task is named by what it did (e.g. MajorGC, v8.wasm.compile, Layout, a measure). */
+function explainLongTasks(trace, seconds) {
+  const events = trace.traceEvents ?? trace;
+  const mains = new Set(events.filter((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain')
+    .map((e) => `${e.pid}:${e.tid}`));
+  const byThread = new Map();
+  for (const e of events) {
+    if (e.ph !== 'X' || !mains.has(`${e.pid}:${e.tid}`)) continue;
+    const k = `${e.pid}:${e.tid}`;
+    if (!byThread.has(k)) byThread.set(k, []);
+    byThread.get(k).push(e);
+  }
+  console.log(`   trace of the first ${seconds} s: tasks over 50 ms on the page's main thread, and what took their time:`);
+  for (const list of byThread.values()) {
+    list.sort((a, b) => a.ts - b.ts || b.dur - a.dur);
+    // Outermost tasks only (a RunTask holds a ThreadControllerImpl::RunTask, sometimes a nested RunTask).
+    const tasks = [];
+    for (const e of list) {
+      if ((e.name !== 'RunTask' && e.name !== 'ThreadControllerImpl::RunTask') || e.dur <= 50000) continue;
+      const last = tasks[tasks.length - 1];
+      if (!last || e.ts >= last.ts + last.dur) tasks.push(e);
+    }
+    for (const task of tasks) {
+      const inside = list.filter((e) => e !== task && e.name !== 'RunTask' && e.name !== 'ThreadControllerImpl::RunTask'
+        && e.ts >= task.ts && e.ts + e.dur <= task.ts + task.dur);
+      // Self time: an event's duration minus that of the events directly inside it.
+      const self = new Map();
+      const stack = [];
+      for (const e of inside) {
+        while (stack.length && stack[stack.length - 1].ts + stack[stack.length - 1].dur <= e.ts) stack.pop();
+        const parent = stack[stack.length - 1];
+        const name = e.name === 'FunctionCall' || e.name === 'EvaluateScript' ? `${e.name}(${e.args?.data?.functionName || e.args?.data?.url?.split('/').pop() || ''})` : e.name;
+        self.set(name, (self.get(name) ?? 0) + e.dur);
+        if (parent) {
+          const pn = parent.name === 'FunctionCall' || parent.name === 'EvaluateScript' ? `${parent.name}(${parent.args?.data?.functionName || parent.args?.data?.url?.split('/').pop() || ''})` : parent.name;
+          self.set(pn, self.get(pn) - e.dur);
+        }
+        stack.push(e);
+      }
+      const top = [...self.entries()].filter(([, d]) => d >= 2000).sort((a, b) => b[1] - a[1]).slice(0, 5)
+        .map(([n, d]) => `${n} ${(d / 1000).toFixed(0)}`).join(', ');
+      console.log(`     ${(task.dur / 1000).toFixed(0)} ms at ${((task.ts - list[0].ts) / 1e6).toFixed(1)} s: ${top || '(no event inside)'}`);
+    }
+  }
+}
+
 async function bigDay(browser, site) {
   const s = await defaultScenario(browser, site);
   s.load = { points: [{ t: 0, rate: 1000 }, { t: 86400, rate: 1000 }] };
   const hash = '#s=1.' + Buffer.from(JSON.stringify(s)).toString('base64url');
-  const { context, page, workers } = await newPage(browser, site, hash);
+  const traceSeconds = Number(process.env.BENCH_TRACE ?? 0);
+  const context0 = traceSeconds > 0 ? await browser.newContext({ viewport: { width: 1400, height: 900 } }) : null;
+  let traced = null;
+  if (context0) {
+    // Tracing starts before the navigation, so the load's tasks are in the trace too.
+    await context0.addInitScript(OBSERVE);
+    const p0 = await context0.newPage();
+    await browser.startTracing(p0, { categories: TRACE_CATEGORIES });
+    traced = p0;
+  }
+  const { context, page, workers } = traced
+    ? await (async () => { const w = []; traced.on('worker', (x) => w.push(x)); await traced.goto(site.url + hash); return { context: context0, page: traced, workers: w }; })()
+    : await newPage(browser, site, hash);
+  const stopTrace = traced ? (async () => {
+    await new Promise((ok) => setTimeout(ok, traceSeconds * 1000));
+    return browser.stopTracing();
+  })() : null;
   const cdp = await context.newCDPSession(page);
   await cdp.send('Performance.enable');
   let heap = 0, wasmMem = 0;
@@ -201,6 +287,7 @@ async function bigDay(browser, site) {
     .map((m) => `${m.name} ${Math.round(m.duration)}`).join(', ')), later);
   later.forEach((t, k) => console.log(`     task of ${ms(t.ms)}: ${inside[k] || 'no measure inside (message handling, layout, style)'}`));
   console.log(`   (${Math.round((Date.now() - t0) / 1000)} s after the click until every model had drawn)`);
+  if (stopTrace) explainLongTasks(JSON.parse((await stopTrace).toString('utf8')), traceSeconds);
   await context.close();
 }
 
