@@ -33,12 +33,15 @@ const OBSERVE = () => {
     .observe({ type: 'longtask', buffered: true });
 };
 
-async function newPage(browser, site, hash = '') {
+/** A new page at `hash`; with `trace`, Chromium's tracing of those categories starts before the navigation, so the
+ *  load's tasks are in the trace too. */
+async function newPage(browser, site, hash = '', trace = null) {
   const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
   await context.addInitScript(OBSERVE);
   const page = await context.newPage();
   const workers = [];
   page.on('worker', (w) => workers.push(w));
+  if (trace) await browser.startTracing(page, { categories: trace });
   await page.goto(site.url + hash);
   return { context, page, workers };
 }
@@ -172,6 +175,10 @@ async function defaultScenario(browser, site) {
 const TRACE_CATEGORIES = ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8', 'v8.execute', 'blink.user_timing',
   'disabled-by-default-v8.gc', 'v8.wasm', 'disabled-by-default-v8.compile', 'toplevel', 'loading', 'blink'];
 
+/** A trace event's name; a script's call or evaluation with the function or file it ran. */
+const traceLabel = (e) => (e.name === 'FunctionCall' || e.name === 'EvaluateScript'
+  ? `${e.name}(${e.args?.data?.functionName || e.args?.data?.url?.split('/').pop() || ''})` : e.name);
+
 /** For each task over 50 ms on a renderer's main thread: the events inside it that took longest, by their own time
  *  (nested events subtracted), so a task is named by what it did (e.g. MajorGC, v8.wasm.compile, Layout, a measure). */
 function explainLongTasks(trace, seconds) {
@@ -204,12 +211,8 @@ function explainLongTasks(trace, seconds) {
       for (const e of inside) {
         while (stack.length && stack[stack.length - 1].ts + stack[stack.length - 1].dur <= e.ts) stack.pop();
         const parent = stack[stack.length - 1];
-        const name = e.name === 'FunctionCall' || e.name === 'EvaluateScript' ? `${e.name}(${e.args?.data?.functionName || e.args?.data?.url?.split('/').pop() || ''})` : e.name;
-        self.set(name, (self.get(name) ?? 0) + e.dur);
-        if (parent) {
-          const pn = parent.name === 'FunctionCall' || parent.name === 'EvaluateScript' ? `${parent.name}(${parent.args?.data?.functionName || parent.args?.data?.url?.split('/').pop() || ''})` : parent.name;
-          self.set(pn, self.get(pn) - e.dur);
-        }
+        self.set(traceLabel(e), (self.get(traceLabel(e)) ?? 0) + e.dur);
+        if (parent) self.set(traceLabel(parent), self.get(traceLabel(parent)) - e.dur);
         stack.push(e);
       }
       const top = [...self.entries()].filter(([, d]) => d >= 2000).sort((a, b) => b[1] - a[1]).slice(0, 5)
@@ -224,19 +227,8 @@ async function bigDay(browser, site) {
   s.load = { points: [{ t: 0, rate: 1000 }, { t: 86400, rate: 1000 }] };
   const hash = '#s=1.' + Buffer.from(JSON.stringify(s)).toString('base64url');
   const traceSeconds = Number(process.env.BENCH_TRACE ?? 0);
-  const context0 = traceSeconds > 0 ? await browser.newContext({ viewport: { width: 1400, height: 900 } }) : null;
-  let traced = null;
-  if (context0) {
-    // Tracing starts before the navigation, so the load's tasks are in the trace too.
-    await context0.addInitScript(OBSERVE);
-    const p0 = await context0.newPage();
-    await browser.startTracing(p0, { categories: TRACE_CATEGORIES });
-    traced = p0;
-  }
-  const { context, page, workers } = traced
-    ? await (async () => { const w = []; traced.on('worker', (x) => w.push(x)); await traced.goto(site.url + hash); return { context: context0, page: traced, workers: w }; })()
-    : await newPage(browser, site, hash);
-  const stopTrace = traced ? (async () => {
+  const { context, page, workers } = await newPage(browser, site, hash, traceSeconds > 0 ? TRACE_CATEGORIES : null);
+  const stopTrace = traceSeconds > 0 ? (async () => {
     await new Promise((ok) => setTimeout(ok, traceSeconds * 1000));
     return browser.stopTracing();
   })() : null;
