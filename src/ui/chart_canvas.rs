@@ -61,6 +61,16 @@ fn redraw_soon(chart: u64, redraw: impl FnOnce() + 'static) {
     }
 }
 
+/// Tells the redraw queue that the current task has already done its share (a worker's result was read and handed
+/// to the panels): the redraws it causes go to the tasks that follow, each chart's draw not added to a task that
+/// is long already.
+pub fn task_is_full() {
+    if SPENT.get() == 0.0 {
+        gloo_timers::callback::Timeout::new(0, || SPENT.set(0.0)).forget();
+    }
+    SPENT.set(SPENT.get().max(TASK_BUDGET_MS));
+}
+
 /// A chart's estimated draw time: its last draw's [ms].
 fn estimated_cost(chart: u64) -> f64 {
     COST.with_borrow(|c| c.get(&chart).copied()).unwrap_or(FIRST_COST_MS)

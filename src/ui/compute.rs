@@ -328,19 +328,24 @@ impl Lane {
             let _ = p.mark(&format!("{result_mark} start"));
         }
         let error = get("error").and_then(|v| v.as_string());
-        let parsed = get("out").and_then(|v| v.as_string()).map(|t| serde_json::from_str::<Output>(&t));
+        let parsed = get("out")
+            .and_then(|v| v.dyn_into::<js_sys::Uint8Array>().ok())
+            .map(|bytes| Output::from_bytes(&bytes.to_vec()));
         match (error, parsed) {
             (None, Some(Ok(out))) => {
                 let ms = get("ms").and_then(|v| v.as_f64()).unwrap_or(super::now_ms() - started);
                 self.finish(out, ms, self.job_work.get_value());
             }
             (Some(e), _) => self.error.set(Some(e)),
-            (None, Some(Err(e))) => self.error.set(Some(format!("the result could not be read: {e}"))),
+            (None, Some(Err(e))) => self.error.set(Some(e)),
             (None, None) => self.error.set(Some("the worker sent an empty answer".into())),
         }
         if let Some(p) = perf() {
             let _ = p.measure_with_start_mark(&result_mark, &format!("{result_mark} start"));
         }
+        // The charts of the result are drawn in the tasks that follow, not in this one (under load, reading a
+        // result and drawing its first chart in one task made it last over 50 ms).
+        super::chart_canvas::task_is_full();
         self.busy.set(false);
         self.release();
         if id < 0.0 {
@@ -389,10 +394,11 @@ fn spawn_worker(on_message: impl FnMut(web_sys::MessageEvent) + 'static) -> Resu
 }
 
 /// Entry point of the worker (`public/worker.js`): runs one model on a scenario given as JSON and returns the
-/// output as JSON, or throws a message naming the problem.
+/// output as bytes ([`Output::to_bytes`]; a `Uint8Array` the worker hands over without a copy), or throws a message
+/// naming the problem.
 #[wasm_bindgen]
-pub fn worker_run(kind: &str, scenario_json: &str) -> Result<String, String> {
+pub fn worker_run(kind: &str, scenario_json: &str) -> Result<Vec<u8>, String> {
     let kind = ModelKind::from_id(kind).ok_or_else(|| format!("unknown model '{kind}'"))?;
     let s = Scenario::from_json(scenario_json).map_err(|e| e.to_string())?;
-    serde_json::to_string(&s.run(kind)).map_err(|e| e.to_string())
+    Ok(s.run(kind).to_bytes())
 }
