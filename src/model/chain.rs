@@ -211,6 +211,8 @@ struct Sim<'a> {
     free_reqs: Vec<u32>,
     queue: EventQueue<Kind>,
     billed_gb_s: f64,
+    /// Requests in all the hops' backlogs.
+    waiting: usize,
 }
 
 impl Sim<'_> {
@@ -239,6 +241,7 @@ impl Sim<'_> {
             (i, t + self.inits[h as usize].sample(&mut self.rng))
         } else {
             pool.backlog.push_back((r, t));
+            self.waiting += 1;
             return;
         };
         self.pools[h as usize].busy_since[inst as usize] = t;
@@ -264,6 +267,7 @@ impl Sim<'_> {
         self.billed_gb_s += (t - pool.busy_since[i as usize]) * gb;
         pool.idle.push_back((i, t));
         if let Some((r, _)) = pool.backlog.pop_front() {
+            self.waiting -= 1;
             self.enter(t, r, h);
         }
     }
@@ -287,6 +291,7 @@ fn run(p: &ChainParams, k: usize, curve: &LoadCurve, pricing: &Pricing, seed: u6
         free_reqs: Vec::new(),
         queue: EventQueue::default(),
         billed_gb_s: 0.0,
+        waiting: 0,
     };
     let mut arr_rng = rng(seed, 2);
     let mut arrivals = Arrivals::new(curve);
@@ -300,7 +305,7 @@ fn run(p: &ChainParams, k: usize, curve: &LoadCurve, pricing: &Pricing, seed: u6
             break;
         }
         // Backlog, time-averaged per bin (clipped to the curve).
-        let waiting: usize = s.pools.iter().map(|q| q.backlog.len()).sum();
+        let waiting = s.waiting;
         if waiting > 0 {
             split_by_bins(last.min(end), t.min(end), width, nb, |i, dt| bins[i].backlog += waiting as f64 * dt / width);
         }
