@@ -206,6 +206,40 @@ pub const SECTIONS: [(&str, &str); 9] = [
     ("validation", "nav.validation"),
 ];
 
+/// Sections mounted after the first paint, one per task.
+const LATER_SECTIONS: usize = 7;
+
+/// Mounts the sections below the load editor (below the fold on a laptop) one per task (`mounted` counts them), so
+/// the page's first task builds only the top of the page: building every section in it made one task of 300–600 ms
+/// (the sections' views, the lazy compilation of their wasm functions, style and layout of the whole page). A link to a section
+/// (`#chains`) is followed once that section is there.
+fn mount_later_sections(mounted: RwSignal<usize>) {
+    gloo_timers::callback::Timeout::new(0, move || {
+        let Some(n) = mounted.try_update(|n| {
+            *n += 1;
+            *n
+        }) else {
+            return;
+        };
+        if n < LATER_SECTIONS {
+            mount_later_sections(mounted);
+        } else {
+            // In the next task: the last section's view is built by an effect after this one.
+            gloo_timers::callback::Timeout::new(0, scroll_to_fragment).forget();
+        }
+    })
+    .forget();
+}
+
+/// Shows the element the address's fragment names (`#chains`), if it names one (a share link's `#s=…` does not).
+fn scroll_to_fragment() {
+    let fragment = window().location().hash().unwrap_or_default();
+    if let Some(el) = fragment.strip_prefix('#').filter(|f| !f.is_empty()).and_then(|f| document().get_element_by_id(f))
+    {
+        el.scroll_into_view();
+    }
+}
+
 /// The whole page.
 #[component]
 pub fn App() -> impl IntoView {
@@ -223,6 +257,9 @@ pub fn App() -> impl IntoView {
     let ctx = ScenarioCtx::new(initial);
     provide_context(ctx);
     storage::autosave(ctx);
+    let mounted = RwSignal::new(0usize);
+    mount_later_sections(mounted);
+    let from = move |k: usize| move || mounted.get() >= k;
     view! {
         <a class="skip" href="#load">{move || tr("app.skip")}</a>
         <header class="top">
@@ -247,13 +284,13 @@ pub fn App() -> impl IntoView {
             <compare::CompareTable />
             <lessons::Lessons />
             <LoadEditor />
-            <ScalingPanel />
-            <models_panels::CostPanel />
-            <models_panels::AvailabilityPanel />
-            <models_panels::ParallelPanel />
-            <models_panels::ResiliencePanel />
-            <models_panels::ChainsPanel />
-            <models_panels::ValidationPanel />
+            <Show when=from(1)><ScalingPanel /></Show>
+            <Show when=from(2)><models_panels::CostPanel /></Show>
+            <Show when=from(3)><models_panels::AvailabilityPanel /></Show>
+            <Show when=from(4)><models_panels::ParallelPanel /></Show>
+            <Show when=from(5)><models_panels::ResiliencePanel /></Show>
+            <Show when=from(6)><models_panels::ChainsPanel /></Show>
+            <Show when=from(LATER_SECTIONS)><models_panels::ValidationPanel /></Show>
         </main>
         <footer class="wrap foot">
             <p>{move || tr("app.footer")}</p>

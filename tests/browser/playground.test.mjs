@@ -37,6 +37,20 @@ test('every section computes, draws and shows its formula; no errors', async () 
   await context.close();
 });
 
+test('a link to a section opens the page at that section (sections below the fold are mounted after the first paint)', async () => {
+  for (const id of ['scaling', 'chains', 'validation']) {
+    const { page, context, errors } = await openApp(browser, site, { width: 1400, hash: `#${id}` });
+    // Its top at the top of the window (the last section, at the foot of the page, as high as the page allows).
+    await page.waitForFunction((i) => {
+      const top = document.getElementById(i)?.getBoundingClientRect().top ?? 1e9;
+      return top > -2 && (top < 2 || window.scrollY + window.innerHeight >= document.documentElement.scrollHeight - 2);
+    }, id, { timeout: 10000 });
+    assert.ok(await page.evaluate(() => window.scrollY) > 500, id);
+    assert.deepEqual(errors, []);
+    await context.close();
+  }
+});
+
 test('an edit in one section reruns its model and keeps the others', async () => {
   const { page, context } = await openApp(browser, site);
   await allComputed(page, ['chart-makespan', 'chart-nines']);
