@@ -206,13 +206,13 @@ pub const SECTIONS: [(&str, &str); 9] = [
     ("validation", "nav.validation"),
 ];
 
-/// Sections mounted after the first paint, one per task.
+/// Sections mounted after the page's first task, one per task.
 const LATER_SECTIONS: usize = 7;
 
 /// Mounts the sections below the load editor (below the fold on a laptop) one per task (`mounted` counts them), so
-/// the page's first task builds only the top of the page: building every section in it made one task of 300–600 ms
-/// (the sections' views, the lazy compilation of their wasm functions, style and layout of the whole page). A link to a section
-/// (`#chains`) is followed once that section is there.
+/// the page's first task builds only the top of the page: building every section in it made one task of
+/// 300–600 ms (the sections' views, the lazy compilation of their wasm functions, style and layout of the whole
+/// page). A link to a section (`#chains`) is followed once they are all there.
 fn mount_later_sections(mounted: RwSignal<usize>) {
     gloo_timers::callback::Timeout::new(0, move || {
         let Some(n) = mounted.try_update(|n| {
