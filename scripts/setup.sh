@@ -40,12 +40,13 @@ else
   WEB_ROUTE=debian
 fi
 export WEB_ROUTE
-# Reference types stay off: wasm-opt 116 (the newest binaryen on crates.io) cannot parse `table.fill`, which rustc
-# emits with them, and the page needs none of what they bring.
+# Reference types stay on (the default): rustup's prebuilt standard library for wasm32 is built with them, and a
+# crate built without them beside it makes wasm-bindgen fail ("failed to find the
+# `__wbindgen_externref_table_dealloc` function"); binaryen 132 (below) reads the `table.fill` they bring.
 # erase_components: Leptos type-erases each component's and each reactive child's view instead of compiling the
 # whole nested view type for every call site: wasm 617 → 491 KB gzipped (both at opt-level "s"), with the same
 # engine speed (tests/browser/bench.mjs); the views render the same, as the browser tests check.
-export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="-Ctarget-feature=-reference-types --cfg=erase_components"
+export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="--cfg=erase_components"
 web() {
   if [ "$WEB_ROUTE" = debian ]; then
     PATH="/usr/bin:$HOME/.cargo/bin:$PATH" RUSTC_BOOTSTRAP=1 CARGO_UNSTABLE_BUILD_STD=std,panic_abort \
@@ -54,6 +55,17 @@ web() {
     CARGO_TARGET_DIR="$ROOT/target/web" "$@"
   fi
 }
+
+# --- Node.js: binaryen's wasm-opt and the browser tests run on it ---------------------------------------------
+if ! command -v node >/dev/null 2>&1; then apt_install nodejs npm; fi
+# wasm-opt from the npm registry (binaryen 132, compiled to wasm, run by Node: seconds to install, where building
+# binaryen 116 from crates.io took 13 minutes, and 116 cannot read the `table.fill` of current Rust). Trunk.toml asks
+# for version_132 and finds it on PATH.
+if [ ! -x "$ROOT/scripts/tools/node_modules/.bin/wasm-opt" ]; then
+  log "npm ci (binaryen's wasm-opt)"
+  (cd "$ROOT/scripts/tools" && npm ci --no-audit --no-fund --loglevel=error)
+fi
+export PATH="$ROOT/scripts/tools/node_modules/.bin:$PATH"
 
 # --- tools built from crates.io ---------------------------------------------------------------------------
 if ! trunk --version 2>/dev/null | grep -q '^trunk 0\.2[1-9]'; then
@@ -64,10 +76,6 @@ WB_VERSION=$(awk '/^name = "wasm-bindgen"$/ {getline; gsub(/version = |"/, ""); 
 if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$WB_VERSION" ]; then
   log "cargo install wasm-bindgen-cli $WB_VERSION (the version in Cargo.lock; about 7 minutes)"
   cargo install wasm-bindgen-cli --version "$WB_VERSION" --force
-fi
-if ! wasm-opt --version 2>/dev/null | grep -q 'version 116'; then
-  log "cargo install wasm-opt 0.116.1 (binaryen 116, built from source; about 13 minutes)"
-  cargo install wasm-opt --version 0.116.1
 fi
 
 # --- a browser for the tests -------------------------------------------------------------------------------
@@ -81,7 +89,6 @@ if [ -z "${CHROMIUM:-}" ]; then
   CHROMIUM=/usr/bin/chromium
 fi
 export CHROMIUM
-if ! command -v node >/dev/null 2>&1; then apt_install nodejs npm; fi
 if [ ! -d "$ROOT/tests/browser/node_modules/playwright-core" ]; then
   log "npm ci (playwright-core, using the system Chromium)"
   (cd "$ROOT/tests/browser" && npm ci --no-audit --no-fund --loglevel=error)
