@@ -40,6 +40,11 @@ else
   WEB_ROUTE=debian
 fi
 export WEB_ROUTE
+if [ "$WEB_ROUTE" = debian ]; then
+  # The standard library's own dependencies (dlmalloc, …) are not in our Cargo.lock, so the `--offline` builds would
+  # not find them on a fresh machine: fetch them once (quick when they are there).
+  PATH="/usr/bin:$PATH" RUSTC_BOOTSTRAP=1 cargo fetch --quiet --manifest-path "$DEBIAN_LIB/Cargo.toml"
+fi
 # Reference types stay on (the default): rustup's prebuilt standard library for wasm32 is built with them, and a
 # crate built without them beside it makes wasm-bindgen fail ("failed to find the
 # `__wbindgen_externref_table_dealloc` function"); binaryen 132 (below) reads the `table.fill` they bring.
@@ -49,7 +54,8 @@ export WEB_ROUTE
 export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="--cfg=erase_components"
 web() {
   if [ "$WEB_ROUTE" = debian ]; then
-    PATH="/usr/bin:$HOME/.cargo/bin:$PATH" RUSTC_BOOTSTRAP=1 CARGO_UNSTABLE_BUILD_STD=std,panic_abort \
+    # Debian's cargo and rustc first, but after our wasm-opt (an older one may be in ~/.cargo/bin).
+    PATH="$ROOT/scripts/tools/node_modules/.bin:/usr/bin:$HOME/.cargo/bin:$PATH" RUSTC_BOOTSTRAP=1 CARGO_UNSTABLE_BUILD_STD=std,panic_abort \
       CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_LINKER="$WASM_LD" CARGO_TARGET_DIR="$ROOT/target/web" "$@"
   else
     CARGO_TARGET_DIR="$ROOT/target/web" "$@"
