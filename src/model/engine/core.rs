@@ -28,6 +28,53 @@ const NONE: u32 = u32::MAX;
 const F_COLD: u8 = 1;
 const F_PING: u8 = 2;
 
+/// A table the event loop indexes on every step (instances, requests, bins, the event heap), without bounds checks
+/// in release builds. Every index into one is below its length by construction: the instance and request tables
+/// never shrink and their slots are pushed or taken from their free lists, bins are clamped to the last one, heap
+/// positions are computed below the heap's length. The checks cost 9 % of the engine's instructions (cachegrind,
+/// λ = 100 req/s, warm 0.2 s: 912 → 831 per request; in wasm, 3 of 4 alternated runs were 4–9 % faster, one even);
+/// debug builds, and so the property tests, keep them.
+#[derive(Debug, Clone)]
+struct Table<T>(Vec<T>);
+
+impl<T> Default for Table<T> {
+    fn default() -> Self {
+        Table(Vec::new())
+    }
+}
+
+impl<T> std::ops::Deref for Table<T> {
+    type Target = Vec<T>;
+    fn deref(&self) -> &Vec<T> {
+        &self.0
+    }
+}
+
+impl<T> std::ops::DerefMut for Table<T> {
+    fn deref_mut(&mut self) -> &mut Vec<T> {
+        &mut self.0
+    }
+}
+
+impl<T> std::ops::Index<usize> for Table<T> {
+    type Output = T;
+    #[inline(always)]
+    fn index(&self, i: usize) -> &T {
+        assert!(cfg!(not(debug_assertions)) || i < self.0.len(), "index {i} out of a table of {}", self.0.len());
+        // SAFETY: `i < len` by the construction described above, checked in debug builds.
+        unsafe { self.0.get_unchecked(i) }
+    }
+}
+
+impl<T> std::ops::IndexMut<usize> for Table<T> {
+    #[inline(always)]
+    fn index_mut(&mut self, i: usize) -> &mut T {
+        assert!(cfg!(not(debug_assertions)) || i < self.0.len(), "index {i} out of a table of {}", self.0.len());
+        // SAFETY: as for `index`.
+        unsafe { self.0.get_unchecked_mut(i) }
+    }
+}
+
 #[derive(Debug, Clone)]
 struct Inst {
     created_seq: u64,
@@ -89,7 +136,7 @@ impl Ev {
 /// float comparisons order them.
 #[derive(Debug, Default)]
 struct EvHeap {
-    v: Vec<Ev>,
+    v: Table<Ev>,
 }
 
 impl EvHeap {
@@ -140,7 +187,7 @@ impl EvHeap {
             // two independent comparisons and then one, chosen with selects: which child wins is a coin toss that
             // a branch would mispredict.
             let m = if first + 3 < n {
-                let k: &[Ev; 4] = v[first..first + 4].try_into().expect("four children");
+                let k: &[Ev; 4] = v.0[first..first + 4].try_into().expect("four children");
                 let a = select_unpredictable(k[1].before(&k[0]), 1, 0);
                 let b = select_unpredictable(k[3].before(&k[2]), 3, 2);
                 first + select_unpredictable(k[b].before(&k[a]), b, a)
@@ -208,12 +255,12 @@ struct Sim<'a> {
     c: u32,
     gb: f64,
     seq: u32,
-    reqs: Vec<Req>,
+    reqs: Table<Req>,
     free_reqs: Vec<u32>,
     end: f64,
     warmup: f64,
     // Instances and pools.
-    insts: Vec<Inst>,
+    insts: Table<Inst>,
     free: Vec<u32>,
     next_created: u64,
     partial: Vec<u32>,
@@ -249,7 +296,7 @@ struct Sim<'a> {
     last: f64,
     width: f64,
     inv_width: f64,
-    bins: Vec<BinAcc>,
+    bins: Table<BinAcc>,
     /// The bin the last interval ended in, and its edges clipped to the measured span [s].
     cur: usize,
     cur_lo: f64,
@@ -312,11 +359,11 @@ impl<'a> Sim<'a> {
             c: p.concurrency_per_instance,
             gb: p.memory_mb / 1024.0,
             seq: 0,
-            reqs: Vec::new(),
+            reqs: Table::default(),
             free_reqs: Vec::new(),
             end,
             warmup,
-            insts: Vec::new(),
+            insts: Table::default(),
             free: Vec::new(),
             next_created: 0,
             partial: Vec::new(),
@@ -347,7 +394,7 @@ impl<'a> Sim<'a> {
             last: 0.0,
             width,
             inv_width: 1.0 / width,
-            bins: vec![BinAcc::default(); nb],
+            bins: Table(vec![BinAcc::default(); nb]),
             cur: 0,
             // Empty: the first interval takes the slow path, which sets them.
             cur_lo: f64::INFINITY,
@@ -1106,7 +1153,7 @@ impl<'a> Sim<'a> {
         let cold_starts: u64 = bins.iter().map(|b| b.cold_starts).sum();
         let per = |a: f64| if measured > 0.0 { a / measured } else { 0.0 };
         let (mut area_busy, mut area_idle, mut area_init) = (0.0, 0.0, 0.0);
-        for b in &self.bins {
+        for b in self.bins.iter() {
             area_busy += b.busy;
             area_idle += b.idle;
             area_init += b.init;
