@@ -223,6 +223,7 @@ fn mount_later_sections(mounted: RwSignal<usize>) {
         };
         if n < LATER_SECTIONS {
             mount_later_sections(mounted);
+            storage::keep_scroll_on_leave();
         } else {
             // In the next task: the last section's view is built by an effect after this one.
             gloo_timers::callback::Timeout::new(0, scroll_to_fragment).forget();
@@ -231,8 +232,17 @@ fn mount_later_sections(mounted: RwSignal<usize>) {
     .forget();
 }
 
-/// Shows the element the address's fragment names (`#chains`), if it names one (a share link's `#s=…` does not).
+/// On a reload (or a return through the history), goes back to where the page was scrolled; otherwise shows the element the address's fragment names
+/// (`#chains`), if it names one (a share link's `#s=…` does not).
 fn scroll_to_fragment() {
+    if let Some((el, offset)) = storage::scroll_to_restore() {
+        // Unless the reader has already scrolled somewhere else meanwhile.
+        if window().scroll_y().unwrap_or(0.0) == 0.0 {
+            el.scroll_into_view();
+            window().scroll_by_with_x_and_y(0.0, offset);
+        }
+        return;
+    }
     let fragment = window().location().hash().unwrap_or_default();
     if let Some(el) = fragment.strip_prefix('#').filter(|f| !f.is_empty()).and_then(|f| document().get_element_by_id(f))
     {

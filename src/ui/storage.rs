@@ -140,3 +140,60 @@ pub fn share_url(s: &Scenario) -> String {
     let base = loc.and_then(|l| Some(format!("{}{}", l.origin().ok()?, l.pathname().ok()?))).unwrap_or_default();
     format!("{base}#{}", share::to_fragment(s))
 }
+
+/// Session-storage key of where the page was scrolled when it was last left: `ID OFFSET`, the section at the top of
+/// the window and how far into it [CSS px].
+const SCROLL_KEY: &str = "serverless-playground.scroll";
+
+/// Keeps where the page was scrolled when it is left, so a reload can return there: the browser's own restoration
+/// comes too early, before the sections below the editor are mounted (see `mount_later_sections`). The place is
+/// kept as a section and an offset into it, not as a pixel count: the sections above it are laid out only when
+/// they come into view (`content-visibility`), so the page's height is not the same while it loads.
+pub fn keep_scroll_on_leave() {
+    let Some(w) = web_sys::window() else { return };
+    if let Ok(h) = w.history() {
+        let _ = h.set_scroll_restoration(web_sys::ScrollRestoration::Manual);
+    }
+    let leave = wasm_bindgen::closure::Closure::<dyn FnMut()>::new(|| {
+        let Some(w) = web_sys::window() else { return };
+        let (Some(doc), Some(s)) = (w.document(), w.session_storage().ok().flatten()) else { return };
+        let Ok(sections) = doc.query_selector_all("section.card[id]") else { return };
+        // The last section whose top is at or above the top of the window.
+        let mut place = None;
+        for k in 0..sections.length() {
+            let Some(el) = sections.get(k).and_then(|n| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(n).ok())
+            else {
+                continue;
+            };
+            let top = el.get_bounding_client_rect().top();
+            if top <= 0.5 {
+                place = Some(format!("{} {:.0}", el.id(), -top));
+            }
+        }
+        match place {
+            Some(p) => s.set_item(SCROLL_KEY, &p),
+            None => s.remove_item(SCROLL_KEY),
+        }
+        .ok();
+    });
+    let _ = w.add_event_listener_with_callback("pagehide", wasm_bindgen::JsCast::unchecked_ref(leave.as_ref()));
+    leave.forget();
+}
+
+/// Where to return [element, offset into it in CSS px]: the place kept when the page was left, if this load is a
+/// reload or a return through the history (not a new visit) and the section is there. Read once.
+pub fn scroll_to_restore() -> Option<(web_sys::Element, f64)> {
+    let w = web_sys::window()?;
+    let s = w.session_storage().ok().flatten()?;
+    let kept = s.get_item(SCROLL_KEY).ok().flatten();
+    let _ = s.remove_item(SCROLL_KEY);
+    let nav = w.performance()?.get_entries_by_type("navigation").get(0);
+    let kind = js_sys::Reflect::get(&nav, &"type".into()).ok()?.as_string()?;
+    if kind != "reload" && kind != "back_forward" {
+        return None;
+    }
+    let kept = kept?;
+    let (id, offset) = kept.split_once(' ')?;
+    let offset: f64 = offset.parse().ok().filter(|o: &f64| o.is_finite() && *o >= 0.0)?;
+    Some((w.document()?.get_element_by_id(id)?, offset))
+}

@@ -51,6 +51,30 @@ test('a link to a section opens the page at that section (sections below the fol
   }
 });
 
+test('a reload returns to where the page was scrolled (after the later sections are mounted); a new visit starts at the top', async () => {
+  const { page, context, errors } = await openApp(browser, site, { width: 1400 });
+  await page.waitForFunction(() => document.getElementById('validation'));
+  // 150 px into the Chains section.
+  const y = await page.evaluate(() => {
+    window.scrollTo(0, window.scrollY + document.getElementById('chains').getBoundingClientRect().top + 150);
+    return window.scrollY;
+  });
+  assert.ok(y > 1000, `scrolled to ${y}`);
+  await page.reload();
+  await page.waitForFunction(() => Math.abs(document.getElementById('chains')?.getBoundingClientRect().top + 150) < 3,
+    null, { timeout: 10000 });
+  // And it stays there while the charts above and around it draw.
+  await page.waitForTimeout(1500);
+  assert.ok(Math.abs(await page.evaluate(() => document.getElementById('chains').getBoundingClientRect().top) + 150) < 3);
+  // A new visit (typing the address again) is not a reload: the top of the page.
+  await page.goto(page.url());
+  await page.waitForFunction(() => document.getElementById('validation'));
+  await page.waitForTimeout(300);
+  assert.equal(await page.evaluate(() => window.scrollY), 0);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('an edit in one section reruns its model and keeps the others', async () => {
   const { page, context } = await openApp(browser, site);
   await allComputed(page, ['chart-makespan', 'chart-nines']);
