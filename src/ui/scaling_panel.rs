@@ -173,7 +173,12 @@ pub fn ScalingPanel() -> impl IntoView {
             </div>
             <LaneStatus lane=lane />
             <p class="hint" data-testid="sim-status">
-                {move || ctx.with_output(ModelKind::Scaling, |o| o.scaling().map(|r| r.summary.arrivals)).map(|n| trf("sc.simulated", &[&fmt_count(n as f64), &sig(lane.last_ms.get(), 3)]))}
+                {move || ctx.with_output(ModelKind::Scaling, |o| o.scaling().map(|r| r.summary.arrivals)).map(|n| {
+                    // The run's own time (the "computed in" line above says it too), as a rate.
+                    let ms = lane.last_ms.get();
+                    let rate = if ms > 0.0 { sig(n as f64 / ms / 1000.0, 3) } else { "–".to_string() };
+                    trf("sc.simulated", &[&fmt_count(n as f64), &rate])
+                })}
             </p>
             <dl class="figures">
                 <div><dt>{move || tr("sc.f.cold")}</dt><dd data-testid="cold-prob">{move || format!("{} %", sig(s().cold_start_prob * 100.0, 3))}</dd></div>
