@@ -40,10 +40,15 @@ else
   WEB_ROUTE=debian
 fi
 export WEB_ROUTE
+# binaryen's wasm-opt, installed from the npm registry below.
+TOOLS_BIN="$ROOT/scripts/tools/node_modules/.bin"
 if [ "$WEB_ROUTE" = debian ]; then
   # The standard library's own dependencies (dlmalloc, …) are not in our Cargo.lock, so the `--offline` builds would
-  # not find them on a fresh machine: fetch them once (quick when they are there).
-  PATH="/usr/bin:$PATH" RUSTC_BOOTSTRAP=1 cargo fetch --quiet --manifest-path "$DEBIAN_LIB/Cargo.toml"
+  # not find them on a fresh machine: fetch them once (offline first, so a machine that has them needs no network).
+  debian_fetch() {
+    PATH="/usr/bin:$PATH" RUSTC_BOOTSTRAP=1 cargo fetch --quiet --manifest-path "$DEBIAN_LIB/Cargo.toml" "$@"
+  }
+  debian_fetch --offline 2>/dev/null || debian_fetch
 fi
 # Reference types stay on (the default): rustup's prebuilt standard library for wasm32 is built with them, and a
 # crate built without them beside it makes wasm-bindgen fail ("failed to find the
@@ -55,7 +60,7 @@ export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="--cfg=erase_components"
 web() {
   if [ "$WEB_ROUTE" = debian ]; then
     # Debian's cargo and rustc first, but after our wasm-opt (an older one may be in ~/.cargo/bin).
-    PATH="$ROOT/scripts/tools/node_modules/.bin:/usr/bin:$HOME/.cargo/bin:$PATH" RUSTC_BOOTSTRAP=1 CARGO_UNSTABLE_BUILD_STD=std,panic_abort \
+    PATH="$TOOLS_BIN:/usr/bin:$HOME/.cargo/bin:$PATH" RUSTC_BOOTSTRAP=1 CARGO_UNSTABLE_BUILD_STD=std,panic_abort \
       CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_LINKER="$WASM_LD" CARGO_TARGET_DIR="$ROOT/target/web" "$@"
   else
     CARGO_TARGET_DIR="$ROOT/target/web" "$@"
@@ -67,11 +72,11 @@ if ! command -v node >/dev/null 2>&1; then apt_install nodejs npm; fi
 # wasm-opt from the npm registry (binaryen 132, compiled to wasm, run by Node: seconds to install, where building
 # binaryen 116 from crates.io took 13 minutes, and 116 cannot read the `table.fill` of current Rust). Trunk.toml asks
 # for version_132 and finds it on PATH.
-if [ ! -x "$ROOT/scripts/tools/node_modules/.bin/wasm-opt" ]; then
+if [ ! -x "$TOOLS_BIN/wasm-opt" ]; then
   log "npm ci (binaryen's wasm-opt)"
   (cd "$ROOT/scripts/tools" && npm ci --no-audit --no-fund --loglevel=error)
 fi
-export PATH="$ROOT/scripts/tools/node_modules/.bin:$PATH"
+export PATH="$TOOLS_BIN:$PATH"
 
 # --- tools built from crates.io ---------------------------------------------------------------------------
 if ! trunk --version 2>/dev/null | grep -q '^trunk 0\.2[1-9]'; then

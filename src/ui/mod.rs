@@ -223,18 +223,17 @@ fn mount_later_sections(mounted: RwSignal<usize>) {
         };
         if n < LATER_SECTIONS {
             mount_later_sections(mounted);
-            storage::keep_scroll_on_leave();
         } else {
             // In the next task: the last section's view is built by an effect after this one.
-            gloo_timers::callback::Timeout::new(0, scroll_to_fragment).forget();
+            gloo_timers::callback::Timeout::new(0, scroll_to_place).forget();
         }
     })
     .forget();
 }
 
-/// On a reload (or a return through the history), goes back to where the page was scrolled; otherwise shows the element the address's fragment names
-/// (`#chains`), if it names one (a share link's `#s=…` does not).
-fn scroll_to_fragment() {
+/// On a reload (or a return through the history), goes back to where the page was scrolled; otherwise shows the
+/// element the address's fragment names (`#chains`), if it names one (a share link's `#s=…` does not).
+fn scroll_to_place() {
     if let Some((el, offset)) = storage::scroll_to_restore() {
         // Unless the reader has already scrolled somewhere else meanwhile.
         if window().scroll_y().unwrap_or(0.0) == 0.0 {
@@ -269,6 +268,7 @@ pub fn App() -> impl IntoView {
     storage::autosave(ctx);
     let mounted = RwSignal::new(0usize);
     mount_later_sections(mounted);
+    storage::keep_scroll_on_leave();
     let from = move |k: usize| move || mounted.get() >= k;
     view! {
         <a class="skip" href="#load">{move || tr("app.skip")}</a>

@@ -60,7 +60,7 @@ impl<T> std::ops::Index<usize> for Table<T> {
     type Output = T;
     #[inline(always)]
     fn index(&self, i: usize) -> &T {
-        assert!(cfg!(not(debug_assertions)) || i < self.0.len(), "index {i} out of a table of {}", self.0.len());
+        debug_assert!(i < self.0.len(), "index {i} out of a table of {}", self.0.len());
         // SAFETY: `i < len` by the construction described above, checked in debug builds.
         unsafe { self.0.get_unchecked(i) }
     }
@@ -69,7 +69,7 @@ impl<T> std::ops::Index<usize> for Table<T> {
 impl<T> std::ops::IndexMut<usize> for Table<T> {
     #[inline(always)]
     fn index_mut(&mut self, i: usize) -> &mut T {
-        assert!(cfg!(not(debug_assertions)) || i < self.0.len(), "index {i} out of a table of {}", self.0.len());
+        debug_assert!(i < self.0.len(), "index {i} out of a table of {}", self.0.len());
         // SAFETY: as for `index`.
         unsafe { self.0.get_unchecked_mut(i) }
     }
