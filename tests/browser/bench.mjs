@@ -279,10 +279,15 @@ async function bigDay(browser, site) {
   console.log(`   longest main-thread task while the models ran ${ms(longest)} (${later.length} over 50 ms; target none); a click answered after ${ms(click)}`);
   console.log(`   while the page loaded (before its first chart): longest ${ms(loadLongest)} (${atLoad.length} over 50 ms)`);
   // What ran in each long task: the user-timing measures (draws, computes) that lie inside it.
-  const inside = await page.evaluate((tasks) => tasks.map((t) => performance.getEntriesByType('measure')
-    .filter((m) => m.startTime >= t.start - 1 && m.startTime + m.duration <= t.start + t.ms + 1 && m.duration >= 5)
-    .map((m) => `${m.name} ${Math.round(m.duration)}`).join(', ')), later);
-  later.forEach((t, k) => console.log(`     task of ${ms(t.ms)}: ${inside[k] || 'no measure inside (message handling, layout, style)'}`));
+  // And the measure that ended last before it: what the page had just done (a result arrived, a chart drawn).
+  const inside = await page.evaluate((tasks) => tasks.map((t) => {
+    const all = performance.getEntriesByType('measure');
+    const within = all.filter((m) => m.startTime >= t.start - 1 && m.startTime + m.duration <= t.start + t.ms + 1 && m.duration >= 5)
+      .map((m) => `${m.name} ${Math.round(m.duration)}`).join(', ');
+    const before = all.filter((m) => m.startTime + m.duration <= t.start + 1).sort((a, b) => (b.startTime + b.duration) - (a.startTime + a.duration))[0];
+    return [within, before ? `${before.name}, ended ${Math.round(t.start - before.startTime - before.duration)} ms before` : 'none'];
+  }), later);
+  later.forEach((t, k) => console.log(`     task of ${ms(t.ms)} at ${(t.start / 1000).toFixed(1)} s: ${inside[k][0] || 'no measure inside (message handling, layout, style)'}; last measure before it: ${inside[k][1]}`));
   console.log(`   (${Math.round((Date.now() - t0) / 1000)} s after the click until every model had drawn)`);
   if (stopTrace) explainLongTasks(JSON.parse((await stopTrace).toString('utf8')), traceSeconds);
   await context.close();

@@ -101,6 +101,25 @@ test('a lesson loads its scenario and text, and the previous scenario comes back
   await context.close();
 });
 
+test('a field\'s explanation shows while it has focus and moves nothing below it', async () => {
+  const { page, context } = await openApp(browser, site);
+  const button = page.getByTestId('chart-latency-csv');
+  await button.waitFor();
+  const yOf = async () => (await button.evaluate((b) => b.getBoundingClientRect().top + window.scrollY));
+  const hint = page.locator('#f-keep-alive-hint');
+  const before = await yOf();
+  assert.equal(await hint.evaluate((h) => getComputedStyle(h).visibility), 'hidden');
+  await page.getByTestId('keep-alive').focus();
+  assert.equal(await hint.evaluate((h) => getComputedStyle(h).visibility), 'visible');
+  assert.match(await hint.textContent(), /idle instance/i);
+  assert.equal(await yOf(), before, 'the hint pushed the page down');
+  // A click further down that takes the focus away lands where it was aimed (it used to hit what moved under it).
+  await page.getByTestId('keep-alive').fill('60');
+  const [d] = await Promise.all([page.waitForEvent('download'), button.click()]);
+  assert.equal(d.suggestedFilename(), 'chart-latency.csv');
+  await context.close();
+});
+
 test('A/B: pin, change, see both in a table of differences and overlaid on the charts', async () => {
   const { page, context } = await openApp(browser, site);
   await allComputed(page, ['chart-latency', 'chart-provisioned-cost', 'chart-breaker-calls']);
