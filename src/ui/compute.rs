@@ -5,8 +5,8 @@
 //! more than [`SUPERSEDE_MS`] left is cancelled and restarted, a shorter one finishes and the newest edit runs next.
 //! Every run leaves User Timing marks (`compute <model>` on the page, `simulate <model>` in the worker).
 //! Workers run at most [`worker_slots`] at once (one core is left to the page while the scaling run is under way);
-//! the others wait their turn in the order they asked, the scaling run first, so on a two-core machine the scaling
-//! run of a huge curve is not slowed by five others.
+//! the others wait their turn ([`pump`]: the scaling run first, so on a two-core machine the scaling run of a huge
+//! curve is not slowed by five others; then the longest run in one slot and the shortest first in the others).
 
 use crate::model::scenario::{ModelKind, Output, Scenario};
 use leptos::prelude::*;
@@ -83,7 +83,9 @@ struct Pool {
     running: usize,
     /// The scaling lane holds one of them.
     scaling_running: bool,
-    /// Waiting, first come first served, except that the scaling lane goes first.
+    /// The lane that took a slot as the longest waiting run, while it holds it.
+    longest: Option<ModelKind>,
+    /// Waiting; see [`pump`] for the order.
     waiting: VecDeque<Lane>,
 }
 
@@ -91,20 +93,33 @@ thread_local! {
     static POOL: RefCell<Pool> = RefCell::new(Pool::default());
 }
 
-/// Starts waiting runs while there are free slots.
+/// Starts waiting runs while there are free slots. The scaling run goes first. With two slots or more, one of them
+/// takes the longest waiting run and the others the shortest first: the short runs' charts come at once and the
+/// longest run is not left to start last (24-hour curve, two cores: every model drawn 174 → 135 s; in the order
+/// the lanes asked, the chain model's 125 s began after the others).
 fn pump() {
     loop {
         let next = POOL.with(|p| {
             let mut p = p.borrow_mut();
-            let at = p.waiting.iter().position(|l| l.kind == ModelKind::Scaling).unwrap_or(0);
-            let scaling = p.waiting.get(at)?.kind == ModelKind::Scaling;
+            let estimate = |l: &Lane| l.waiting.with_value(|w| w.as_ref().map_or(0.0, |(_, e)| *e));
+            let scaling = p.waiting.iter().position(|l| l.kind == ModelKind::Scaling);
+            let longest = scaling.is_none() && p.longest.is_none() && worker_slots(false) >= 2;
+            let by_estimate = |a: &(usize, &Lane), b: &(usize, &Lane)| estimate(a.1).total_cmp(&estimate(b.1));
+            let at = match scaling {
+                Some(at) => at,
+                None if longest => p.waiting.iter().enumerate().max_by(by_estimate)?.0,
+                None => p.waiting.iter().enumerate().min_by(by_estimate)?.0,
+            };
             // The scaling run may take the second slot of a two-core machine; the others wait while it runs.
-            if p.running >= worker_slots(p.scaling_running && !scaling) {
+            if p.running >= worker_slots(p.scaling_running && scaling.is_none()) {
                 return None;
             }
             let lane = p.waiting.remove(at)?;
             p.running += 1;
-            p.scaling_running |= scaling;
+            p.scaling_running |= lane.kind == ModelKind::Scaling;
+            if longest {
+                p.longest = Some(lane.kind);
+            }
             Some(lane)
         });
         let Some(lane) = next else { break };
@@ -222,11 +237,14 @@ impl Lane {
     fn release(&self) {
         if self.holding.get_value() {
             self.holding.set_value(false);
-            let scaling = self.kind == ModelKind::Scaling;
+            let (kind, scaling) = (self.kind, self.kind == ModelKind::Scaling);
             POOL.with(|p| {
                 let mut p = p.borrow_mut();
                 p.running = p.running.saturating_sub(1);
                 p.scaling_running &= !scaling;
+                if p.longest == Some(kind) {
+                    p.longest = None;
+                }
             });
         }
         pump();
