@@ -95,7 +95,7 @@ thread_local! {
 
 /// Starts waiting runs while there are free slots. The scaling run goes first. With two slots or more, one of them
 /// takes the longest waiting run and the others the shortest first: the short runs' charts come at once and the
-/// longest run is not left to start last (24-hour curve, two cores: every model drawn 174 → 135 s; in the order
+/// longest run is not left to start last (24-hour curve, two cores: every model drawn 174 → 146 s; in the order
 /// the lanes asked, the chain model's 125 s began after the others).
 fn pump() {
     loop {
