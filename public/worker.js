@@ -1,7 +1,8 @@
 // Runs the playground's models off the main thread (src/ui/compute.rs). The page sends once the URL of its own
 // wasm-bindgen module and its compiled WebAssembly.Module (so nothing is downloaded or compiled twice), then jobs
-// { id, kind, scenario }; each answer is { id, out, ms } (out: the output's bytes, a Uint8Array whose buffer is
-// transferred, not copied) or { id, error }. User Timing marks name each run.
+// { id, kind, scenario, pieces } (pieces: which of the model's independent runs, a Uint32Array; empty: all); each
+// answer is { id, out, ms } (out: the output's bytes, a Uint8Array whose buffer is transferred, not copied) or
+// { id, error }. User Timing marks name each run.
 let ready = null;
 
 self.onmessage = async (e) => {
@@ -21,7 +22,7 @@ self.onmessage = async (e) => {
     const name = `simulate ${m.kind}`;
     performance.mark(`${name} start`);
     const t0 = performance.now();
-    const out = glue.worker_run(m.kind, m.scenario);
+    const out = glue.worker_run(m.kind, m.scenario, m.pieces ?? new Uint32Array());
     const ms = performance.now() - t0;
     performance.measure(name, `${name} start`);
     self.postMessage({ id: m.id, out, ms }, [out.buffer]);

@@ -459,15 +459,49 @@ fn run(
 
 /// Runs both variants on the same requests (validate first).
 pub fn simulate(p: &BreakerParams, curve: &LoadCurve, seed: u64) -> BreakerResult {
-    let (with_breaker, summary_with, transitions) = run(p, curve, seed, true);
-    let (without_breaker, summary_without, _) = run(p, curve, seed, false);
-    BreakerResult {
+    simulate_variants(p, curve, seed, true, true)
+}
+
+/// A part of [`simulate`]'s result: the run with the breaker, the one without, or both (a variant left out has
+/// no bins and a zero summary). The two parts run apart (in separate workers) merge with [`BreakerResult::merge`]
+/// into exactly what [`simulate`] gives (validate first).
+pub fn simulate_variants(p: &BreakerParams, curve: &LoadCurve, seed: u64, with: bool, without: bool) -> BreakerResult {
+    let mut r = BreakerResult {
         bin_width: bin_width(curve.duration(), MAX_BINS),
-        with_breaker,
-        without_breaker,
-        summary_with,
-        summary_without,
-        transitions,
+        with_breaker: Vec::new(),
+        without_breaker: Vec::new(),
+        summary_with: BreakerSummary::default(),
+        summary_without: BreakerSummary::default(),
+        transitions: Vec::new(),
+    };
+    if with {
+        (r.with_breaker, r.summary_with, r.transitions) = run(p, curve, seed, true);
+    }
+    if without {
+        (r.without_breaker, r.summary_without, _) = run(p, curve, seed, false);
+    }
+    r
+}
+
+impl BreakerResult {
+    /// The whole result from its two parts ([`simulate_variants`]), in any order; an error says which is missing.
+    pub fn merge(parts: Vec<BreakerResult>) -> Result<BreakerResult, String> {
+        let mut parts = parts.into_iter();
+        let mut whole = parts.next().ok_or("no part of the breaker model to merge")?;
+        for part in parts {
+            if !part.with_breaker.is_empty() {
+                (whole.with_breaker, whole.summary_with, whole.transitions) =
+                    (part.with_breaker, part.summary_with, part.transitions);
+            }
+            if !part.without_breaker.is_empty() {
+                (whole.without_breaker, whole.summary_without) = (part.without_breaker, part.summary_without);
+            }
+        }
+        match (whole.with_breaker.is_empty(), whole.without_breaker.is_empty()) {
+            (false, false) => Ok(whole),
+            (true, _) => Err("the breaker model's parts do not fit: the run with the breaker is missing".into()),
+            (_, true) => Err("the breaker model's parts do not fit: the run without it is missing".into()),
+        }
     }
 }
 

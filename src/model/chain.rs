@@ -139,7 +139,7 @@ pub struct ChainBin {
 }
 
 /// Results for one chain length.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
 pub struct ChainSummary {
     /// Hops [-].
     pub hops: usize,
@@ -393,8 +393,58 @@ fn run(p: &ChainParams, k: usize, curve: &LoadCurve, pricing: &Pricing, seed: u6
 
 /// Runs the chain, and its first 1, 2, … hops for the per-length comparison, priced with `pricing` (validate first).
 pub fn simulate(p: &ChainParams, curve: &LoadCurve, pricing: &Pricing, seed: u64) -> ChainResult {
+    let all: Vec<usize> = (1..=p.hops.len()).collect();
+    simulate_lengths(p, curve, pricing, seed, &all)
+}
+
+/// The chain's first `j` hops for each `j` of `lengths` (1 ..= k), each run on its own: a part of
+/// [`simulate`]'s result. The whole chain's bins and summary are there only if `k` is among `lengths` (otherwise
+/// no bins); parts run apart (in separate workers) merge with [`ChainResult::merge`] into exactly what
+/// [`simulate`] gives (validate first).
+pub fn simulate_lengths(
+    p: &ChainParams,
+    curve: &LoadCurve,
+    pricing: &Pricing,
+    seed: u64,
+    lengths: &[usize],
+) -> ChainResult {
     let k = p.hops.len();
-    let (bins, summary) = run(p, k, curve, pricing, seed);
-    let by_length = (1..k).map(|j| run(p, j, curve, pricing, seed).1).chain(std::iter::once(summary)).collect();
-    ChainResult { bin_width: bin_width(curve.duration(), MAX_BINS), bins, summary, by_length }
+    let bin_width = bin_width(curve.duration(), MAX_BINS);
+    let mut r = ChainResult { bin_width, bins: Vec::new(), summary: ChainSummary::default(), by_length: Vec::new() };
+    for &j in lengths {
+        let (bins, summary) = run(p, j.clamp(1, k), curve, pricing, seed);
+        if j >= k {
+            r.bins = bins;
+            r.summary = summary;
+        }
+        r.by_length.push(summary);
+    }
+    r.by_length.sort_by_key(|s| s.hops);
+    r
+}
+
+impl ChainResult {
+    /// The whole result from parts of it ([`simulate_lengths`] over disjoint lengths that cover 1 ..= k); an error
+    /// says which length is missing or repeated.
+    pub fn merge(parts: Vec<ChainResult>) -> Result<ChainResult, String> {
+        let mut parts = parts.into_iter();
+        let mut whole = parts.next().ok_or("no part of the chain model to merge")?;
+        for part in parts {
+            if !part.bins.is_empty() {
+                whole.bins = part.bins;
+                whole.summary = part.summary;
+            }
+            whole.by_length.extend(part.by_length);
+        }
+        whole.by_length.sort_by_key(|s| s.hops);
+        for (i, s) in whole.by_length.iter().enumerate() {
+            if s.hops != i + 1 {
+                return Err(format!("the chain model's parts do not fit: length {} where {} belongs", s.hops, i + 1));
+            }
+        }
+        if whole.bins.is_empty() || whole.summary.hops != whole.by_length.len() {
+            return Err("the chain model's parts do not fit: the whole chain is missing".into());
+        }
+        Ok(whole)
+    }
 }

@@ -139,9 +139,14 @@ impl Scenario {
     /// The scaling simulation at each of [`Scenario::provisioned_levels`]: what provisioned concurrency buys (fewer
     /// cold starts, a lower p99) and what it costs (validate first).
     pub fn provisioned_sweep(&self) -> Vec<ProvisionedPoint> {
-        self.provisioned_levels()
-            .into_iter()
-            .map(|n| {
+        self.provisioned_points(&self.provisioned_levels())
+    }
+
+    /// The sweep's points at the given levels only.
+    fn provisioned_points(&self, levels: &[u32]) -> Vec<ProvisionedPoint> {
+        levels
+            .iter()
+            .map(|&n| {
                 let mut s = self.clone();
                 s.scaling.provisioned = n;
                 let r = s.simulate();
@@ -171,6 +176,80 @@ impl Scenario {
             ModelKind::Chain => Output::Chain(self.chain()),
             ModelKind::Validation => Output::Validation(validation::report(VALIDATION_REQUESTS, self.seed)),
         }
+    }
+
+    /// The independent runs a model is made of, as their shares of [`Scenario::work_of`]: the provisioned sweep's
+    /// levels, the breaker with and without, the chain's lengths 1 ..= k; the other models are one run. Disjoint
+    /// groups of them can run at once (in separate workers, [`Scenario::split`], [`Scenario::run_pieces`]) and
+    /// their outputs merge ([`Output::merge`]) into exactly what [`Scenario::run`] gives.
+    pub fn pieces(&self, kind: ModelKind) -> Vec<f64> {
+        let requests = self.load.expected_requests();
+        match kind {
+            ModelKind::Provisioned => vec![requests; self.provisioned_levels().len()],
+            ModelKind::Breaker => vec![self.work_of(kind) / 2.0; 2],
+            // A chain of j hops: j hop visits and the arrival per request.
+            ModelKind::Chain => (1..=self.chain.hops.len()).map(|j| requests * (j + 1) as f64).collect(),
+            _ => vec![self.work_of(kind)],
+        }
+    }
+
+    /// A model's pieces ([`Scenario::pieces`]) in at most `n` groups of about equal work: the largest piece first,
+    /// each into the group with the least work so far. Each group lists its pieces in ascending order.
+    pub fn split(&self, kind: ModelKind, n: usize) -> Vec<Vec<usize>> {
+        let pieces = self.pieces(kind);
+        let n = n.clamp(1, pieces.len().max(1));
+        let mut order: Vec<usize> = (0..pieces.len()).collect();
+        order.sort_by(|&a, &b| pieces[b].total_cmp(&pieces[a]).then(a.cmp(&b)));
+        let mut groups: Vec<(f64, Vec<usize>)> = vec![(0.0, Vec::new()); n];
+        for i in order {
+            let lightest = (0..n).min_by(|&a, &b| groups[a].0.total_cmp(&groups[b].0)).unwrap_or(0);
+            groups[lightest].0 += pieces[i];
+            groups[lightest].1.push(i);
+        }
+        groups
+            .into_iter()
+            .filter(|(_, g)| !g.is_empty())
+            .map(|(_, mut g)| {
+                g.sort_unstable();
+                g
+            })
+            .collect()
+    }
+
+    /// Runs the given pieces of a model ([`Scenario::pieces`]; all of them: [`Scenario::run`]) (validate first).
+    /// An index past the model's pieces is an error.
+    pub fn run_pieces(&self, kind: ModelKind, which: &[usize]) -> Result<Output, String> {
+        let count = self.pieces(kind).len();
+        if let Some(i) = which.iter().find(|&&i| i >= count) {
+            return Err(format!("the {} model has {count} parts, not a part {}", kind.id(), i + 1));
+        }
+        if which.len() == count && which.iter().enumerate().all(|(at, &i)| at == i) {
+            return Ok(self.run(kind));
+        }
+        Ok(match kind {
+            ModelKind::Provisioned => {
+                let levels = self.provisioned_levels();
+                Output::Provisioned(self.provisioned_points(&which.iter().map(|&i| levels[i]).collect::<Vec<_>>()))
+            }
+            ModelKind::Breaker => Output::Breaker(breaker::simulate_variants(
+                &self.breaker,
+                &self.load,
+                self.seed,
+                which.contains(&0),
+                which.contains(&1),
+            )),
+            ModelKind::Chain => {
+                let lengths: Vec<usize> = which.iter().map(|&i| i + 1).collect();
+                Output::Chain(chain::simulate_lengths(
+                    &self.chain,
+                    &self.load,
+                    &self.scaling.pricing,
+                    self.seed,
+                    &lengths,
+                ))
+            }
+            _ => self.run(kind),
+        })
     }
 
     /// The parts of the scenario a model reads, as JSON: two scenarios with the same inputs give the same output,
@@ -337,6 +416,41 @@ pub enum Output {
 }
 
 impl Output {
+    /// One model's output from the outputs of disjoint groups of its pieces ([`Scenario::run_pieces`]) that
+    /// together cover them all; an error names what does not fit.
+    pub fn merge(parts: Vec<Output>) -> Result<Output, String> {
+        if parts.len() == 1 {
+            return parts.into_iter().next().ok_or_else(String::new);
+        }
+        fn all<T>(parts: Vec<Output>, f: impl Fn(Output) -> Option<T>) -> Result<Vec<T>, String> {
+            parts.into_iter().map(|o| f(o).ok_or_else(|| "parts of different models".to_string())).collect()
+        }
+        match parts.first() {
+            Some(Output::Provisioned(_)) => {
+                let mut points: Vec<ProvisionedPoint> = all(parts, |o| match o {
+                    Output::Provisioned(p) => Some(p),
+                    _ => None,
+                })?
+                .concat();
+                points.sort_by_key(|p| p.provisioned);
+                if let Some(w) = points.windows(2).find(|w| w[0].provisioned == w[1].provisioned) {
+                    return Err(format!("the sweep's parts do not fit: level {} twice", w[0].provisioned));
+                }
+                Ok(Output::Provisioned(points))
+            }
+            Some(Output::Breaker(_)) => Ok(Output::Breaker(BreakerResult::merge(all(parts, |o| match o {
+                Output::Breaker(b) => Some(b),
+                _ => None,
+            })?)?)),
+            Some(Output::Chain(_)) => Ok(Output::Chain(ChainResult::merge(all(parts, |o| match o {
+                Output::Chain(c) => Some(c),
+                _ => None,
+            })?)?)),
+            Some(_) => Err("this model does not run in parts".into()),
+            None => Err("no output to merge".into()),
+        }
+    }
+
     /// The output as bytes, for the worker to send to the page.
     pub fn to_bytes(&self) -> Vec<u8> {
         // Every result type is plain data (numbers, strings, vectors, enums), all of which postcard writes.
@@ -482,6 +596,47 @@ mod tests {
             assert!(Output::from_bytes(&bytes[..cut]).unwrap_err().starts_with("the result could not be read"));
         }
         assert!(Output::from_bytes(&[200, 1, 2, 3]).is_err());
+    }
+
+    #[test]
+    fn a_model_run_in_parts_merges_into_the_whole_run() {
+        let mut s = Scenario { load: LoadCurve::constant(20.0, 600.0).unwrap(), ..Scenario::default() };
+        s.scaling.warm_service = crate::model::dist::Dist::Exponential { mean: 1.0 };
+        for k in ModelKind::ALL {
+            let pieces = s.pieces(k);
+            assert!(!pieces.is_empty() && pieces.iter().all(|&w| w > 0.0), "{k:?}");
+            assert!(
+                (pieces.iter().sum::<f64>() - s.work_of(k)).abs() < 1e-6 * s.work_of(k),
+                "{k:?}: shares of the work"
+            );
+            for n in 1..=7 {
+                let groups = s.split(k, n);
+                assert!(groups.len() <= n.min(pieces.len()), "{k:?} {n}");
+                let mut covered: Vec<usize> = groups.concat();
+                covered.sort_unstable();
+                assert_eq!(covered, (0..pieces.len()).collect::<Vec<_>>(), "{k:?} {n}: each piece once");
+            }
+        }
+        assert_eq!(s.pieces(ModelKind::Provisioned).len(), 6);
+        assert_eq!(s.split(ModelKind::Provisioned, 2), vec![vec![0, 2, 4], vec![1, 3, 5]]);
+        // Chain lengths 1..4 weigh 2, 3, 4, 5: {4, 1} and {3, 2}.
+        assert_eq!(s.split(ModelKind::Chain, 2), vec![vec![0, 3], vec![1, 2]]);
+        for k in [ModelKind::Provisioned, ModelKind::Breaker, ModelKind::Chain] {
+            let whole = s.run(k);
+            for n in [2, 3] {
+                let mut parts: Vec<Output> = s.split(k, n).iter().map(|g| s.run_pieces(k, g).unwrap()).collect();
+                parts.reverse();
+                // Through the worker boundary, as in the page.
+                let parts = parts.iter().map(|o| Output::from_bytes(&o.to_bytes()).unwrap()).collect();
+                assert_eq!(Output::merge(parts), Ok(whole.clone()), "{k:?} in {n} parts");
+            }
+            let first = s.split(k, 2)[0].clone();
+            let half = s.run_pieces(k, &first).unwrap();
+            assert!(Output::merge(vec![half.clone(), half]).is_err(), "{k:?}: a part missing, another twice");
+        }
+        assert!(s.run_pieces(ModelKind::Breaker, &[2]).unwrap_err().contains("not a part 3"));
+        assert!(Output::merge(vec![s.run(ModelKind::Breaker), s.run(ModelKind::Chain)]).is_err());
+        assert!(Output::merge(vec![s.run(ModelKind::Scaling), s.run(ModelKind::Scaling)]).is_err());
     }
 
     #[test]

@@ -31,7 +31,7 @@ pub struct Lane {
     pub kind: ModelKind,
     /// The last finished result (kept while a newer run is under way).
     pub output: RwSignal<Option<Output>>,
-    /// A run is under way in the worker.
+    /// A run is under way in the workers (or waiting for them).
     pub busy: RwSignal<bool>,
     /// When it started [ms since page load].
     pub started_ms: RwSignal<f64>,
@@ -45,7 +45,6 @@ pub struct Lane {
     pub error: RwSignal<Option<String>>,
     rate: StoredValue<f64>,
     generation: StoredValue<u64>,
-    job_work: StoredValue<f64>,
     inputs: StoredValue<String>,
     /// The inputs of the run under way (worker or inline), and of the result shown.
     job_inputs: StoredValue<String>,
@@ -54,12 +53,39 @@ pub struct Lane {
     prices: StoredValue<String>,
     queued: StoredValue<Option<Scenario>>,
     latest: StoredValue<Option<Scenario>>,
-    worker: StoredValue<Option<(web_sys::Worker, Handler)>, LocalStorage>,
-    /// A run waiting for a worker slot: its scenario and estimate [ms].
-    waiting: StoredValue<Option<(Scenario, f64)>>,
-    /// This lane's worker run holds one of the slots.
-    holding: StoredValue<bool>,
+    /// One worker per part of a run, kept for the next run.
+    workers: StoredValue<Vec<Option<(web_sys::Worker, Handler)>>, LocalStorage>,
+    /// The worker run under way, if any.
+    job: StoredValue<Option<Job>>,
 }
+
+/// A model's run in the workers: its pieces in parts ([`Scenario::split`]), each part in its own worker, at once
+/// when there are slots for them; the outputs merge when the last part is done ([`Output::merge`]).
+struct Job {
+    scenario: Scenario,
+    /// Each part's pieces ([`Scenario::pieces`]).
+    parts: Vec<Vec<usize>>,
+    /// Each part's expected time [ms].
+    estimates: Vec<f64>,
+    state: Vec<Part>,
+    /// Time the finished parts took in their workers [ms].
+    worker_ms: f64,
+    work: f64,
+}
+
+#[derive(Clone)]
+enum Part {
+    /// Waiting for a worker slot.
+    Waiting,
+    /// In its worker, holding a slot.
+    Running,
+    /// Finished with this output.
+    Done(Box<Output>),
+}
+
+/// A model's run is split into at most this many parts (more workers cost memory and start-up for little gain:
+/// the sweep has six pieces, the chain four, the breaker two).
+const MAX_PARTS: usize = 4;
 
 /// Worker runs allowed at once. One core is left to the page, except on a two-core machine once the scaling run is
 /// done: there the page is idle while the other models run (its longest task stayed under 50 ms), and the second
@@ -76,35 +102,36 @@ fn worker_slots(scaling_running: bool) -> usize {
     }
 }
 
-/// Runs under way in workers and lanes waiting for a slot.
+/// Runs under way in workers and parts of runs waiting for a slot.
 #[derive(Default)]
 struct Pool {
     /// Slots taken.
     running: usize,
     /// The scaling lane holds one of them.
     scaling_running: bool,
-    /// The lane that took a slot as the longest waiting run, while it holds it.
-    longest: Option<ModelKind>,
-    /// Waiting; see [`pump`] for the order.
-    waiting: VecDeque<Lane>,
+    /// The part that took a slot as the longest waiting one, while it holds it.
+    longest: Option<(ModelKind, usize)>,
+    /// Waiting: a lane and which part of its run; see [`pump`] for the order.
+    waiting: VecDeque<(Lane, usize)>,
 }
 
 thread_local! {
     static POOL: RefCell<Pool> = RefCell::new(Pool::default());
 }
 
-/// Starts waiting runs while there are free slots. The scaling run goes first. With two slots or more, one of them
-/// takes the longest waiting run and the others the shortest first: the short runs' charts come at once and the
+/// Starts waiting parts while there are free slots. The scaling run goes first. With two slots or more, one of them
+/// takes the longest waiting part and the others the shortest first: the short runs' charts come at once and the
 /// longest run is not left to start last (24-hour curve, two cores: every model drawn 174 → 146 s; in the order
 /// the lanes asked, the chain model's 125 s began after the others).
 fn pump() {
     loop {
         let next = POOL.with(|p| {
             let mut p = p.borrow_mut();
-            let estimate = |l: &Lane| l.waiting.with_value(|w| w.as_ref().map_or(0.0, |(_, e)| *e));
-            let scaling = p.waiting.iter().position(|l| l.kind == ModelKind::Scaling);
+            let estimate = |(l, part): &(Lane, usize)| l.part_estimate(*part);
+            let scaling = p.waiting.iter().position(|(l, _)| l.kind == ModelKind::Scaling);
             let longest = scaling.is_none() && p.longest.is_none() && worker_slots(false) >= 2;
-            let by_estimate = |a: &(usize, &Lane), b: &(usize, &Lane)| estimate(a.1).total_cmp(&estimate(b.1));
+            let by_estimate =
+                |a: &(usize, &(Lane, usize)), b: &(usize, &(Lane, usize))| estimate(a.1).total_cmp(&estimate(b.1));
             let at = match scaling {
                 Some(at) => at,
                 None if longest => p.waiting.iter().enumerate().max_by(by_estimate)?.0,
@@ -114,24 +141,29 @@ fn pump() {
             if p.running >= worker_slots(p.scaling_running && scaling.is_none()) {
                 return None;
             }
-            let lane = p.waiting.remove(at)?;
+            let (lane, part) = p.waiting.remove(at)?;
             p.running += 1;
             p.scaling_running |= lane.kind == ModelKind::Scaling;
             if longest {
-                p.longest = Some(lane.kind);
+                p.longest = Some((lane.kind, part));
             }
-            Some(lane)
+            Some((lane, part))
         });
-        let Some(lane) = next else { break };
-        lane.holding.set_value(true);
-        match lane.waiting.get_value() {
-            Some((s, estimate)) => {
-                lane.waiting.set_value(None);
-                lane.start(&s, estimate);
-            }
-            None => lane.release(),
-        }
+        let Some((lane, part)) = next else { break };
+        lane.start(part);
     }
+}
+
+/// Gives back the slot of part `part` of `kind`'s run.
+fn free_slot(kind: ModelKind, part: usize) {
+    POOL.with(|p| {
+        let mut p = p.borrow_mut();
+        p.running = p.running.saturating_sub(1);
+        p.scaling_running &= kind != ModelKind::Scaling;
+        if p.longest == Some((kind, part)) {
+            p.longest = None;
+        }
+    });
 }
 
 fn perf() -> Option<web_sys::Performance> {
@@ -152,16 +184,14 @@ impl Lane {
             error: RwSignal::new(None),
             rate: StoredValue::new(FIRST_RATE),
             generation: StoredValue::new(0),
-            job_work: StoredValue::new(1.0),
             inputs: StoredValue::new(String::new()),
             prices: StoredValue::new(String::new()),
             job_inputs: StoredValue::new(String::new()),
             shown_inputs: StoredValue::new(String::new()),
             queued: StoredValue::new(None),
             latest: StoredValue::new(None),
-            worker: StoredValue::new_local(None),
-            waiting: StoredValue::new(None),
-            holding: StoredValue::new(false),
+            workers: StoredValue::new_local(Vec::new()),
+            job: StoredValue::new(None),
         }
     }
 
@@ -181,24 +211,27 @@ impl Lane {
         self.latest.set_value(Some(s.clone()));
         self.stale.set(false);
         let estimate = s.work_of(self.kind) / self.rate.get_value();
-        if self.waiting.with_value(Option::is_some) {
+        let started = self.job.with_value(|j| j.as_ref().map(|j| j.state.iter().any(|p| !matches!(p, Part::Waiting))));
+        match started {
             // Not started yet: the newer scenario takes its place in the line.
-            self.waiting.set_value(Some((s.clone(), estimate)));
-            self.estimate_ms.set(estimate);
-            return;
-        }
-        if self.busy.get_untracked() {
-            let left = self.estimate_ms.get_untracked() - (super::now_ms() - self.started_ms.get_untracked());
-            if left <= SUPERSEDE_MS {
-                self.queued.set_value(Some(s.clone()));
-                return;
+            Some(false) => self.withdraw(),
+            Some(true) => {
+                let left = self.estimate_ms.get_untracked() - (super::now_ms() - self.started_ms.get_untracked());
+                if left <= SUPERSEDE_MS {
+                    self.queued.set_value(Some(s.clone()));
+                    return;
+                }
+                self.stop_worker();
             }
-            self.stop_worker();
+            None => {}
         }
         if estimate < INLINE_MS || !workers_available() {
+            if self.busy.get_untracked() {
+                self.busy.set(false);
+            }
             self.run_inline(s);
         } else {
-            self.post(s, estimate);
+            self.post(s);
         }
     }
 
@@ -233,33 +266,41 @@ impl Lane {
         }
     }
 
-    /// Gives back this lane's worker slot, if it holds one, and lets the next waiting run start.
-    fn release(&self) {
-        if self.holding.get_value() {
-            self.holding.set_value(false);
-            let (kind, scaling) = (self.kind, self.kind == ModelKind::Scaling);
-            POOL.with(|p| {
-                let mut p = p.borrow_mut();
-                p.running = p.running.saturating_sub(1);
-                p.scaling_running &= !scaling;
-                if p.longest == Some(kind) {
-                    p.longest = None;
+    /// Expected time of part `part` of the run under way [ms] (0 if there is none).
+    fn part_estimate(&self, part: usize) -> f64 {
+        self.job.with_value(|j| j.as_ref().and_then(|j| j.estimates.get(part).copied()).unwrap_or(0.0))
+    }
+
+    /// Drops the run under way, if any: its waiting parts leave the line, its running parts give back their slots
+    /// (their answers will be ignored), and the next waiting runs may start.
+    fn withdraw(&self) {
+        let kind = self.kind;
+        POOL.with(|p| p.borrow_mut().waiting.retain(|(l, _)| l.kind != kind));
+        if let Some(job) = self.job.try_update_value(|j| j.take()).flatten() {
+            for (part, state) in job.state.iter().enumerate() {
+                if matches!(state, Part::Running) {
+                    free_slot(kind, part);
                 }
-            });
+            }
         }
+        self.generation.update_value(|g| *g += 1);
         pump();
     }
 
     fn stop_worker(&self) {
-        self.waiting.set_value(None);
-        let kind = self.kind;
-        POOL.with(|p| p.borrow_mut().waiting.retain(|l| l.kind != kind));
-        self.release();
+        let running = self.job.with_value(|j| {
+            j.as_ref().map_or(Vec::new(), |j| j.state.iter().map(|p| matches!(p, Part::Running)).collect())
+        });
+        self.withdraw();
         self.queued.set_value(None);
-        self.generation.update_value(|g| *g += 1);
-        self.worker.update_value(|w| {
-            if let Some((w, _)) = w.take() {
-                w.terminate();
+        // Only the workers still computing are stopped; the others stay for the next run.
+        self.workers.update_value(|ws| {
+            for (w, run) in ws.iter_mut().zip(running) {
+                if run {
+                    if let Some((w, _)) = w.take() {
+                        w.terminate();
+                    }
+                }
             }
         });
     }
@@ -272,7 +313,7 @@ impl Lane {
         let out = s.run(self.kind);
         let ms = super::now_ms() - t0;
         self.measure();
-        self.finish(out, ms, s.work_of(self.kind));
+        self.finish(out, ms, ms, s.work_of(self.kind));
     }
 
     /// Prices the shown result with the prices of `s`, if they changed.
@@ -291,81 +332,111 @@ impl Lane {
         }
     }
 
-    fn finish(&self, mut out: Output, ms: f64, work: f64) {
+    /// Shows a finished run: `took_ms` is its time as the reader waited for it, `cpu_ms` the time its parts
+    /// computed, all together (for the throughput that estimates the next run).
+    fn finish(&self, mut out: Output, took_ms: f64, cpu_ms: f64, work: f64) {
         // Priced with the newest prices, which may have changed while the run was under way.
         if let Some(s) = self.latest.get_value() {
             out.reprice(&s);
             self.prices.set_value(price_key(&s));
         }
-        if ms > 0.5 {
+        if cpu_ms > 0.5 {
             // Smoothed throughput: one odd run (a GC pause, a busy machine) does not swing the next estimate.
-            self.rate.update_value(|r| *r = 0.5 * *r + 0.5 * work / ms);
+            self.rate.update_value(|r| *r = 0.5 * *r + 0.5 * work / cpu_ms);
         }
-        self.last_ms.set(ms);
+        self.last_ms.set(took_ms);
         self.error.set(None);
         self.shown_inputs.set_value(self.job_inputs.get_value());
         self.output.set(Some(out));
     }
 
-    /// Runs `s` in the worker when a slot is free; until then the lane shows as busy with the previous results.
-    fn post(&self, s: &Scenario, estimate: f64) {
-        self.waiting.set_value(Some((s.clone(), estimate)));
+    /// Runs `s` in the workers, in as many parts as there are slots (at most [`MAX_PARTS`]), as slots come free;
+    /// until then the lane shows as busy with the previous results.
+    fn post(&self, s: &Scenario) {
+        let slots = worker_slots(false);
+        let parts = s.split(self.kind, slots.min(MAX_PARTS));
+        let pieces = s.pieces(self.kind);
+        let rate = self.rate.get_value();
+        let estimates: Vec<f64> = parts.iter().map(|g| g.iter().map(|&i| pieces[i]).sum::<f64>() / rate).collect();
+        // The parts run side by side if there are slots for them all, else some after others.
+        let rounds = parts.len().div_ceil(slots) as f64;
+        let estimate = estimates.iter().copied().fold(0.0, f64::max) * rounds;
+        self.generation.update_value(|g| *g += 1);
+        self.job_inputs.set_value(s.inputs_of(self.kind));
+        let n = parts.len();
+        self.job.set_value(Some(Job {
+            scenario: s.clone(),
+            parts,
+            estimates,
+            state: vec![Part::Waiting; n],
+            worker_ms: 0.0,
+            work: pieces.iter().sum(),
+        }));
         self.busy.set(true);
         self.started_ms.set(super::now_ms());
         self.estimate_ms.set(estimate);
-        let kind = self.kind;
-        POOL.with(|p| {
-            let mut p = p.borrow_mut();
-            if !p.waiting.iter().any(|l| l.kind == kind) {
-                p.waiting.push_back(*self);
-            }
-        });
+        let lane = *self;
+        POOL.with(|p| p.borrow_mut().waiting.extend((0..n).map(|part| (lane, part))));
         pump();
     }
 
-    fn start(&self, s: &Scenario, estimate: f64) {
+    /// Sends part `part` of the run under way to its worker (it holds a slot from now on).
+    fn start(&self, part: usize) {
         let lane = *self;
-        if self.worker.with_value(|w| w.is_none()) {
-            match spawn_worker(move |ev| lane.on_message(ev)) {
-                Ok(w) => self.worker.set_value(Some(w)),
+        let Some((scenario, pieces, first)) = self.job.with_value(|j| {
+            j.as_ref().map(|j| {
+                (j.scenario.clone(), j.parts[part].clone(), j.state.iter().all(|p| matches!(p, Part::Waiting)))
+            })
+        }) else {
+            free_slot(self.kind, part);
+            return;
+        };
+        self.job.update_value(|j| {
+            if let Some(j) = j {
+                j.state[part] = Part::Running;
+            }
+        });
+        if self.workers.with_value(|ws| ws.get(part).is_none_or(Option::is_none)) {
+            match spawn_worker(move |ev| lane.on_message(part, ev)) {
+                Ok(w) => self.workers.update_value(|ws| {
+                    ws.resize_with(ws.len().max(part + 1), || None);
+                    ws[part] = Some(w);
+                }),
                 Err(e) => {
+                    // No worker: the whole run on the main thread instead.
                     self.error.set(Some(e));
+                    self.withdraw();
                     self.busy.set(false);
-                    self.release();
-                    self.run_inline(s);
+                    self.run_inline(&scenario);
                     return;
                 }
             }
         }
-        self.generation.update_value(|g| *g += 1);
-        let id = self.generation.get_value();
-        self.job_work.set_value(s.work_of(self.kind));
-        self.job_inputs.set_value(s.inputs_of(self.kind));
         let msg = js_sys::Object::new();
-        let json = serde_json::to_string(s).unwrap_or_default();
-        let _ = js_sys::Reflect::set(&msg, &"id".into(), &JsValue::from_f64(id as f64));
+        let json = serde_json::to_string(&scenario).unwrap_or_default();
+        let pieces: Vec<u32> = pieces.iter().map(|&i| i as u32).collect();
+        let _ = js_sys::Reflect::set(&msg, &"id".into(), &JsValue::from_f64(self.generation.get_value() as f64));
         let _ = js_sys::Reflect::set(&msg, &"kind".into(), &self.kind.id().into());
         let _ = js_sys::Reflect::set(&msg, &"scenario".into(), &json.into());
-        self.worker.with_value(|w| {
-            if let Some((w, _)) = w {
+        let _ = js_sys::Reflect::set(&msg, &"pieces".into(), &js_sys::Uint32Array::from(&pieces[..]));
+        self.workers.with_value(|ws| {
+            if let Some(Some((w, _))) = ws.get(part) {
                 let _ = w.post_message(&msg);
             }
         });
-        self.mark_start();
-        self.busy.set(true);
-        self.started_ms.set(super::now_ms());
-        self.estimate_ms.set(estimate);
+        if first {
+            self.mark_start();
+            self.started_ms.set(super::now_ms());
+        }
     }
 
-    fn on_message(&self, ev: web_sys::MessageEvent) {
+    fn on_message(&self, part: usize, ev: web_sys::MessageEvent) {
         let data = ev.data();
         let get = |k: &str| js_sys::Reflect::get(&data, &k.into()).ok();
         let id = get("id").and_then(|v| v.as_f64()).unwrap_or(-2.0);
         if id >= 0.0 && id as u64 != self.generation.get_value() {
             return;
         }
-        let started = self.started_ms.get_untracked();
-        self.measure();
         // User Timing: reading the result and handing it to the page, named `result <model>`.
         let result_mark = format!("result {}", self.kind.id());
         if let Some(p) = perf() {
@@ -375,14 +446,51 @@ impl Lane {
         let parsed = get("out")
             .and_then(|v| v.dyn_into::<js_sys::Uint8Array>().ok())
             .map(|bytes| Output::from_bytes(&bytes.to_vec()));
-        match (error, parsed) {
-            (None, Some(Ok(out))) => {
-                let ms = get("ms").and_then(|v| v.as_f64()).unwrap_or(super::now_ms() - started);
-                self.finish(out, ms, self.job_work.get_value());
+        let ms = get("ms").and_then(|v| v.as_f64()).unwrap_or(0.0);
+        let outcome = match (error, parsed) {
+            (None, Some(Ok(out))) => Ok(out),
+            (Some(e), _) | (None, Some(Err(e))) => Err(e),
+            (None, None) => Err("the worker sent an empty answer".to_string()),
+        };
+        if id < 0.0 {
+            // The worker could not start: drop it; the next run tries again or falls back to the main thread.
+            self.workers.update_value(|ws| {
+                if let Some(w) = ws.get_mut(part) {
+                    *w = None;
+                }
+            });
+        }
+        let whole = match outcome {
+            Ok(out) => {
+                free_slot(self.kind, part);
+                self.job
+                    .try_update_value(|j| {
+                        let job = j.as_mut()?;
+                        job.state[part] = Part::Done(Box::new(out));
+                        job.worker_ms += ms;
+                        if !job.state.iter().all(|p| matches!(p, Part::Done(_))) {
+                            return None;
+                        }
+                        let j = j.take()?;
+                        let outs =
+                            j.state.into_iter().filter_map(|p| if let Part::Done(o) = p { Some(*o) } else { None });
+                        Some((Output::merge(outs.collect()), j.parts.len(), j.worker_ms, j.work))
+                    })
+                    .flatten()
             }
-            (Some(e), _) => self.error.set(Some(e)),
-            (None, Some(Err(e))) => self.error.set(Some(e)),
-            (None, None) => self.error.set(Some("the worker sent an empty answer".into())),
+            Err(e) => Some((Err(e), 0, 0.0, 0.0)),
+        };
+        let done = whole.is_some();
+        if let Some((merged, parts, worker_ms, work)) = whole {
+            self.measure();
+            let took = if parts > 1 { super::now_ms() - self.started_ms.get_untracked() } else { worker_ms };
+            match merged {
+                Ok(out) => self.finish(out, took, worker_ms, work),
+                Err(e) => self.error.set(Some(e)),
+            }
+            // A failed part ends the run; the other parts' answers will be ignored.
+            self.withdraw();
+            self.busy.set(false);
         }
         if let Some(p) = perf() {
             let _ = p.measure_with_start_mark(&result_mark, &format!("{result_mark} start"));
@@ -390,16 +498,12 @@ impl Lane {
         // The charts of the result are drawn in the tasks that follow, not in this one (under load, reading a
         // result and drawing its first chart in one task made it last over 50 ms).
         super::chart_canvas::task_is_full();
-        self.busy.set(false);
-        self.release();
-        if id < 0.0 {
-            // The worker could not start: drop it; the next run tries again or falls back to the main thread.
-            self.worker.update_value(|w| *w = None);
-        }
-        if let Some(next) = self.queued.get_value() {
-            self.queued.set_value(None);
-            let estimate = next.work_of(self.kind) / self.rate.get_value();
-            self.post(&next, estimate);
+        pump();
+        if done {
+            if let Some(next) = self.queued.get_value() {
+                self.queued.set_value(None);
+                self.post(&next);
+            }
         }
     }
 }
@@ -441,8 +545,9 @@ fn spawn_worker(on_message: impl FnMut(web_sys::MessageEvent) + 'static) -> Resu
 /// output as bytes ([`Output::to_bytes`]; a `Uint8Array` the worker hands over without a copy), or throws a message
 /// naming the problem.
 #[wasm_bindgen]
-pub fn worker_run(kind: &str, scenario_json: &str) -> Result<Vec<u8>, String> {
+pub fn worker_run(kind: &str, scenario_json: &str, pieces: &[u32]) -> Result<Vec<u8>, String> {
     let kind = ModelKind::from_id(kind).ok_or_else(|| format!("unknown model '{kind}'"))?;
     let s = Scenario::from_json(scenario_json).map_err(|e| e.to_string())?;
-    Ok(s.run(kind).to_bytes())
+    let pieces: Vec<usize> = pieces.iter().map(|&i| i as usize).collect();
+    Ok(if pieces.is_empty() { s.run(kind) } else { s.run_pieces(kind, &pieces)? }.to_bytes())
 }

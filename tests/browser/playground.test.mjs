@@ -151,6 +151,37 @@ async function download(page, testid) {
   return Buffer.concat(chunks).toString('utf8');
 }
 
+test('a model run in parts by several workers shows the same figures as in one worker', async () => {
+  // The provisioned sweep, the breaker and the chain are independent runs that the page splits over its workers:
+  // one part on a one-core machine, two on two cores, up to four on eight. Every figure must be the same.
+  const SPLIT = ['chart-provisioned-cost', 'chart-breaker-calls', 'chart-breaker-latency', 'chart-chain-length', 'chart-chain-time'];
+  const seen = {};
+  for (const cores of [1, 2, 8]) {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+    await context.addInitScript((n) => {
+      Object.defineProperty(Navigator.prototype, 'hardwareConcurrency', { get: () => n });
+      const Real = window.Worker;
+      window.workersStarted = 0;
+      window.Worker = class extends Real { constructor(...a) { super(...a); window.workersStarted += 1; } };
+    }, cores);
+    const { page, errors } = await openApp(browser, site, { context });
+    await allComputed(page, SPLIT);
+    const csv = [];
+    for (const id of SPLIT) csv.push(await download(page, `${id}-csv`));
+    seen[cores] = { csv, workers: await page.evaluate(() => window.workersStarted) };
+    assert.deepEqual(errors, [], `${cores} cores`);
+    await context.close();
+  }
+  // Workers started: one per model on one core; two for each split model on two cores; four for the sweep and
+  // the chain on eight.
+  assert.deepEqual([1, 2, 8].map((c) => seen[c].workers), [6, 9, 13]);
+  assert.equal(seen[1].csv[0].match(/^total cost,/gm).length, 6, 'the sweep has its six levels, in order');
+  assert.match(seen[1].csv[0], /^total cost,0,.*\ntotal cost,25,.*\ntotal cost,50,/m);
+  for (const c of [2, 8]) {
+    SPLIT.forEach((id, i) => assert.equal(seen[c].csv[i], seen[1].csv[i], `${id} on ${c} cores`));
+  }
+});
+
 test('share link round trip in a fresh page; autosave restores after reload', async () => {
   const { page, context } = await openApp(browser, site);
   await page.getByTestId('seed').fill('42');
