@@ -182,6 +182,43 @@ test('a model run in parts by several workers shows the same figures as in one w
   }
 });
 
+test('a long run shows its progress and Cancel; cancelling keeps the last figures, Run again and a newer edit compute', async () => {
+  const { page, context, errors } = await openApp(browser, site);
+  await allComputed(page, ['chart-chain-length', 'chart-makespan']);
+  const p99 = await page.getByTestId('chain-p99').textContent();
+  const lengths = async () => (await download(page, 'chart-chain-length-csv')).split('\n').filter((l) => l.startsWith(lengthSeries)).length;
+  const lengthSeries = (await download(page, 'chart-chain-length-csv')).split('\n')[1].split(',')[0] + ',';
+  assert.equal(await lengths(), 4);
+  // Twenty functions: the chain model runs 1 to 20 of them, several seconds in two workers.
+  await page.getByTestId('hops').fill('20');
+  await page.getByTestId('hops').press('Enter');
+  const status = page.getByTestId('status-chain');
+  await status.locator('progress').waitFor();
+  assert.match(await status.textContent(), /about [\d.]+ s left/);
+  // The page answers while the chain computes: another model reruns and redraws meanwhile.
+  const makespan = await page.getByTestId('makespan').textContent();
+  await page.getByTestId('max-parallel').fill('7');
+  await page.getByTestId('max-parallel').press('Enter');
+  await page.waitForFunction((b) => document.querySelector('[data-testid=makespan]').textContent !== b, makespan, { timeout: 10000 });
+  assert.ok(await status.locator('progress').isVisible(), 'the chain was still computing');
+  await page.getByTestId('cancel-chain').click();
+  await page.getByTestId('rerun-chain').waitFor();
+  assert.match(await status.textContent(), /Cancelled/);
+  assert.equal(await page.getByTestId('chain-p99').textContent(), p99, 'the last figures stay');
+  assert.equal(await lengths(), 4, 'and the last charts');
+  // Run again, then a newer edit while it runs: the newest scenario's result is the one shown.
+  await page.getByTestId('rerun-chain').click();
+  await status.locator('progress').waitFor();
+  await page.getByTestId('hops').fill('6');
+  await page.getByTestId('hops').press('Enter');
+  await page.waitForFunction(() => !document.querySelector('[data-testid=status-chain] progress'), null, { timeout: 120000 });
+  assert.doesNotMatch(await status.textContent(), /Cancelled|failed/);
+  assert.equal(await lengths(), 6);
+  assert.notEqual(await page.getByTestId('chain-p99').textContent(), p99);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('share link round trip in a fresh page; autosave restores after reload', async () => {
   const { page, context } = await openApp(browser, site);
   await page.getByTestId('seed').fill('42');
