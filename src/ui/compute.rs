@@ -8,7 +8,9 @@
 //! the others wait their turn ([`pump`]: the scaling run first, so on a two-core machine the scaling run of a huge
 //! curve is not slowed by five others; then the shortest model first). A model made of independent runs (the
 //! provisioned sweep, the breaker with and without, the chain's lengths) is split into parts, one per slot, each in
-//! its own worker, and the parts' outputs merged ([`Scenario::split`], [`Output::merge`]).
+//! its own worker, and the parts' outputs merged ([`Scenario::split`], [`Output::merge`]). While they hold every
+//! slot, a run expected to take under [`EXPRESS_MS`] still starts at once in one slot more, so an edit elsewhere
+//! redraws without waiting for them.
 
 use crate::model::scenario::{ModelKind, Output, Scenario};
 use leptos::prelude::*;
@@ -21,6 +23,8 @@ use wasm_bindgen::JsCast;
 pub const INLINE_MS: f64 = 8.0;
 /// A running job with more than this left is cancelled by a newer edit [ms].
 pub const SUPERSEDE_MS: f64 = 1000.0;
+/// A run expected to take less than this may start when every worker slot is taken, in one slot more [ms].
+const EXPRESS_MS: f64 = 250.0;
 /// Throughput assumed before a model's first run [work units per ms]: low, so a first run goes to the worker.
 const FIRST_RATE: f64 = 500.0;
 
@@ -130,7 +134,8 @@ fn pump() {
             let mut p = p.borrow_mut();
             let scaling = p.waiting.iter().position(|(l, _)| l.kind == ModelKind::Scaling);
             // The scaling run may take the second slot of a two-core machine; the others wait while it runs.
-            if p.running >= worker_slots(p.scaling_running && scaling.is_none()) {
+            let slots = worker_slots(p.scaling_running && scaling.is_none());
+            if p.running > slots {
                 return None;
             }
             let at = match scaling {
@@ -149,6 +154,11 @@ fn pump() {
                     p.waiting.iter().enumerate().min_by(order)?.0
                 }
             };
+            // Every slot taken: only a short run may start, in one more (a long model's parts hold all the slots,
+            // so an edit elsewhere would otherwise wait for them to finish).
+            if p.running == slots && p.waiting.get(at).is_none_or(|(l, part)| l.part_estimate(*part) >= EXPRESS_MS) {
+                return None;
+            }
             let (lane, part) = p.waiting.remove(at)?;
             p.running += 1;
             p.scaling_running |= lane.kind == ModelKind::Scaling;
