@@ -101,12 +101,12 @@ pub fn pacs(lambda: f64, warm: f64, cold: f64, tau: f64, max_instances: u32) -> 
         let b = erlang_b(rho, m);
         let lam_m = lambda * (b_prev - b);
         b_prev = b;
-        let p_gap = (-lam_m * tau).exp();
+        let p_gap = libm::exp(-lam_m * tau);
         if p_gap > 0.0 && lam_m > 0.0 {
             // Requests this instance serves before a gap longer than τ, and the mean gap shorter than τ + warm.
             let before = 1.0 / p_gap;
             let t = tau + warm;
-            let mean_gap = -t * (-lam_m * t).exp() + (1.0 - (-lam_m * t).exp()) / lam_m;
+            let mean_gap = -t * libm::exp(-lam_m * t) + (1.0 - libm::exp(-lam_m * t)) / lam_m;
             kill += 1.0 / (tau + (before - 1.0) * mean_gap);
         }
         let rw = lambda * (1.0 - b) * warm;
@@ -126,10 +126,10 @@ pub fn pacs(lambda: f64, warm: f64, cold: f64, tau: f64, max_instances: u32) -> 
     // Birth–death chain: π(m+1)/π(m) = birth(m)/death(m+1); in logs to avoid overflow.
     let mut logp = vec![0.0f64; n];
     for k in 1..n {
-        logp[k] = logp[k - 1] + births[k - 1].ln() - deaths[k].ln();
+        logp[k] = logp[k - 1] + libm::log(births[k - 1]) - libm::log(deaths[k]);
     }
     let top = logp.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-    let w: Vec<f64> = logp.iter().map(|l| (l - top).exp()).collect();
+    let w: Vec<f64> = logp.iter().map(|l| libm::exp(l - top)).collect();
     let z: f64 = w.iter().sum();
     let mean = |v: &[f64]| v.iter().zip(&w).map(|(a, p)| a * p).sum::<f64>() / z;
     let counts: Vec<f64> = (0..n).map(|k| k as f64).collect();

@@ -437,7 +437,7 @@ pub fn simulate(p: &AvailabilityParams, curve: &LoadCurve, seed: u64) -> Availab
     }
     AvailabilityResult {
         availability,
-        nines: if availability < 1.0 { -(1.0 - availability).log10() } else { f64::INFINITY },
+        nines: if availability < 1.0 { -libm::log10(1.0 - availability) } else { f64::INFINITY },
         full_outage_time_share: full_outage / (horizon * p.runs as f64),
         downtime_min_p50: q(0.5),
         downtime_min_p90: q(0.9),

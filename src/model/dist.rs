@@ -3,10 +3,10 @@
 //! All durations are in seconds. The generator is xoshiro256++ (`rand_xoshiro`), seeded through SplitMix64: portable,
 //! so the same seed gives the same stream natively and in WebAssembly, and built on 64-bit operations only (PCG-64's
 //! 128-bit multiply is a software routine in wasm and made the engine several times slower there). Exponential and
-//! normal draws use the ziggurat method (`rand_distr`), which avoids a logarithm on almost every draw.
+//! normal draws use the ziggurat method ([`super::ziggurat`], `rand_distr`'s with portable math), which avoids a
+//! logarithm on almost every draw; `exp` and `log` are `libm`'s, so draws agree to the last bit in both builds.
 
-use rand::{Rng, SeedableRng};
-use rand_distr::{Exp1, StandardNormal};
+use rand::SeedableRng;
 use serde::{Deserialize, Serialize};
 
 /// The random generator every model uses.
@@ -20,8 +20,7 @@ pub fn rng(seed: u64, stream: u64) -> SimRng {
 /// An exponential draw with the given mean.
 #[inline(always)]
 pub fn exp(rng: &mut SimRng, mean: f64) -> f64 {
-    let e: f64 = rng.sample(Exp1);
-    e * mean
+    super::ziggurat::exp1(rng) * mean
 }
 
 /// A non-negative duration distribution [s].
@@ -109,8 +108,8 @@ impl Dist {
             Dist::Exponential { mean } => Sampler::Exp(mean),
             Dist::LogNormal { mean, cv: 0.0 } => Sampler::Fixed(mean),
             Dist::LogNormal { mean, cv } => {
-                let s2 = (1.0 + cv * cv).ln();
-                Sampler::LogNormal { mu: mean.ln() - 0.5 * s2, sigma: s2.sqrt() }
+                let s2 = libm::log(1.0 + cv * cv);
+                Sampler::LogNormal { mu: libm::log(mean) - 0.5 * s2, sigma: s2.sqrt() }
             }
         }
     }
@@ -140,8 +139,8 @@ impl Sampler {
             Sampler::Fixed(v) => v,
             Sampler::Exp(m) => exp(rng, m),
             Sampler::LogNormal { mu, sigma } => {
-                let z: f64 = rng.sample(StandardNormal);
-                (mu + sigma * z).exp()
+                let z = super::ziggurat::standard_normal(rng);
+                libm::exp(mu + sigma * z)
             }
         }
     }

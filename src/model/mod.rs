@@ -16,6 +16,7 @@ pub mod share;
 pub mod stats;
 pub mod units;
 pub mod validation;
+pub mod ziggurat;
 
 /// `Ok` when `ok`, otherwise the message (the parameter checks' building block; messages name the field).
 pub(crate) fn check(ok: bool, msg: &str) -> Result<(), String> {

@@ -1,6 +1,7 @@
 // The Scaling section: real simulation results in the page, edits change them, bad input is refused inline.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
 import { serve, launch, openApp, figure, screenshot } from './harness.mjs';
 
 let site, browser;
@@ -80,5 +81,36 @@ test('the engine runs in wasm for the benchmark', async () => {
   assert.ok(Math.abs(out.requests - 100000) < 1500, JSON.stringify(out));
   const bad = JSON.parse(await page.evaluate(() => window.wasmBindings.bench_steady(5, -1, 1.0, 600, 1000, 100, 1)));
   assert.match(bad.error, /warm_service/);
+  await context.close();
+});
+
+test('every model gives the same bytes in wasm as natively', async () => {
+  // tests/data/pinned-outputs.json: a scenario and the FNV-1a hash of each model's output bytes, pinned by the native
+  // test tests/same_everywhere.rs. The page's wasm must give the very same bytes.
+  const pinned = JSON.parse(await readFile(new URL('../data/pinned-outputs.json', import.meta.url), 'utf8'));
+  const { page, context, errors } = await openApp(browser, site);
+  const hashes = await page.evaluate((scenario) => {
+    const fnv = (bytes) => {
+      let h = 0xcbf29ce484222325n;
+      for (const b of bytes) h = BigInt.asUintN(64, (h ^ BigInt(b)) * 0x100000001b3n);
+      return h.toString(16).padStart(16, '0');
+    };
+    const json = JSON.stringify(scenario);
+    const out = {};
+    for (const kind of ['scaling', 'provisioned', 'availability', 'parallel', 'breaker', 'chain', 'validation']) {
+      out[kind] = fnv(window.wasmBindings.worker_run(kind, json, new Uint32Array()));
+    }
+    return out;
+  }, pinned.scenario);
+  assert.deepEqual(hashes, pinned.hashes);
+  const long = await page.evaluate((scenario) => {
+    let h = 0xcbf29ce484222325n;
+    for (const b of window.wasmBindings.worker_run('scaling', JSON.stringify(scenario), new Uint32Array())) {
+      h = BigInt.asUintN(64, (h ^ BigInt(b)) * 0x100000001b3n);
+    }
+    return h.toString(16).padStart(16, '0');
+  }, pinned.long_scenario);
+  assert.equal(long, pinned.long_scaling_hash, 'the long scaling run (2 M requests)');
+  assert.deepEqual(errors, []);
   await context.close();
 });
