@@ -89,27 +89,18 @@ test('every model gives the same bytes in wasm as natively', async () => {
   // test tests/same_everywhere.rs. The page's wasm must give the very same bytes.
   const pinned = JSON.parse(await readFile(new URL('../data/pinned-outputs.json', import.meta.url), 'utf8'));
   const { page, context, errors } = await openApp(browser, site);
-  const hashes = await page.evaluate((scenario) => {
-    const fnv = (bytes) => {
+  const [hashes, long] = await page.evaluate(([scenario, longScenario]) => {
+    const hash = (kind, s) => {
       let h = 0xcbf29ce484222325n;
-      for (const b of bytes) h = BigInt.asUintN(64, (h ^ BigInt(b)) * 0x100000001b3n);
+      for (const b of window.wasmBindings.worker_run(kind, JSON.stringify(s), new Uint32Array())) {
+        h = BigInt.asUintN(64, (h ^ BigInt(b)) * 0x100000001b3n);
+      }
       return h.toString(16).padStart(16, '0');
     };
-    const json = JSON.stringify(scenario);
-    const out = {};
-    for (const kind of ['scaling', 'provisioned', 'availability', 'parallel', 'breaker', 'chain', 'validation']) {
-      out[kind] = fnv(window.wasmBindings.worker_run(kind, json, new Uint32Array()));
-    }
-    return out;
-  }, pinned.scenario);
+    const kinds = ['scaling', 'provisioned', 'availability', 'parallel', 'breaker', 'chain', 'validation'];
+    return [Object.fromEntries(kinds.map((k) => [k, hash(k, scenario)])), hash('scaling', longScenario)];
+  }, [pinned.scenario, pinned.long_scenario]);
   assert.deepEqual(hashes, pinned.hashes);
-  const long = await page.evaluate((scenario) => {
-    let h = 0xcbf29ce484222325n;
-    for (const b of window.wasmBindings.worker_run('scaling', JSON.stringify(scenario), new Uint32Array())) {
-      h = BigInt.asUintN(64, (h ^ BigInt(b)) * 0x100000001b3n);
-    }
-    return h.toString(16).padStart(16, '0');
-  }, pinned.long_scenario);
   assert.equal(long, pinned.long_scaling_hash, 'the long scaling run (2 M requests)');
   assert.deepEqual(errors, []);
   await context.close();
