@@ -1,6 +1,7 @@
 //! Charts draw into an SVG string natively, without error, with their axis labels.
 
 use plotters::prelude::*;
+use serverless_playground::charts::timeseries::Style;
 use serverless_playground::charts::{load, Theme};
 use serverless_playground::model::load::{LoadCurve, Preset};
 
@@ -113,4 +114,41 @@ fn every_model_chart_draws_with_labels_reads_out_and_exports() {
         let csv = c.to_csv();
         assert!(csv.lines().count() > 2 && !csv.contains("NaN,NaN"), "chart {i}: csv {csv:.80}");
     }
+}
+
+#[test]
+fn a_count_axis_has_whole_ticks_and_reference_lines_are_dashed() {
+    use serverless_playground::charts::models as mc;
+    use serverless_playground::charts::spec::Chart;
+    use serverless_playground::model::scenario::Scenario;
+    use serverless_playground::ui::i18n::{lookup, Lang};
+    let en = |k: &str| lookup(Lang::En, k);
+    let s = Scenario { load: LoadCurve::constant(5.0, 600.0).unwrap(), ..Scenario::default() };
+    let ch = s.chain();
+    let hops = ch.by_length.len();
+    assert!(hops >= 3, "the default chain has several hops");
+    let chart = Chart::Xy(mc::chain_by_length(&ch, None, &en));
+    let svg = svg(&chart, &Theme::default());
+    let texts: Vec<&str> =
+        svg.split("<text").skip(1).filter_map(|t| t.split('>').nth(1)?.split('<').next()).map(str::trim).collect();
+    // The hops axis: every length 1..=k labelled once, no fractional tick (1.5 hops) anywhere on the chart.
+    for k in 1..=hops {
+        assert!(texts.contains(&k.to_string().as_str()), "tick {k} missing in {texts:?}");
+    }
+    for half in ["0.5", "1.5", "2.5", "3.5"] {
+        assert!(!texts.contains(&half), "fractional tick {half} in {texts:?}");
+    }
+    // The all-warm p99 and E(k) references are drawn in dashes: many short segments, not one polyline each.
+    let solid = Chart::Xy(serverless_playground::charts::xy::XyChart {
+        series: match &chart {
+            Chart::Xy(x) => x.series.iter().filter(|s| s.style != Style::Reference).cloned().collect(),
+            _ => unreachable!(),
+        },
+        ..mc::chain_by_length(&ch, None, &en)
+    });
+    let segments = |svg: &str| svg.matches("<polyline").count() + svg.matches("<line").count();
+    assert!(
+        segments(&svg) >= segments(&self::svg(&solid, &Theme::default())) + 2 * (hops - 1),
+        "reference lines not dashed"
+    );
 }

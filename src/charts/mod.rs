@@ -212,23 +212,27 @@ pub fn value_axes<'a, DB: DrawingBackend>(
     descs: (&str, &str),
     x_label: &dyn Fn(&f64) -> String,
 ) -> Result<TimeContext<'a, DB>, ChartError> {
-    value_axes_y(area, theme, x, (0.0, y_max), descs, (x_label, &|v| sig(*v, 4)))
+    value_axes_y(area, theme, (x.0, x.1, X_TICKS), (0.0, y_max), descs, (x_label, &|v| sig(*v, 4)))
 }
+
+/// Tick labels on an x axis, at most.
+pub const X_TICKS: usize = 8;
 
 /// Formats an axis tick value.
 pub type TickLabel<'f> = dyn Fn(&f64) -> String + 'f;
 
-/// [`value_axes`] with any y range and y tick labels (a logarithmic axis passes log₁₀ values and labels 10^v).
+/// [`value_axes`] with any y range and y tick labels (a logarithmic axis passes log₁₀ values and labels 10^v), and
+/// x given as (from, to, most tick labels).
 pub fn value_axes_y<'a, DB: DrawingBackend>(
     area: &'a DrawingArea<DB, Shift>,
     theme: &Theme,
-    x: (f64, f64),
+    (x0, x1, x_ticks): (f64, f64, usize),
     y: (f64, f64),
     (x_desc, y_desc): (&str, &str),
     (x_label, y_label): (&TickLabel<'_>, &TickLabel<'_>),
 ) -> Result<TimeContext<'a, DB>, ChartError> {
     let fg = theme.foreground();
-    let mut chart = frame(area, theme, x, y, Y_LABEL_AREA)?;
+    let mut chart = frame(area, theme, (x0, x1), y, Y_LABEL_AREA)?;
     chart
         .configure_mesh()
         .light_line_style(theme.background())
@@ -240,7 +244,7 @@ pub fn value_axes_y<'a, DB: DrawingBackend>(
         .y_label_formatter(y_label)
         .label_style(("sans-serif", theme.tick_font()).into_font().color(&fg))
         .axis_desc_style(("sans-serif", theme.label_font()).into_font().color(&fg))
-        .x_labels(8)
+        .x_labels(x_ticks)
         .y_labels(6)
         .draw()?;
     Ok(chart)

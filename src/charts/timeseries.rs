@@ -11,7 +11,7 @@ use plotters::prelude::*;
 pub enum Style {
     /// A line.
     Line,
-    /// A dashed-looking thin line (drawn lighter), for references such as a formula's prediction.
+    /// A thin dashed line, for references such as a formula's prediction, an all-warm line or the compared scenario.
     Reference,
     /// A translucent area filled down to zero.
     Area,
@@ -100,24 +100,36 @@ pub(crate) fn draw_styled<'a, DB: DrawingBackend + 'a>(
 ) -> Result<(), ChartError> {
     let color = theme.series(s.color);
     let lw = theme.px(2.0);
-    let legend = move |(x, y): (i32, i32)| Rectangle::new([(x, y - 5), (x + 16, y + 5)], color.filled());
+    let block = move |(x, y): (i32, i32)| Rectangle::new([(x, y - 5), (x + 16, y + 5)], color.filled());
     match s.style {
         Style::Line => {
             if dots {
                 let r = theme.px(3.0);
                 chart.draw_series(pts.iter().map(|&p| Circle::new(p, r, color.filled())))?;
             }
-            chart.draw_series(LineSeries::new(pts, color.stroke_width(lw)))?
+            chart.draw_series(LineSeries::new(pts, color.stroke_width(lw)))?.label(s.label.as_str()).legend(block);
         }
-        Style::Reference => chart.draw_series(LineSeries::new(pts, color.mix(0.8).stroke_width(theme.px(1.0))))?,
-        Style::Area => {
-            chart.draw_series(AreaSeries::new(pts, 0.0, color.mix(0.3)).border_style(color.stroke_width(1)))?
+        Style::Reference => {
+            // Dashed, so a formula, all-warm or comparison line stays visible where it runs along a solid one (and
+            // in grey print); its legend entry is a dashed stroke too.
+            let style = color.mix(0.9).stroke_width(theme.px(1.5));
+            let dashed = move |(x, y): (i32, i32)| {
+                EmptyElement::at((x, y))
+                    + Rectangle::new([(0, -1), (6, 1)], color.filled())
+                    + Rectangle::new([(10, -1), (16, 1)], color.filled())
+            };
+            chart
+                .draw_series(DashedLineSeries::new(pts, theme.px(6.0), theme.px(4.0), style))?
+                .label(s.label.as_str())
+                .legend(dashed);
         }
-        Style::Stacked => {
-            chart.draw_series(AreaSeries::new(pts, 0.0, color.filled()).border_style(color.stroke_width(1)))?
+        Style::Area | Style::Stacked => {
+            let fill = if s.style == Style::Area { color.mix(0.3).filled() } else { color.filled() };
+            chart
+                .draw_series(AreaSeries::new(pts, 0.0, fill).border_style(color.stroke_width(1)))?
+                .label(s.label.as_str())
+                .legend(block);
         }
     }
-    .label(s.label.as_str())
-    .legend(legend);
     Ok(())
 }

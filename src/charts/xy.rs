@@ -2,7 +2,7 @@
 //! concurrency. The x axis can be logarithmic (drawn as log₁₀ x with labels in x).
 
 use super::timeseries::{draw_styled, Series};
-use super::{finish, plan_legend, value_axes_y, y_top, ChartError, PlotMapping, Theme};
+use super::{finish, plan_legend, value_axes_y, y_top, ChartError, PlotMapping, Theme, X_TICKS};
 use crate::model::units::{fmt_amount, sig};
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -77,6 +77,10 @@ impl XyChart {
             (lo, hi)
         }
     }
+    /// Whether x is a count: a linear axis whose points all lie on whole numbers.
+    fn whole_x(&self) -> bool {
+        !self.log_x && self.series.iter().flat_map(|s| &s.points).all(|p| p.0.fract() == 0.0)
+    }
     /// An x value in axis coordinates back in x units.
     pub fn x_of(&self, axis_x: f64) -> f64 {
         if self.log_x {
@@ -140,9 +144,17 @@ pub fn draw<DB: DrawingBackend>(
     let (legend, y1) = plan_legend(area, theme, &labels, &slices, (x0, x1), (y0, y1));
     let fg = theme.foreground();
     let (log_x, log_y) = (data.log_x, data.log_y);
-    let x_label = |v: &f64| sig(if log_x { 10f64.powf(*v) } else { *v }, 3);
+    // A count on x (hops, instances, workers): at most one tick per whole number, and none between them.
+    let whole = data.whole_x();
+    let x_ticks = if whole { X_TICKS.min((x1 - x0).floor() as usize + 1) } else { X_TICKS };
+    let x_label = |v: &f64| match (log_x, whole) {
+        (true, _) => sig(10f64.powf(*v), 3),
+        (false, true) if v.fract() != 0.0 => String::new(),
+        _ => sig(*v, 3),
+    };
     let y_label = |v: &f64| if log_y { fmt_amount(10f64.powf(*v)) } else { sig(*v, 4) };
-    let mut chart = value_axes_y(area, theme, (x0, x1), (y0, y1), (&data.x_desc, &data.y_desc), (&x_label, &y_label))?;
+    let axes = (&data.x_desc[..], &data.y_desc[..]);
+    let mut chart = value_axes_y(area, theme, (x0, x1, x_ticks), (y0, y1), axes, (&x_label, &y_label))?;
     let label_y = if matches!(legend, SeriesLabelPosition::LowerLeft | SeriesLabelPosition::LowerRight) {
         y0 + 0.92 * (y1 - y0)
     } else {
