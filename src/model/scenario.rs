@@ -149,20 +149,25 @@ impl Scenario {
             .map(|&n| {
                 let mut s = self.clone();
                 s.scaling.provisioned = n;
-                let r = s.simulate();
-                let usage = r.usage();
-                let r = r.summary;
-                ProvisionedPoint {
-                    provisioned: n,
-                    cost: r.bill.total,
-                    provisioned_cost: r.bill.provisioned,
-                    cold_start_prob: r.cold_start_prob,
-                    p99: r.latency.p99,
-                    usage,
-                    measured_seconds: r.measured_seconds,
-                }
+                ProvisionedPoint::of_run(n, &s.simulate())
             })
             .collect()
+    }
+
+    /// The piece of `kind`'s run ([`Scenario::pieces`]) that is this scenario's scaling run itself, if there is one:
+    /// the provisioned sweep's level at the scenario's own provisioned count. [`Scenario::piece_from_scaling`] gives
+    /// it from the scaling run's result, without simulating again.
+    pub fn scaling_piece(&self, kind: ModelKind) -> Option<usize> {
+        match kind {
+            ModelKind::Provisioned => self.provisioned_levels().iter().position(|&n| n == self.scaling.provisioned),
+            _ => None,
+        }
+    }
+
+    /// The output of the piece [`Scenario::scaling_piece`] names, from `r`, this scenario's scaling run (the same
+    /// as [`Scenario::run_pieces`] of that piece: the sweep runs the same scenario with the same seed).
+    pub fn piece_from_scaling(&self, r: &SimResult) -> Output {
+        Output::Provisioned(vec![ProvisionedPoint::of_run(self.scaling.provisioned, r)])
     }
 
     /// Runs one model (validate first).
@@ -194,11 +199,14 @@ impl Scenario {
     }
 
     /// A model's pieces ([`Scenario::pieces`]) in at most `n` groups of about equal work: the largest piece first,
-    /// each into the group with the least work so far. Each group lists its pieces in ascending order.
-    pub fn split(&self, kind: ModelKind, n: usize) -> Vec<Vec<usize>> {
+    /// each into the group with the least work so far. Each group lists its pieces in ascending order. A piece
+    /// `apart` is left out of the groups and comes last, in a group of its own.
+    pub fn split(&self, kind: ModelKind, n: usize, apart: Option<usize>) -> Vec<Vec<usize>> {
         let pieces = self.pieces(kind);
-        let n = n.clamp(1, pieces.len().max(1));
-        let mut order: Vec<usize> = (0..pieces.len()).collect();
+        let apart = apart.filter(|&a| a < pieces.len());
+        let others = pieces.len() - usize::from(apart.is_some());
+        let n = n.clamp(1, others.max(1));
+        let mut order: Vec<usize> = (0..pieces.len()).filter(|&i| Some(i) != apart).collect();
         order.sort_by(|&a, &b| pieces[b].total_cmp(&pieces[a]).then(a.cmp(&b)));
         let mut groups: Vec<(f64, Vec<usize>)> = vec![(0.0, Vec::new()); n];
         for i in order {
@@ -213,6 +221,7 @@ impl Scenario {
                 g.sort_unstable();
                 g
             })
+            .chain(apart.map(|a| vec![a]))
             .collect()
     }
 
@@ -370,6 +379,22 @@ pub struct ProvisionedPoint {
     /// Measured period [s].
     #[serde(default)]
     pub measured_seconds: f64,
+}
+
+impl ProvisionedPoint {
+    /// The point of a scaling run `r` with `provisioned` instances.
+    pub fn of_run(provisioned: u32, r: &SimResult) -> Self {
+        let s = &r.summary;
+        ProvisionedPoint {
+            provisioned,
+            cost: s.bill.total,
+            provisioned_cost: s.bill.provisioned,
+            cold_start_prob: s.cold_start_prob,
+            p99: s.latency.p99,
+            usage: r.usage(),
+            measured_seconds: s.measured_seconds,
+        }
+    }
 }
 
 impl Output {
@@ -610,7 +635,7 @@ mod tests {
                 "{k:?}: shares of the work"
             );
             for n in 1..=7 {
-                let groups = s.split(k, n);
+                let groups = s.split(k, n, None);
                 assert!(groups.len() <= n.min(pieces.len()), "{k:?} {n}");
                 let mut covered: Vec<usize> = groups.concat();
                 covered.sort_unstable();
@@ -618,25 +643,56 @@ mod tests {
             }
         }
         assert_eq!(s.pieces(ModelKind::Provisioned).len(), 6);
-        assert_eq!(s.split(ModelKind::Provisioned, 2), vec![vec![0, 2, 4], vec![1, 3, 5]]);
+        assert_eq!(s.split(ModelKind::Provisioned, 2, None), vec![vec![0, 2, 4], vec![1, 3, 5]]);
         // Chain lengths 1..4 weigh 2, 3, 4, 5: {4, 1} and {3, 2}.
-        assert_eq!(s.split(ModelKind::Chain, 2), vec![vec![0, 3], vec![1, 2]]);
+        assert_eq!(s.split(ModelKind::Chain, 2, None), vec![vec![0, 3], vec![1, 2]]);
         for k in [ModelKind::Provisioned, ModelKind::Breaker, ModelKind::Chain] {
             let whole = s.run(k);
             for n in [2, 3] {
-                let mut parts: Vec<Output> = s.split(k, n).iter().map(|g| s.run_pieces(k, g).unwrap()).collect();
+                let mut parts: Vec<Output> = s.split(k, n, None).iter().map(|g| s.run_pieces(k, g).unwrap()).collect();
                 parts.reverse();
                 // Through the worker boundary, as in the page.
                 let parts = parts.iter().map(|o| Output::from_bytes(&o.to_bytes()).unwrap()).collect();
                 assert_eq!(Output::merge(parts), Ok(whole.clone()), "{k:?} in {n} parts");
             }
-            let first = s.split(k, 2)[0].clone();
+            let first = s.split(k, 2, None)[0].clone();
             let half = s.run_pieces(k, &first).unwrap();
             assert!(Output::merge(vec![half.clone(), half]).is_err(), "{k:?}: a part missing, another twice");
         }
         assert!(s.run_pieces(ModelKind::Breaker, &[2]).unwrap_err().contains("not a part 3"));
         assert!(Output::merge(vec![s.run(ModelKind::Breaker), s.run(ModelKind::Chain)]).is_err());
         assert!(Output::merge(vec![s.run(ModelKind::Scaling), s.run(ModelKind::Scaling)]).is_err());
+    }
+
+    #[test]
+    fn the_sweeps_own_level_comes_from_the_scaling_run() {
+        let mut s = Scenario { load: LoadCurve::constant(20.0, 600.0).unwrap(), ..Scenario::default() };
+        let k = ModelKind::Provisioned;
+        for (provisioned, own) in [(0, Some(0)), (7, None)] {
+            s.scaling.provisioned = provisioned;
+            assert_eq!(s.scaling_piece(k), own, "{provisioned}");
+            for m in [ModelKind::Scaling, ModelKind::Chain] {
+                assert_eq!(s.scaling_piece(m), None);
+            }
+        }
+        s.scaling.provisioned = s.provisioned_levels()[2];
+        let own = s.scaling_piece(k).expect("a level of the sweep");
+        assert_eq!(own, 2);
+        // The piece from the scaling run equals the piece simulated, to the last bit, and completes the sweep.
+        let Output::Scaling(r) = Output::from_bytes(&s.run(ModelKind::Scaling).to_bytes()).unwrap() else {
+            panic!("a scaling output")
+        };
+        assert_eq!(s.piece_from_scaling(&r), s.run_pieces(k, &[own]).unwrap());
+        for n in [1, 2, 3] {
+            let groups = s.split(k, n, Some(own));
+            assert_eq!(groups.last(), Some(&vec![own]), "{n}: the own level last, alone");
+            assert!(groups[..groups.len() - 1].iter().all(|g| !g.contains(&own)) && groups.len() <= n + 1);
+            let parts: Vec<Output> = groups
+                .iter()
+                .map(|g| if g == &vec![own] { s.piece_from_scaling(&r) } else { s.run_pieces(k, g).unwrap() })
+                .collect();
+            assert_eq!(Output::merge(parts), Ok(s.run(k)), "{n} parts and the scaling run's level");
+        }
     }
 
     #[test]

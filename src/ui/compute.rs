@@ -10,7 +10,8 @@
 //! provisioned sweep, the breaker with and without, the chain's lengths) is split into parts, one per slot, each in
 //! its own worker, and the parts' outputs merged ([`Scenario::split`], [`Output::merge`]). While they hold every
 //! slot, a run expected to take under [`EXPRESS_MS`] still starts at once in one slot more, so an edit elsewhere
-//! redraws without waiting for them.
+//! redraws without waiting for them. The provisioned sweep's level at the scenario's own provisioned count is the
+//! scaling run itself: it waits last in line, and the scaling run's result completes it ([`offer_scaling_piece`]).
 
 use crate::model::scenario::{ModelKind, Output, Scenario};
 use leptos::prelude::*;
@@ -76,7 +77,13 @@ struct Job {
     state: Vec<Part>,
     /// Time the finished parts took in their workers [ms].
     worker_ms: f64,
+    /// The work the workers do (the model's work, less a part the scaling run gives).
     work: f64,
+    /// A part has gone to its worker.
+    started: bool,
+    /// The part that is the scaling run itself, and its work ([`Scenario::scaling_piece`]): taken from the scaling
+    /// lane's result ([`offer_scaling_piece`]) if that comes while the part still waits for a slot.
+    from_scaling: Option<(usize, f64)>,
 }
 
 #[derive(Clone)]
@@ -121,6 +128,41 @@ struct Pool {
 
 thread_local! {
     static POOL: RefCell<Pool> = RefCell::new(Pool::default());
+    /// The last scaling result as the piece of the provisioned sweep it is ([`Scenario::piece_from_scaling`]), with
+    /// the inputs it was computed for.
+    static SCALING_PIECE: RefCell<Option<(String, Output)>> = const { RefCell::new(None) };
+    /// The inputs of the scaling run under way in a worker, if any: a sweep's part that this run will give waits.
+    static SCALING_UNDER_WAY: RefCell<Option<String>> = const { RefCell::new(None) };
+}
+
+/// Whether part `part` of `lane`'s run is the scaling run under way (so it waits for its result, not for a slot).
+fn given_by_scaling_run(lane: &Lane, part: usize) -> bool {
+    lane.job.with_value(|j| j.as_ref().and_then(|j| j.from_scaling).is_some_and(|(k, _)| k == part))
+        && SCALING_UNDER_WAY.with(|u| u.borrow().as_ref().is_some_and(|i| lane.job_inputs.with_value(|k| k == i)))
+}
+
+/// Completes the waiting part of a provisioned sweep that is the scaling run itself, from the last scaling result,
+/// when both are for the same inputs (the sweep's level at the scenario's own provisioned count: simulating it again
+/// gives the same bits). Called when a scaling result arrives and when a sweep is queued.
+fn offer_scaling_piece() {
+    let Some((inputs, piece)) = SCALING_PIECE.with(|l| l.borrow().clone()) else { return };
+    let found = POOL.with(|p| {
+        let mut p = p.borrow_mut();
+        let at = p.waiting.iter().position(|(lane, part)| {
+            lane.kind == ModelKind::Provisioned
+                && lane.job.with_value(|j| j.as_ref().and_then(|j| j.from_scaling).is_some_and(|(k, _)| k == *part))
+                && lane.job_inputs.with_value(|k| *k == inputs)
+        })?;
+        p.waiting.remove(at)
+    });
+    if let Some((lane, part)) = found {
+        lane.job.update_value(|j| {
+            if let Some(j) = j {
+                j.work -= j.from_scaling.map_or(0.0, |(_, w)| w);
+            }
+        });
+        lane.part_done(part, Ok(piece), 0.0, false);
+    }
 }
 
 /// Starts waiting parts while there are free slots. The scaling run goes first; then the model with the least
@@ -128,6 +170,7 @@ thread_local! {
 /// running them one after another keeps every slot busy to the end, and the shorter models' charts come first.
 /// 24-hour curve, two cores, alternated with the previous order (the models whole, one slot taking the longest
 /// first, the other the shortest): every model drawn 142 → 130 s, the sweep's charts 107 → 40 s after the edit.
+/// A sweep's part that the scaling run under way will give ([`offer_scaling_piece`]) does not start.
 fn pump() {
     loop {
         let next = POOL.with(|p| {
@@ -151,7 +194,12 @@ fn pump() {
                     let order = |a: &(usize, &(Lane, usize)), b: &(usize, &(Lane, usize))| {
                         left(a.1 .0.kind).total_cmp(&left(b.1 .0.kind)).then(a.1 .1.cmp(&b.1 .1))
                     };
-                    p.waiting.iter().enumerate().min_by(order)?.0
+                    p.waiting
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, (l, part))| !given_by_scaling_run(l, *part))
+                        .min_by(order)?
+                        .0
                 }
             };
             // Every slot taken: only a short run may start, in one more (a long model's parts hold all the slots,
@@ -223,7 +271,7 @@ impl Lane {
         self.latest.set_value(Some(s.clone()));
         self.stale.set(false);
         let estimate = s.work_of(self.kind) / self.rate.get_value();
-        let started = self.job.with_value(|j| j.as_ref().map(|j| j.state.iter().any(|p| !matches!(p, Part::Waiting))));
+        let started = self.job.with_value(|j| j.as_ref().map(|j| j.started));
         match started {
             // Not started yet: the newer scenario takes its place in the line.
             Some(false) => self.withdraw(),
@@ -287,6 +335,9 @@ impl Lane {
     /// (their answers will be ignored), and the next waiting runs may start.
     fn withdraw(&self) {
         let kind = self.kind;
+        if kind == ModelKind::Scaling {
+            SCALING_UNDER_WAY.with(|u| u.borrow_mut().take());
+        }
         POOL.with(|p| p.borrow_mut().waiting.retain(|(l, _)| l.kind != kind));
         if let Some(job) = self.job.try_update_value(|j| j.take()).flatten() {
             for _ in job.state.iter().filter(|p| matches!(p, Part::Running)) {
@@ -323,7 +374,7 @@ impl Lane {
         let out = s.run(self.kind);
         let ms = super::now_ms() - t0;
         self.measure();
-        self.finish(out, ms, ms, s.work_of(self.kind));
+        self.finish(out, ms, ms, s.work_of(self.kind), s);
     }
 
     /// Prices the shown result with the prices of `s`, if they changed.
@@ -342,9 +393,9 @@ impl Lane {
         }
     }
 
-    /// Shows a finished run: `took_ms` is its time as the reader waited for it, `cpu_ms` the time its parts
-    /// computed, all together (for the throughput that estimates the next run).
-    fn finish(&self, mut out: Output, took_ms: f64, cpu_ms: f64, work: f64) {
+    /// Shows a finished run of scenario `s`: `took_ms` is its time as the reader waited for it, `cpu_ms` the time its
+    /// parts computed, all together (for the throughput that estimates the next run).
+    fn finish(&self, mut out: Output, took_ms: f64, cpu_ms: f64, work: f64, s: &Scenario) {
         // Priced with the newest prices, which may have changed while the run was under way.
         if let Some(s) = self.latest.get_value() {
             out.reprice(&s);
@@ -357,20 +408,33 @@ impl Lane {
         self.last_ms.set(took_ms);
         self.error.set(None);
         self.shown_inputs.set_value(self.job_inputs.get_value());
+        let scaling = match &out {
+            Output::Scaling(r) if s.scaling_piece(ModelKind::Provisioned).is_some() => Some(s.piece_from_scaling(r)),
+            _ => None,
+        };
         self.output.set(Some(out));
+        if let Some(piece) = scaling {
+            SCALING_PIECE.with(|l| *l.borrow_mut() = Some((self.job_inputs.get_value(), piece)));
+            offer_scaling_piece();
+        }
     }
 
     /// Runs `s` in the workers, in as many parts as there are slots (at most [`MAX_PARTS`]), as slots come free;
     /// until then the lane shows as busy with the previous results.
     fn post(&self, s: &Scenario) {
         let slots = worker_slots(false);
-        let parts = s.split(self.kind, slots.min(MAX_PARTS));
+        // The piece that is the scaling run itself goes last, in a part of its own, which the scaling run's result
+        // usually completes before a slot comes free for it.
+        let apart = s.scaling_piece(self.kind);
+        let parts = s.split(self.kind, slots.min(MAX_PARTS), apart);
         let pieces = s.pieces(self.kind);
         let rate = self.rate.get_value();
         let estimates: Vec<f64> = parts.iter().map(|g| g.iter().map(|&i| pieces[i]).sum::<f64>() / rate).collect();
         // The parts run side by side if there are slots for them all, else some after others.
-        let rounds = parts.len().div_ceil(slots) as f64;
-        let estimate = estimates.iter().copied().fold(0.0, f64::max) * rounds;
+        let computed = &estimates[..parts.len() - usize::from(apart.is_some())];
+        let rounds = computed.len().div_ceil(slots) as f64;
+        let estimate = computed.iter().copied().fold(0.0, f64::max) * rounds;
+        let from_scaling = apart.map(|a| (parts.len() - 1, pieces[a]));
         self.generation.update_value(|g| *g += 1);
         self.job_inputs.set_value(s.inputs_of(self.kind));
         let n = parts.len();
@@ -381,29 +445,34 @@ impl Lane {
             state: vec![Part::Waiting; n],
             worker_ms: 0.0,
             work: pieces.iter().sum(),
+            started: false,
+            from_scaling,
         }));
         self.busy.set(true);
         self.started_ms.set(super::now_ms());
         self.estimate_ms.set(estimate);
+        if self.kind == ModelKind::Scaling {
+            SCALING_UNDER_WAY.with(|u| *u.borrow_mut() = Some(self.job_inputs.get_value()));
+        }
         let lane = *self;
         POOL.with(|p| p.borrow_mut().waiting.extend((0..n).map(|part| (lane, part))));
+        offer_scaling_piece();
         pump();
     }
 
     /// Sends part `part` of the run under way to its worker (it holds a slot from now on).
     fn start(&self, part: usize) {
         let lane = *self;
-        let Some((scenario, pieces, first)) = self.job.with_value(|j| {
-            j.as_ref().map(|j| {
-                (j.scenario.clone(), j.parts[part].clone(), j.state.iter().all(|p| matches!(p, Part::Waiting)))
-            })
-        }) else {
+        let Some((scenario, pieces, first)) =
+            self.job.with_value(|j| j.as_ref().map(|j| (j.scenario.clone(), j.parts[part].clone(), !j.started)))
+        else {
             free_slot(self.kind);
             return;
         };
         self.job.update_value(|j| {
             if let Some(j) = j {
                 j.state[part] = Part::Running;
+                j.started = true;
             }
         });
         if self.workers.with_value(|ws| ws.get(part).is_none_or(Option::is_none)) {
@@ -470,9 +539,20 @@ impl Lane {
                 }
             });
         }
+        self.part_done(part, outcome, ms, true);
+        if let Some(p) = perf() {
+            let _ = p.measure_with_start_mark(&result_mark, &format!("{result_mark} start"));
+        }
+    }
+
+    /// Part `part` of the run under way ended with `outcome` after `ms` in its worker (`held_slot`: it held a worker
+    /// slot, now free); the last part merges the run and shows it.
+    fn part_done(&self, part: usize, outcome: Result<Output, String>, ms: f64, held_slot: bool) {
         let whole = match outcome {
             Ok(out) => {
-                free_slot(self.kind);
+                if held_slot {
+                    free_slot(self.kind);
+                }
                 self.job
                     .try_update_value(|j| {
                         let job = j.as_mut()?;
@@ -484,7 +564,8 @@ impl Lane {
                         let j = j.take()?;
                         let outs =
                             j.state.into_iter().filter_map(|p| if let Part::Done(o) = p { Some(*o) } else { None });
-                        Some((Output::merge(outs.collect()), j.parts.len(), j.worker_ms, j.work))
+                        let merged = Output::merge(outs.collect()).map(|o| (o, j.scenario));
+                        Some((merged, j.parts.len(), j.worker_ms, j.work))
                     })
                     .flatten()
             }
@@ -495,15 +576,12 @@ impl Lane {
             self.measure();
             let took = if parts > 1 { super::now_ms() - self.started_ms.get_untracked() } else { worker_ms };
             match merged {
-                Ok(out) => self.finish(out, took, worker_ms, work),
+                Ok((out, s)) => self.finish(out, took, worker_ms, work, &s),
                 Err(e) => self.error.set(Some(e)),
             }
             // A failed part ends the run; the other parts' answers will be ignored.
             self.withdraw();
             self.busy.set(false);
-        }
-        if let Some(p) = perf() {
-            let _ = p.measure_with_start_mark(&result_mark, &format!("{result_mark} start"));
         }
         // The charts of the result are drawn in the tasks that follow, not in this one (under load, reading a
         // result and drawing its first chart in one task made it last over 50 ms).

@@ -104,7 +104,15 @@ const EDIT = async ({ testid, value }) => {
   // the lane that finished last (the keep-alive edit's provisioned sweep). The quiet time is not counted: the edit ends
   // where its last draw ends.
   await new Promise((ok) => requestAnimationFrame(() => setTimeout(ok, 0)));
-  while (busy()) await new Promise((ok) => setTimeout(ok, 2));
+  // Every run the edit started has ended when each `compute <model> start` mark since t0 has its `compute <model>`
+  // measure (a lane whose section is not on the page shows no Cancel button, so the button alone missed the
+  // provisioned sweep's run in most edits, and the 100 ms quiet time sometimes ended before its charts were drawn).
+  const since = (type) => performance.getEntriesByType(type).filter((m) => m.startTime >= t0 && m.name.startsWith('compute '));
+  const pending = () => {
+    const ended = new Set(since('measure').map((m) => m.name));
+    return since('mark').some((m) => !ended.has(m.name.replace(/ start$/, '')));
+  };
+  while (busy() || pending()) await new Promise((ok) => setTimeout(ok, 2));
   const drawsSince = () => performance.getEntriesByType('measure').filter((m) => m.name.startsWith('draw ') && m.startTime >= t0);
   for (let seen = -1; seen !== drawsSince().length;) {
     seen = drawsSince().length;
