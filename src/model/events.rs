@@ -101,7 +101,7 @@ mod tests {
             assert_eq!(time(key(a, 7)).to_bits(), a.to_bits());
             for &b in &ts {
                 for (sa, sb) in [(1, 2), (2, 1), (3, 3)] {
-                    let want = a.total_cmp(&b).then((sa as u64).cmp(&sb));
+                    let want = a.total_cmp(&b).then(sa.cmp(&sb));
                     assert_eq!(key(a, sa).cmp(&key(b, sb)), want, "{a} {sa} vs {b} {sb}");
                 }
             }
