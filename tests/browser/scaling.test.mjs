@@ -29,6 +29,24 @@ test('the default scenario shows simulated figures and three charts', async () =
   await context.close();
 });
 
+test('a constant load shows the PACS formula beside the simulation, with figures', async () => {
+  const { page, context, errors } = await openApp(browser, site);
+  await settled(page);
+  // 50 req/s of 0.2 s requests: the formula's figures were "–" (NaN) at any load that keeps the first instances
+  // busy (e^(−λ·τ) underflowed into a zero death rate).
+  await page.getByTestId('preset').selectOption('steady');
+  await page.waitForFunction(() => /PACS/.test(document.querySelector('[data-testid=pacs]')?.textContent ?? ''));
+  await page.waitForFunction(() => !document.querySelector('[data-testid^=cancel-scaling]'));
+  const text = await page.getByTestId('pacs').textContent();
+  const m = text.match(/P\(cold\) = ([\d.e+-]+) %, instances = (\d+(?:\.\d+)?) — simulated ([\d.e+-]+) %, (\d+(?:\.\d+)?)/);
+  assert.ok(m, `figures in: ${text}`);
+  const [formula, simulated] = [Number(m[2]), Number(m[4])];
+  assert.ok(Math.abs(formula - simulated) < 0.1 * simulated, `instances: formula ${formula}, simulated ${simulated}`);
+  assert.ok(Number(m[1]) < 0.1, `P(cold) ${m[1]} %`);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('provisioned concurrency removes cold starts and costs money', async () => {
   const { page, context } = await openApp(browser, site);
   await settled(page);
