@@ -252,6 +252,26 @@ mod tests {
         assert!(r.avg_instances > 10.0 && r.avg_instances < 40.0 && r.cold_prob < 1e-3, "{r:?}");
     }
 
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(400))]
+        /// Any load, service times, keep-alive (0 to 30 days, as the scenario allows) and limit give figures in range.
+        #[test]
+        fn pacs_figures_are_in_range_for_random_inputs(
+            log_lambda in -4.0f64..5.0,
+            log_warm in -3.0f64..1.5,
+            extra_cold in 0.0f64..30.0,
+            tau in 0.0f64..2_592_000.0,
+            max in 1u32..=100_000,
+        ) {
+            let (lambda, warm) = (10f64.powf(log_lambda), 10f64.powf(log_warm));
+            let r = pacs(lambda, warm, warm + extra_cold, tau, max);
+            let all = [r.cold_prob, r.rejection_prob, r.avg_instances, r.avg_running, r.avg_idle, r.utilization, r.avg_response];
+            proptest::prop_assert!(all.iter().all(|v| v.is_finite() && *v >= -1e-9), "{:?}", r);
+            proptest::prop_assert!(r.cold_prob <= 1.0 + 1e-12 && r.rejection_prob <= 1.0 + 1e-12 && r.utilization <= 1.0 + 1e-12, "{:?}", r);
+            proptest::prop_assert!(r.avg_instances <= max as f64 + 1e-9, "{:?}", r);
+        }
+    }
+
     #[test]
     fn short_gap_share_is_accurate_on_both_sides_of_the_series() {
         let exact = |x: f64| (1.0 - (1.0 + x) * libm::exp(-x)) / x;
