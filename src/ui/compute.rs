@@ -137,7 +137,7 @@ thread_local! {
 
 /// Whether part `part` of `lane`'s run is the scaling run under way (so it waits for its result, not for a slot).
 fn given_by_scaling_run(lane: &Lane, part: usize) -> bool {
-    lane.job.with_value(|j| j.as_ref().and_then(|j| j.from_scaling).is_some_and(|(k, _)| k == part))
+    lane.is_scaling_part(part)
         && SCALING_UNDER_WAY.with(|u| u.borrow().as_ref().is_some_and(|i| lane.job_inputs.with_value(|k| k == i)))
 }
 
@@ -150,7 +150,7 @@ fn offer_scaling_piece() {
         let mut p = p.borrow_mut();
         let at = p.waiting.iter().position(|(lane, part)| {
             lane.kind == ModelKind::Provisioned
-                && lane.job.with_value(|j| j.as_ref().and_then(|j| j.from_scaling).is_some_and(|(k, _)| k == *part))
+                && lane.is_scaling_part(*part)
                 && lane.job_inputs.with_value(|k| *k == inputs)
         })?;
         p.waiting.remove(at)
@@ -326,6 +326,11 @@ impl Lane {
         }
     }
 
+    /// Whether part `part` of the run under way is the scaling run itself ([`Job::from_scaling`]).
+    fn is_scaling_part(&self, part: usize) -> bool {
+        self.job.with_value(|j| j.as_ref().and_then(|j| j.from_scaling).is_some_and(|(k, _)| k == part))
+    }
+
     /// Expected time of part `part` of the run under way [ms] (0 if there is none).
     fn part_estimate(&self, part: usize) -> f64 {
         self.job.with_value(|j| j.as_ref().and_then(|j| j.estimates.get(part).copied()).unwrap_or(0.0))
@@ -397,9 +402,9 @@ impl Lane {
     /// parts computed, all together (for the throughput that estimates the next run).
     fn finish(&self, mut out: Output, took_ms: f64, cpu_ms: f64, work: f64, s: &Scenario) {
         // Priced with the newest prices, which may have changed while the run was under way.
-        if let Some(s) = self.latest.get_value() {
-            out.reprice(&s);
-            self.prices.set_value(price_key(&s));
+        if let Some(latest) = self.latest.get_value() {
+            out.reprice(&latest);
+            self.prices.set_value(price_key(&latest));
         }
         if cpu_ms > 0.5 {
             // Smoothed throughput: one odd run (a GC pause, a busy machine) does not swing the next estimate.
