@@ -96,3 +96,43 @@ mod props {
         }
     }
 }
+
+#[test]
+fn the_failure_episode_keeps_its_place_in_a_longer_curve_and_the_formula_is_compared_inside_it() {
+    use serverless_playground::model::load::Preset;
+    use serverless_playground::model::scenario::Scenario;
+    let mut s = Scenario::default();
+    let hour = s.load.duration();
+    let (a, b) = (s.breaker.episodes[0].start / hour, s.breaker.episodes[0].end / hour);
+    // A day's preset: the episode moves with it (it stayed in the first hour, a 1 % blip in the day).
+    s.set_load(Preset::DailyCycle.curve());
+    let day = s.load.duration();
+    assert!(day > 20.0 * hour);
+    let e = s.breaker.episodes[0];
+    assert!((e.start / day - a).abs() < 1e-12 && (e.end / day - b).abs() < 1e-12, "{e:?}");
+    s.validate().unwrap();
+    // Back to an hour (undo): where it was.
+    let mut back = s.clone();
+    back.set_load(Scenario::default().load);
+    assert!((back.breaker.episodes[0].start - Scenario::default().breaker.episodes[0].start).abs() < 1e-9);
+    // The same curve shape, shorter, for a quick run. During the episode, without the breaker, each request makes
+    // at least the formula's 1 + p + p² calls (p = the error rate; calls slower than the 3 s time-out fail too and
+    // are retried, so a little more) and at most 1 + retries; over the whole curve the figure is diluted.
+    let mut short = Preset::DailyCycle.curve();
+    short.set_duration(7200.0).unwrap();
+    s.set_load(short);
+    let e = s.breaker.episodes[0];
+    let p = e.error_rate;
+    let formula = (0..=s.breaker.retries).map(|k| p.powi(k as i32)).sum::<f64>();
+    let r = s.breaker();
+    let (without, with) = r.calls_per_request_in(e.start, e.end);
+    let most = (s.breaker.retries + 1) as f64;
+    assert!(without > 0.98 * formula && without <= most, "during the episode: {without} vs {formula}, at most {most}");
+    assert!(with < 0.6 * without, "the breaker cuts the calls: {with} vs {without}");
+    assert!(r.summary_without.calls_per_request < 0.8 * without, "over the whole curve it is diluted");
+    // No bin wholly inside: the whole run.
+    assert_eq!(
+        r.calls_per_request_in(e.start, e.start),
+        (r.summary_without.calls_per_request, r.summary_with.calls_per_request)
+    );
+}

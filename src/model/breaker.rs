@@ -121,6 +121,19 @@ impl BreakerParams {
         }
     }
 
+    /// Moves the failure episodes with a change of the load curve's duration from `from` to `to` [s], keeping
+    /// their place in it: the default episode at 40–60 % of an hour is at 40–60 % of a day after a day's preset
+    /// (it stayed in the first hour, so a day or a week showed hardly any failures).
+    pub fn rescale(&mut self, from: f64, to: f64) {
+        if from > 0.0 && to > 0.0 && from != to {
+            let k = to / from;
+            for e in &mut self.episodes {
+                e.start *= k;
+                e.end *= k;
+            }
+        }
+    }
+
     /// Checks every field; the message names it.
     pub fn validate(&self) -> Result<(), String> {
         let t = |v: f64, name: &str| {
@@ -484,6 +497,26 @@ pub fn simulate_variants(p: &BreakerParams, curve: &LoadCurve, seed: u64, with: 
 }
 
 impl BreakerResult {
+    /// Calls reaching the dependency per request in the bins that lie wholly in `from`..`to` [s] (a failure
+    /// episode, where the retry-amplification formula applies), without and with the breaker; over the whole run
+    /// if no bin does.
+    pub fn calls_per_request_in(&self, from: f64, to: f64) -> (f64, f64) {
+        let w = self.bin_width;
+        let ratio = |bins: &[BreakerBin], whole: f64| {
+            let inside = bins.iter().filter(|b| b.t >= from && b.t + w <= to);
+            let (calls, requests) = inside.fold((0u64, 0u64), |(c, r), b| (c + b.dependency_calls, r + b.requests));
+            if requests > 0 {
+                calls as f64 / requests as f64
+            } else {
+                whole
+            }
+        };
+        (
+            ratio(&self.without_breaker, self.summary_without.calls_per_request),
+            ratio(&self.with_breaker, self.summary_with.calls_per_request),
+        )
+    }
+
     /// The whole result from its two parts ([`simulate_variants`]), in any order; an error says which is missing.
     pub fn merge(parts: Vec<BreakerResult>) -> Result<BreakerResult, String> {
         let mut parts = parts.into_iter();

@@ -82,21 +82,21 @@ impl Lesson {
                 // A quiet internal tool, one request every ~3 minutes for a day, with a 1 s cold start (a larger
                 // runtime): e^(−λ·keep-alive) ≈ 3 % of requests find no instance, enough to set the p99 while the
                 // mean barely moves.
-                s.load = curve(&[(0.0, 0.006), (86_400.0, 0.006)]);
+                s.set_load(curve(&[(0.0, 0.006), (86_400.0, 0.006)]));
                 s.scaling.warm_service = Dist::LogNormal { mean: 0.1, cv: 0.3 };
                 s.scaling.cold = ColdMode::InitThenWarm { init: Dist::LogNormal { mean: 1.0, cv: 0.3 } };
             }
             Lesson::KeepAliveTradeOff => {
                 // One request every 50 s on average: a 30 s keep-alive lets nearly every instance expire.
-                s.load = curve(&[(0.0, 0.02), (6.0 * 3600.0, 0.02)]);
+                s.set_load(curve(&[(0.0, 0.02), (6.0 * 3600.0, 0.02)]));
                 s.scaling.keep_alive = 30.0;
             }
             Lesson::ProvisionedConcurrency => {
-                s.load = Preset::FlashCrowd.curve();
+                s.set_load(Preset::FlashCrowd.curve());
                 s.scaling.provisioned = 10;
             }
             Lesson::ServerlessVsVm => {
-                s.load = curve(&[(0.0, 5.0), (86_400.0, 5.0)]);
+                s.set_load(curve(&[(0.0, 5.0), (86_400.0, 5.0)]));
                 s.scaling.always_on.min_servers = 2;
             }
             Lesson::TwoRegions => {
@@ -112,7 +112,7 @@ impl Lesson {
                 s.breaker.retries = 3;
             }
             Lesson::Chains => {
-                s.load = Preset::OnOffBursts.curve();
+                s.set_load(Preset::OnOffBursts.curve());
                 s.load.set_peak(20.0).expect("valid peak");
                 for h in &mut s.chain.hops {
                     h.keep_alive = 120.0;

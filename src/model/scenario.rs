@@ -98,6 +98,12 @@ impl Scenario {
         Ok(s)
     }
 
+    /// Replaces the load curve; the breaker's failure episodes keep their place in it ([`BreakerParams::rescale`]).
+    pub fn set_load(&mut self, load: LoadCurve) {
+        self.breaker.rescale(self.load.duration(), load.duration());
+        self.load = load;
+    }
+
     /// The scaling simulation of this scenario (validate first).
     pub fn simulate(&self) -> SimResult {
         simulate(&self.load, &self.scaling, self.seed)

@@ -44,7 +44,7 @@ pub fn LoadEditor() -> impl IntoView {
                 if record {
                     ctx.push_history();
                 }
-                ctx.scenario.update(|s| s.load = c);
+                ctx.scenario.update(|s| s.set_load(c));
                 edit_error.set(None);
             }
             Err(e) => edit_error.set(Some(e)),
@@ -201,7 +201,7 @@ pub fn LoadEditor() -> impl IntoView {
     let choose_preset = move |id: String| {
         if let Some(p) = Preset::from_id(&id) {
             ctx.push_history();
-            ctx.scenario.update(|s| s.load = p.curve());
+            ctx.scenario.update(|s| s.set_load(p.curve()));
             selected.set(None);
             page.set(0);
             status.set(Some(trf("load.loaded_preset", &[tr(&format!("preset.{}", p.id()))])));
@@ -233,7 +233,7 @@ pub fn LoadEditor() -> impl IntoView {
             Ok(c) => {
                 let n = c.points().len();
                 ctx.push_history();
-                ctx.scenario.update(|s| s.load = c);
+                ctx.scenario.update(|s| s.set_load(c));
                 import_error.set(None);
                 selected.set(None);
                 page.set(0);

@@ -171,7 +171,7 @@ impl ScenarioCtx {
         let mut prev = None;
         self.history.update(|h| prev = h.pop());
         if let Some(c) = prev {
-            self.scenario.update(|s| s.load = c);
+            self.scenario.update(|s| s.set_load(c));
         }
     }
     /// Whether there is anything to undo.

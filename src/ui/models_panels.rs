@@ -400,7 +400,15 @@ pub fn ResiliencePanel() -> impl IntoView {
                 <h3>{move || tr("formula.title")}</h3>
                 <p>{move || {
                     let amp = sig(amplification(), 3);
-                    ctx.with_output(ModelKind::Breaker, |o| o.breaker().map(|r| trf("br.formula", &[&amp, &sig(r.summary_without.calls_per_request, 3), &sig(r.summary_with.calls_per_request, 3)])))
+                    // Beside the formula, the simulation where it applies: during the (first) failure episode.
+                    let episode = sc.with(|s| s.breaker.episodes.first().map(|e| (e.start, e.end)));
+                    ctx.with_output(ModelKind::Breaker, |o| o.breaker().map(|r| match episode {
+                        Some((from, to)) => {
+                            let (without, with) = r.calls_per_request_in(from, to);
+                            trf("br.formula", &[&amp, &sig(without, 3), &sig(with, 3)])
+                        }
+                        None => trf("br.formula_all", &[&amp, &sig(r.summary_without.calls_per_request, 3), &sig(r.summary_with.calls_per_request, 3)]),
+                    }))
                 }}</p>
                 <p class="hint">{move || tr("br.gap")}</p>
             </div>
