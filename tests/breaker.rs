@@ -136,3 +136,20 @@ fn the_failure_episode_keeps_its_place_in_a_longer_curve_and_the_formula_is_comp
         (r.summary_without.calls_per_request, r.summary_with.calls_per_request)
     );
 }
+
+#[test]
+fn an_edit_of_the_incident_in_a_scenario_without_one_adds_the_default_and_is_kept() {
+    use serverless_playground::model::breaker::BreakerParams;
+    let mut p = BreakerParams::for_duration(3600.0);
+    p.episodes.clear();
+    p.first_episode(7200.0).start = 100.0;
+    assert_eq!(p.episodes.len(), 1);
+    let e = p.episodes[0];
+    assert_eq!((e.start, e.end), (100.0, 0.6 * 7200.0));
+    assert_eq!(e.error_rate, BreakerParams::for_duration(1.0).episodes[0].error_rate);
+    p.validate().unwrap();
+    // With one already there, it is that one.
+    p.first_episode(7200.0).end = 200.0;
+    assert_eq!(p.episodes.len(), 1);
+    assert_eq!(p.episodes[0].end, 200.0);
+}

@@ -134,6 +134,15 @@ impl BreakerParams {
         }
     }
 
+    /// The first failure episode, for a curve of `duration` seconds; the default one is added if there is none (a
+    /// scenario may list none), so an edit of the incident is never lost.
+    pub fn first_episode(&mut self, duration: f64) -> &mut Episode {
+        if self.episodes.is_empty() {
+            self.episodes = BreakerParams::for_duration(duration).episodes;
+        }
+        &mut self.episodes[0]
+    }
+
     /// Checks every field; the message names it.
     pub fn validate(&self) -> Result<(), String> {
         let t = |v: f64, name: &str| {
@@ -158,7 +167,11 @@ impl BreakerParams {
         }
         for (i, e) in self.episodes.iter().enumerate() {
             if !(e.start.is_finite() && e.end.is_finite() && e.start < e.end && e.start >= 0.0) {
-                return Err(format!("breaker.episodes[{i}]: start must be ≥ 0 and before end"));
+                return Err(format!(
+                    "breaker.episodes[{i}]: the incident must start at 0 s or later and before it ends (start {} s, end {} s)",
+                    super::units::sig(e.start, 4),
+                    super::units::sig(e.end, 4)
+                ));
             }
             share(e.error_rate, &format!("episodes[{i}].error_rate"))?;
             t(e.latency, &format!("episodes[{i}].latency"))?;

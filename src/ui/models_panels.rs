@@ -384,10 +384,17 @@ pub fn ResiliencePanel() -> impl IntoView {
                     |s| s.breaker.breaker.window as f64, |s, v| { s.breaker.breaker.window = v as u32; s.breaker.breaker.minimum_calls = s.breaker.breaker.minimum_calls.min(v as u32) })}
                 {num("br.episode_errors", "u.pct", "br.episode_errors.hint", "episode-errors", "any", Some(Range::lin(0.0, 100.0)),
                     |s| s.breaker.episodes.first().map_or(0.0, |e| e.error_rate * 100.0),
-                    |s, v| s.breaker.episodes.iter_mut().for_each(|e| e.error_rate = v / 100.0))}
+                    |s, v| { s.breaker.first_episode(s.load.duration()); s.breaker.episodes.iter_mut().for_each(|e| e.error_rate = v / 100.0) })}
                 {num("br.episode_latency", "u.s", "br.episode_latency.hint", "episode-latency", "any", Some(Range::log(0.01, 60.0)),
                     |s| s.breaker.episodes.first().map_or(0.0, |e| e.latency),
-                    |s, v| s.breaker.episodes.iter_mut().for_each(|e| e.latency = v))}
+                    |s, v| { s.breaker.first_episode(s.load.duration()); s.breaker.episodes.iter_mut().for_each(|e| e.latency = v) })}
+                // Where the (first) incident lies, as a share of the curve: it keeps that place when the curve changes.
+                {num("br.episode_start", "u.pct", "br.episode_start.hint", "episode-start", "any", Some(Range::lin(0.0, 100.0)),
+                    |s| s.breaker.episodes.first().map_or(0.0, |e| e.start / s.load.duration() * 100.0),
+                    |s, v| { let d = s.load.duration(); s.breaker.first_episode(d).start = v / 100.0 * d })}
+                {num("br.episode_end", "u.pct", "br.episode_end.hint", "episode-end", "any", Some(Range::lin(0.0, 100.0)),
+                    |s| s.breaker.episodes.first().map_or(0.0, |e| e.end / s.load.duration() * 100.0),
+                    |s, v| { let d = s.load.duration(); s.breaker.first_episode(d).end = v / 100.0 * d })}
             </div>
             <p class="hint">{move || tr("br.arrow")}</p>
             <dl class="figures">

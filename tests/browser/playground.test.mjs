@@ -143,6 +143,41 @@ test('A/B: pin, change, see both in a table of differences and overlaid on the c
   await context.close();
 });
 
+test('the breaker incident can be moved: its storm of calls comes where the fields put it, and a start after the end is refused', async () => {
+  const { page, context, errors } = await openApp(browser, site);
+  await allComputed(page, ['chart-breaker-calls']);
+  assert.equal(await page.getByTestId('episode-start').inputValue(), '40');
+  const before = await download(page, 'chart-breaker-calls-csv');
+  for (const [id, v] of [['episode-start', '10'], ['episode-end', '20']]) {
+    await page.getByTestId(id).fill(v);
+    await page.getByTestId(id).press('Enter');
+  }
+  // The CSV changes once the new run is drawn; then the calls without the breaker storm in 10-20 % of the hour only.
+  let csv = before;
+  for (let i = 0; i < 60 && csv === before; i++) {
+    await page.waitForTimeout(250);
+    csv = await download(page, 'chart-breaker-calls-csv');
+  }
+  // Calls without the breaker per second, in a span of the hour: three calls per request where the incident is (a
+  // call and its two retries), one elsewhere.
+  const mean = (text, from, to) => {
+    const r = text.split('\n').filter((l) => l.startsWith('without breaker,')).map((l) => l.split(',').slice(1).map(Number))
+      .filter(([t]) => t >= from && t < to);
+    assert.ok(r.length > 5, text.slice(0, 200));
+    return r.reduce((a, [, v]) => a + v, 0) / r.length;
+  };
+  const [early, late] = [[400, 700], [1500, 2100]];
+  assert.ok(mean(csv, ...early) > 2 * mean(before, ...early), `10-20 %: ${mean(csv, ...early)} vs ${mean(before, ...early)} calls/s`);
+  assert.ok(mean(before, ...late) > 2 * mean(csv, ...late), `40-60 %: ${mean(before, ...late)} vs ${mean(csv, ...late)} calls/s`);
+  // A start after the end: the field says why, and the scenario keeps the incident where it was.
+  await page.getByTestId('episode-start').fill('30');
+  await page.getByTestId('episode-start').press('Enter');
+  await page.waitForFunction(() => /before it ends \(start 1,?080 s, end 720 s\)/.test(document.getElementById('resilience').textContent));
+  assert.equal(await page.getByTestId('episode-end').inputValue(), '20');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 async function download(page, testid) {
   const [d] = await Promise.all([page.waitForEvent('download'), page.getByTestId(testid).click()]);
   const stream = await d.createReadStream();
