@@ -130,3 +130,10 @@ fn each_try_this_shows_what_it_promises() {
     }
     assert!(queued.chain().summary.cost_per_request < c.chain().summary.cost_per_request);
 }
+
+#[test]
+fn the_quiet_tool_finds_no_warm_instance_about_three_percent_of_the_time() {
+    // One request every ~3 minutes (0.006 req/s) and a 10-minute keep-alive: e^(−0.006·600) ≈ 2.7 % are cold.
+    let r = Lesson::ColdStartsHurtP99.scenario().simulate().summary;
+    assert!((0.02..0.04).contains(&r.cold_start_prob), "{}", r.cold_start_prob);
+}
