@@ -261,26 +261,35 @@ impl<'a> Meter<'a> {
         total
     }
 
-    /// Moves the meter to interval `k`, closing the ones before it.
+    /// Moves the meter to interval `k`, closing the ones before it. Only the first can hold failures; the rest (a
+    /// region is up nearly all the time, so between two outages lie thousands of intervals) are skipped over in
+    /// whole months, not one by one (that walk was 95 % of the model's time).
     fn close_until(&mut self, k: usize) {
         let per_month = (MONTH_S / INTERVAL_S) as usize;
-        while self.interval < k {
-            let i = self.interval;
-            if self.failed > 0.0 {
-                let total = self.expected(i as f64 * INTERVAL_S, (i + 1) as f64 * INTERVAL_S);
-                if total > 0.0 {
-                    self.month_error_sum += (self.failed / total).min(1.0);
-                }
-            }
-            self.failed = 0.0;
-            self.month_intervals += 1;
-            if self.month_intervals == per_month {
-                self.months.push(1.0 - self.month_error_sum / per_month as f64);
-                self.month_error_sum = 0.0;
-                self.month_intervals = 0;
-            }
-            self.interval += 1;
+        if self.interval >= k {
+            return;
         }
+        let i = self.interval;
+        if self.failed > 0.0 {
+            let total = self.expected(i as f64 * INTERVAL_S, (i + 1) as f64 * INTERVAL_S);
+            if total > 0.0 {
+                self.month_error_sum += (self.failed / total).min(1.0);
+            }
+        }
+        self.failed = 0.0;
+        // Intervals i .. k, none failing after the first: the month under way ends if it can, then whole months
+        // without errors, then the start of the next.
+        let mut n = k - i;
+        self.interval = k;
+        if self.month_intervals + n < per_month {
+            self.month_intervals += n;
+            return;
+        }
+        n -= per_month - self.month_intervals;
+        self.months.push(1.0 - self.month_error_sum / per_month as f64);
+        self.month_error_sum = 0.0;
+        self.months.extend(std::iter::repeat_n(1.0, n / per_month));
+        self.month_intervals = n % per_month;
     }
 
     /// Adds failed requests for a constant failed share over [a, b).

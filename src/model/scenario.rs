@@ -295,10 +295,13 @@ impl Scenario {
             ModelKind::Scaling => requests,
             ModelKind::Provisioned => requests * self.provisioned_levels().len() as f64,
             ModelKind::Availability => {
-                self.availability.runs as f64
-                    * self.availability.horizon_days
-                    * 288.0
-                    * self.availability.regions.len() as f64
+                // Each outage walks its 5-minute intervals; the months between outages are skipped over.
+                let a = &self.availability;
+                let hours = a.runs as f64 * a.horizon_days * 24.0;
+                let outages = |mtbf_h: f64, mttr_h: f64| hours / mtbf_h * (2.0 + 12.0 * mttr_h);
+                a.regions.iter().map(|r| outages(r.mtbf_h, r.mttr_h)).sum::<f64>()
+                    + a.common_mode.map_or(0.0, |c| outages(c.mtbf_h, c.mttr_h) * a.regions.len() as f64)
+                    + a.runs as f64 * a.horizon_days / 30.0
             }
             ModelKind::Parallel => {
                 self.parallel.tasks as f64
