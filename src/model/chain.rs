@@ -10,6 +10,14 @@
 //! - `Queue`: the caller puts a message on a queue and returns; the next hop receives it after `delay` (poll or
 //!   delivery time).
 //!
+//! Each hop draws its cold starts and service times from its own random stream.
+//!
+//! # Per-length comparison
+//! The chain of j hops is compared for every j ≤ k. A chain of j hops whose next hop is behind a queue behaves
+//! exactly as the first j hops of a longer chain (nothing after a queue holds them, and their draws come from their
+//! own streams), so its figures are taken inside the shortest longer run that is needed anyway ([`runs`]); a length
+//! whose next hop is called synchronously is a run of its own (there, the longer chain keeps the caller busy).
+//!
 //! # Formula beside it
 //! The seeds' E(k) = E_init + E_trigger·k: one initialisation plus k hops of trigger and execution time. It charges
 //! one cold start per chain; the simulation shows that each hop can be cold on its own, so the chance that at least
@@ -203,14 +211,16 @@ struct Req {
 
 struct Sim<'a> {
     p: &'a ChainParams,
-    rng: SimRng,
+    /// One stream per hop, so a hop's draws do not depend on the hops after it (see [`runs`]).
+    rngs: Vec<SimRng>,
     services: Vec<Sampler>,
     inits: Vec<Sampler>,
     pools: Vec<Pool>,
     reqs: Vec<Req>,
     free_reqs: Vec<u32>,
     queue: EventQueue<Kind>,
-    billed_gb_s: f64,
+    /// Billed compute per hop [GB-s].
+    billed_gb_s: Vec<f64>,
     /// Requests in all the hops' backlogs.
     waiting: usize,
 }
@@ -238,14 +248,14 @@ impl Sim<'_> {
             pool.next_id += 1;
             pool.busy_since.push(0.0);
             self.reqs[r as usize].cold = true;
-            (i, t + self.inits[h as usize].sample(&mut self.rng))
+            (i, t + self.inits[h as usize].sample(&mut self.rngs[h as usize]))
         } else {
             pool.backlog.push_back((r, t));
             self.waiting += 1;
             return;
         };
         self.pools[h as usize].busy_since[inst as usize] = t;
-        let done = ready + self.services[h as usize].sample(&mut self.rng);
+        let done = ready + self.services[h as usize].sample(&mut self.rngs[h as usize]);
         self.push(done, Kind::Worked(r, h, inst));
     }
 
@@ -264,7 +274,7 @@ impl Sim<'_> {
     fn release(&mut self, t: f64, h: u32, i: u32) {
         let gb = self.p.hops[h as usize].memory_mb / 1024.0;
         let pool = &mut self.pools[h as usize];
-        self.billed_gb_s += (t - pool.busy_since[i as usize]) * gb;
+        self.billed_gb_s[h as usize] += (t - pool.busy_since[i as usize]) * gb;
         pool.idle.push_back((i, t));
         if let Some((r, _)) = pool.backlog.pop_front() {
             self.waiting -= 1;
@@ -273,24 +283,47 @@ impl Sim<'_> {
     }
 }
 
-fn run(p: &ChainParams, k: usize, curve: &LoadCurve, pricing: &Pricing, seed: u64) -> (Vec<ChainBin>, ChainSummary) {
+/// The end-to-end figures of one chain length, gathered while a run passes its last hop.
+#[derive(Default)]
+struct Cut {
+    all: Histogram,
+    warm: Histogram,
+    cold: u64,
+}
+
+/// Simulates the first `m` hops; returns the bins of those `m` hops and the summaries of each length in `lengths`
+/// (`m`, or shorter lengths whose next hop is behind a queue: [`runs`]).
+fn run(
+    p: &ChainParams,
+    m: usize,
+    lengths: &[usize],
+    curve: &LoadCurve,
+    pricing: &Pricing,
+    seed: u64,
+) -> (Vec<ChainBin>, Vec<ChainSummary>) {
     let end = curve.duration();
     let width = bin_width(end, MAX_BINS);
     let nb = ((end / width).ceil() as usize).max(1);
     let bin = |t: f64| ((t / width) as usize).min(nb - 1);
     let mut bins: Vec<ChainBin> = (0..nb).map(|i| ChainBin { t: i as f64 * width, ..Default::default() }).collect();
     let mut hists = vec![Histogram::default(); nb];
-    let (mut all, mut warm) = (Histogram::default(), Histogram::default());
+    // Per hop: the length whose figures are taken when a request leaves it (its index in `cuts`), if any.
+    let mut cut_after: Vec<Option<usize>> = vec![None; m];
+    let mut cuts: Vec<Cut> = Vec::new();
+    for &j in lengths.iter().filter(|&&j| (1..=m).contains(&j)) {
+        cut_after[j - 1] = Some(cuts.len());
+        cuts.push(Cut::default());
+    }
     let mut s = Sim {
         p,
-        rng: rng(seed, 40),
+        rngs: (0..m).map(|h| rng(seed, 40 + h as u64)).collect(),
         services: p.hops.iter().map(|h| h.service.sampler()).collect(),
         inits: p.hops.iter().map(|h| h.init.sampler()).collect(),
-        pools: (0..k).map(|_| Pool::default()).collect(),
+        pools: (0..m).map(|_| Pool::default()).collect(),
         reqs: Vec::new(),
         free_reqs: Vec::new(),
         queue: EventQueue::default(),
-        billed_gb_s: 0.0,
+        billed_gb_s: vec![0.0; m],
         waiting: 0,
     };
     let mut arr_rng = rng(seed, 2);
@@ -333,7 +366,7 @@ fn run(p: &ChainParams, k: usize, curve: &LoadCurve, pricing: &Pricing, seed: u6
             Kind::Enter(r, h) => s.enter(t, r, h),
             Kind::Worked(r, h, i) => {
                 let next = h as usize + 1;
-                if next < k {
+                if next < m {
                     match p.hops[next].link {
                         Link::Sync => {
                             s.reqs[r as usize].held.push((h, i));
@@ -343,6 +376,18 @@ fn run(p: &ChainParams, k: usize, curve: &LoadCurve, pricing: &Pricing, seed: u6
                             s.release(t, h, i);
                             // The segment before the queue returns now: its waiting callers are released.
                             s.release_held(t, r);
+                            // Here the chain of `next` hops would have ended, and so far it went just as this one:
+                            // its end-to-end figures.
+                            if let Some(c) = cut_after[h as usize] {
+                                let req = &s.reqs[r as usize];
+                                let (cut, lat) = (&mut cuts[c], t - req.arrival);
+                                cut.all.record(lat);
+                                if req.cold {
+                                    cut.cold += 1;
+                                } else {
+                                    cut.warm.record(lat);
+                                }
+                            }
                             s.push(t + delay, Kind::Enter(r, next as u32));
                         }
                     }
@@ -353,11 +398,17 @@ fn run(p: &ChainParams, k: usize, curve: &LoadCurve, pricing: &Pricing, seed: u6
                     let lat = t - req.arrival;
                     let b = bin(req.arrival);
                     hists[b].record(lat);
-                    all.record(lat);
                     if req.cold {
                         bins[b].cold += 1;
-                    } else {
-                        warm.record(lat);
+                    }
+                    if let Some(c) = cut_after[h as usize] {
+                        let cut = &mut cuts[c];
+                        cut.all.record(lat);
+                        if req.cold {
+                            cut.cold += 1;
+                        } else {
+                            cut.warm.record(lat);
+                        }
                     }
                     s.free_reqs.push(r);
                 }
@@ -367,28 +418,53 @@ fn run(p: &ChainParams, k: usize, curve: &LoadCurve, pricing: &Pricing, seed: u6
     for (b, h) in bins.iter_mut().zip(&hists) {
         b.latency = h.percentiles();
     }
-    let cold: u64 = bins.iter().map(|b| b.cold).sum();
-    let latency = all.percentiles();
-    let latency_all_warm = warm.percentiles();
-    let summary = ChainSummary {
-        hops: k,
-        latency,
-        latency_all_warm,
-        any_cold_prob: if requests > 0 { cold as f64 / requests as f64 } else { 0.0 },
-        p99_cold_share: if latency.p99 > 0.0 {
-            ((latency.p99 - latency_all_warm.p99) / latency.p99).max(0.0)
-        } else {
-            0.0
-        },
-        gb_s_per_request: if requests > 0 { s.billed_gb_s / requests as f64 } else { 0.0 },
-        cost_per_request: if requests > 0 {
-            k as f64 * pricing.per_million_requests / 1e6 + s.billed_gb_s / requests as f64 * pricing.per_gb_s
-        } else {
-            0.0
-        },
-        seed_formula: p.seed_formula(k),
-    };
-    (bins, summary)
+    let per_request = |x: f64| if requests > 0 { x / requests as f64 } else { 0.0 };
+    let summaries = cut_after
+        .iter()
+        .enumerate()
+        .filter_map(|(h, c)| c.map(|c| (h + 1, &cuts[c])))
+        .map(|(j, cut)| {
+            let (latency, latency_all_warm) = (cut.all.percentiles(), cut.warm.percentiles());
+            let gb_s_per_request = per_request(s.billed_gb_s[..j].iter().sum());
+            ChainSummary {
+                hops: j,
+                latency,
+                latency_all_warm,
+                any_cold_prob: per_request(cut.cold as f64),
+                p99_cold_share: if latency.p99 > 0.0 {
+                    ((latency.p99 - latency_all_warm.p99) / latency.p99).max(0.0)
+                } else {
+                    0.0
+                },
+                gb_s_per_request,
+                cost_per_request: if requests > 0 {
+                    j as f64 * pricing.per_million_requests / 1e6 + gb_s_per_request * pricing.per_gb_s
+                } else {
+                    0.0
+                },
+                seed_formula: p.seed_formula(j),
+            }
+        })
+        .collect();
+    (bins, summaries)
+}
+
+/// The runs the per-length comparison needs, each with the lengths it gives (ascending). A chain of j hops whose
+/// next hop is behind a queue behaves exactly as the first j hops of a longer chain (nothing after a queue holds
+/// them, and each hop draws from its own stream), so it comes from the shortest longer run; every other length is
+/// a run of its own. Default chain (queue before the third hop): runs of 1, 3 (giving 2 and 3) and 4 hops, 8 hop
+/// passes per request instead of 10.
+pub fn runs(p: &ChainParams) -> Vec<(usize, Vec<usize>)> {
+    let k = p.hops.len();
+    let mut runs: Vec<(usize, Vec<usize>)> = Vec::new();
+    let mut waiting: Vec<usize> = Vec::new();
+    for j in 1..=k {
+        waiting.push(j);
+        if j == k || !matches!(p.hops[j].link, Link::Queue { .. }) {
+            runs.push((j, std::mem::take(&mut waiting)));
+        }
+    }
+    runs
 }
 
 /// Runs the chain, and its first 1, 2, … hops for the per-length comparison, priced with `pricing` (validate first).
@@ -397,8 +473,8 @@ pub fn simulate(p: &ChainParams, curve: &LoadCurve, pricing: &Pricing, seed: u64
     simulate_lengths(p, curve, pricing, seed, &all)
 }
 
-/// The chain's first `j` hops for each `j` of `lengths` (1 ..= k), each run on its own: a part of
-/// [`simulate`]'s result. The whole chain's bins and summary are there only if `k` is among `lengths` (otherwise
+/// The chain's first `j` hops for each `j` of `lengths` (1 ..= k), from the runs that give them ([`runs`]): a part
+/// of [`simulate`]'s result. The whole chain's bins and summary are there only if `k` is among `lengths` (otherwise
 /// no bins); parts run apart (in separate workers) merge with [`ChainResult::merge`] into exactly what
 /// [`simulate`] gives (validate first).
 pub fn simulate_lengths(
@@ -411,13 +487,20 @@ pub fn simulate_lengths(
     let k = p.hops.len();
     let bin_width = bin_width(curve.duration(), MAX_BINS);
     let mut r = ChainResult { bin_width, bins: Vec::new(), summary: ChainSummary::default(), by_length: Vec::new() };
-    for &j in lengths {
-        let (bins, summary) = run(p, j.clamp(1, k), curve, pricing, seed);
-        if j >= k {
-            r.bins = bins;
-            r.summary = summary;
+    let wanted: Vec<usize> = lengths.iter().map(|&j| j.clamp(1, k)).collect();
+    for (m, gives) in runs(p) {
+        let these: Vec<usize> = gives.into_iter().filter(|j| wanted.contains(j)).collect();
+        if these.is_empty() {
+            continue;
         }
-        r.by_length.push(summary);
+        let (bins, summaries) = run(p, m, &these, curve, pricing, seed);
+        for s in summaries {
+            if s.hops == k {
+                r.bins = bins.clone();
+                r.summary = s;
+            }
+            r.by_length.push(s);
+        }
     }
     r.by_length.sort_by_key(|s| s.hops);
     r
@@ -446,5 +529,36 @@ impl ChainResult {
             return Err("the chain model's parts do not fit: the whole chain is missing".into());
         }
         Ok(whole)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A length taken inside a longer run ([`runs`]) is the same, to the last bit, as that length run on its own.
+    #[test]
+    fn a_length_before_a_queue_is_the_same_inside_a_longer_run() {
+        let curve = LoadCurve::from_pairs(&[(0.0, 5.0), (300.0, 80.0), (600.0, 5.0)]).unwrap();
+        let pricing = Pricing::default();
+        let queue = Link::Queue { delay: 0.05 };
+        let mut all_queues = ChainParams::default();
+        for h in &mut all_queues.hops {
+            h.link = queue;
+            h.max_instances = 6; // backlogs too (80 req/s of 0.1 s is 8 busy)
+        }
+        for p in [ChainParams::default(), all_queues] {
+            let k = p.hops.len();
+            for (m, gives) in runs(&p) {
+                let (_, inside) = run(&p, m, &gives, &curve, &pricing, 7);
+                assert_eq!(inside.iter().map(|s| s.hops).collect::<Vec<_>>(), gives);
+                for s in inside {
+                    let (_, alone) = run(&p, s.hops, &[s.hops], &curve, &pricing, 7);
+                    assert_eq!(alone, vec![s], "length {} inside the run of {m}", s.hops);
+                }
+            }
+            let count = runs(&p).len();
+            assert_eq!(count, if p == ChainParams::default() { 3 } else { 1 }, "runs of {k} hops");
+        }
     }
 }

@@ -190,7 +190,8 @@ impl Scenario {
     }
 
     /// The independent runs a model is made of, as their shares of [`Scenario::work_of`]: the provisioned sweep's
-    /// levels, the breaker with and without, the chain's lengths 1 ..= k; the other models are one run. Disjoint
+    /// levels, the breaker with and without, the runs that give the chain's lengths 1 ..= k; the other models are
+    /// one run. Disjoint
     /// groups of them can run at once (in separate workers, [`Scenario::split`], [`Scenario::run_pieces`]) and
     /// their outputs merge ([`Output::merge`]) into exactly what [`Scenario::run`] gives.
     pub fn pieces(&self, kind: ModelKind) -> Vec<f64> {
@@ -198,8 +199,9 @@ impl Scenario {
         match kind {
             ModelKind::Provisioned => vec![requests; self.provisioned_levels().len()],
             ModelKind::Breaker => vec![self.work_of(kind) / 2.0; 2],
-            // A chain of j hops: j hop visits and the arrival per request.
-            ModelKind::Chain => (1..=self.chain.hops.len()).map(|j| requests * (j + 1) as f64).collect(),
+            // One piece per run of the chain (`chain::runs`); a run of m hops: m hop visits and the arrival per
+            // request.
+            ModelKind::Chain => chain::runs(&self.chain).iter().map(|(m, _)| requests * (m + 1) as f64).collect(),
             _ => vec![self.work_of(kind)],
         }
     }
@@ -254,7 +256,8 @@ impl Scenario {
                 which.contains(&1),
             )),
             ModelKind::Chain => {
-                let lengths: Vec<usize> = which.iter().map(|&i| i + 1).collect();
+                let runs = chain::runs(&self.chain);
+                let lengths: Vec<usize> = which.iter().flat_map(|&i| runs[i].1.iter().copied()).collect();
                 Output::Chain(chain::simulate_lengths(
                     &self.chain,
                     &self.load,
@@ -309,10 +312,7 @@ impl Scenario {
                     * (self.parallel.max_parallel.max(2) as f64).log2()
             }
             ModelKind::Breaker => 2.0 * requests * (1 + self.breaker.retries) as f64,
-            ModelKind::Chain => {
-                let k = self.chain.hops.len() as f64;
-                requests * k * (k + 3.0) / 2.0
-            }
+            ModelKind::Chain => chain::runs(&self.chain).iter().map(|(m, _)| requests * (m + 1) as f64).sum(),
             ModelKind::Validation => {
                 validation::experiments().iter().map(|e| validation::horizon(e, VALIDATION_REQUESTS) * e.rate).sum()
             }
@@ -653,8 +653,8 @@ mod tests {
         }
         assert_eq!(s.pieces(ModelKind::Provisioned).len(), 6);
         assert_eq!(s.split(ModelKind::Provisioned, 2, None), vec![vec![0, 2, 4], vec![1, 3, 5]]);
-        // Chain lengths 1..4 weigh 2, 3, 4, 5: {4, 1} and {3, 2}.
-        assert_eq!(s.split(ModelKind::Chain, 2, None), vec![vec![0, 3], vec![1, 2]]);
+        // The chain's runs of 1, 3 (giving lengths 2 and 3) and 4 hops weigh 2, 4, 5: {4} and {1, 3}.
+        assert_eq!(s.split(ModelKind::Chain, 2, None), vec![vec![2], vec![0, 1]]);
         for k in [ModelKind::Provisioned, ModelKind::Breaker, ModelKind::Chain] {
             let whole = s.run(k);
             for n in [2, 3] {
