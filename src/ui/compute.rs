@@ -50,6 +50,8 @@ pub struct Lane {
     pub stale: RwSignal<bool>,
     /// Why the last run failed, if it did.
     pub error: RwSignal<Option<String>>,
+    /// The result shown was kept from an earlier run of the same inputs ([`Lane::recent`]), not simulated again.
+    pub recalled: RwSignal<bool>,
     rate: StoredValue<f64>,
     generation: StoredValue<u64>,
     inputs: StoredValue<String>,
@@ -64,7 +66,13 @@ pub struct Lane {
     workers: StoredValue<Vec<Option<(web_sys::Worker, Handler)>>, LocalStorage>,
     /// The worker run under way, if any.
     job: StoredValue<Option<Job>>,
+    /// The last few results with their inputs, newest last ([`RECENT`]): an edit back to one of them (undo, a field
+    /// set back, a preset chosen again) shows it at once instead of simulating again.
+    recent: StoredValue<VecDeque<(String, Output, f64)>>,
 }
+
+/// Results each lane keeps for an edit back to their inputs (a scaling result of 300 bins is about 60 KB).
+const RECENT: usize = 8;
 
 /// A model's run in the workers: its pieces in parts ([`Scenario::split`]), each part in its own worker, at once
 /// when there are slots for them; the outputs merge when the last part is done ([`Output::merge`]).
@@ -242,6 +250,7 @@ impl Lane {
             last_ms: RwSignal::new(0.0),
             stale: RwSignal::new(false),
             error: RwSignal::new(None),
+            recalled: RwSignal::new(false),
             rate: StoredValue::new(FIRST_RATE),
             generation: StoredValue::new(0),
             inputs: StoredValue::new(String::new()),
@@ -252,6 +261,7 @@ impl Lane {
             latest: StoredValue::new(None),
             workers: StoredValue::new_local(Vec::new()),
             job: StoredValue::new(None),
+            recent: StoredValue::new(VecDeque::new()),
         }
     }
 
@@ -267,9 +277,14 @@ impl Lane {
             self.reprice(s);
             return;
         }
+        let known = self.recent.with_value(|r| r.iter().find(|(k, ..)| *k == key).map(|(_, o, ms)| (o.clone(), *ms)));
         self.inputs.set_value(key);
         self.latest.set_value(Some(s.clone()));
         self.stale.set(false);
+        if let Some((out, took_ms)) = known {
+            self.show_known(out, took_ms, s);
+            return;
+        }
         let estimate = s.work_of(self.kind) / self.rate.get_value();
         let started = self.job.with_value(|j| j.as_ref().map(|j| j.started));
         match started {
@@ -371,6 +386,25 @@ impl Lane {
         });
     }
 
+    /// Shows `out`, a result kept for the inputs of `s` ([`Lane::recent`]): a run under way for other inputs stops
+    /// (its workers, if computing, are stopped; the next run starts fresh ones).
+    fn show_known(&self, out: Output, took_ms: f64, s: &Scenario) {
+        if self.job.with_value(Option::is_some) {
+            self.stop_worker();
+        }
+        self.queued.set_value(None);
+        if self.busy.get_untracked() {
+            self.busy.set(false);
+        }
+        self.generation.update_value(|g| *g += 1);
+        self.job_inputs.set_value(s.inputs_of(self.kind));
+        if let Some(p) = perf() {
+            let _ = p.mark(&format!("recall {}", self.kind.id()));
+        }
+        self.finish(out, took_ms, 0.0, 0.0, s);
+        self.recalled.set(true);
+    }
+
     fn run_inline(&self, s: &Scenario) {
         self.generation.update_value(|g| *g += 1);
         self.job_inputs.set_value(s.inputs_of(self.kind));
@@ -413,6 +447,17 @@ impl Lane {
         self.last_ms.set(took_ms);
         self.error.set(None);
         self.shown_inputs.set_value(self.job_inputs.get_value());
+        let inputs = self.job_inputs.get_value();
+        self.recent.update_value(|r| {
+            r.retain(|(k, ..)| *k != inputs);
+            if r.len() == RECENT {
+                r.pop_front();
+            }
+            r.push_back((inputs, out.clone(), took_ms));
+        });
+        if self.recalled.get_untracked() {
+            self.recalled.set(false);
+        }
         let scaling = match &out {
             Output::Scaling(r) if s.scaling_piece(ModelKind::Provisioned).is_some() => Some(s.piece_from_scaling(r)),
             _ => None,

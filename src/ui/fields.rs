@@ -200,7 +200,12 @@ pub fn LaneStatus(
                         </p>
                     }.into_any()
                 } else if lane.output.with(|o| o.is_some()) {
-                    view! { <p class="hint">{move || trf("run.took", &[&sig(lane.last_ms.get(), 3)])}</p> }.into_any()
+                    view! {
+                        <p class="hint" data-testid=format!("took-{id}")>{move || {
+                            let key = if lane.recalled.get() { "run.recalled" } else { "run.took" };
+                            trf(key, &[&sig(lane.last_ms.get(), 3)])
+                        }}</p>
+                    }.into_any()
                 } else {
                     view! { <p class="hint">{move || tr("run.waiting")}</p> }.into_any()
                 }

@@ -133,6 +133,8 @@ async function editRedraw(browser, site) {
   const fields = [
     ['vm-price', (i) => 0.05 + 0.01 * i, 'cost (VM price)'],
     ['keep-alive', (i) => 300 + 10 * i, 'scaling (keep-alive)'],
+    // Two values in turn: after the first two edits each is one of the lanes' recent results, shown without a run.
+    ['keep-alive', (i) => (i % 2 ? 300 : 600), 'keep-alive back and forth'],
     ['max-parallel', (i) => 50 + i, 'parallel (max parallel)'],
     ['mtbf', (i) => 700 + 10 * i, 'availability (MTBF)'],
   ];

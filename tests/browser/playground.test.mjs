@@ -386,6 +386,35 @@ test('the validation panel runs the 20 AWS experiments and shows both errors', a
   await context.close();
 });
 
+test('an edit back to recent inputs shows their results at once, without simulating again', async () => {
+  const { page, context } = await openApp(browser, site);
+  await allComputed(page, ['chart-latency', 'chart-provisioned-cost']);
+  const runs = () => page.evaluate(() => performance.getEntriesByName('compute scaling').length);
+  const cold = async () => page.getByTestId('cold-prob').textContent();
+  const first = { cold: await cold(), p99: await page.getByTestId('p99').textContent() };
+  await page.getByTestId('keep-alive').fill('60');
+  await page.getByTestId('keep-alive').press('Enter');
+  await page.waitForFunction((c) => document.querySelector('[data-testid=cold-prob]').textContent !== c, first.cold, { timeout: 30000 });
+  await allComputed(page, ['chart-latency', 'chart-provisioned-cost']);
+  await page.waitForFunction(() => !document.querySelector('[data-testid^=cancel-]'));
+  const before = await runs();
+  assert.doesNotMatch(await page.getByTestId('took-scaling').textContent(), /again/);
+  await page.getByTestId('keep-alive').fill('600');
+  await page.getByTestId('keep-alive').press('Enter');
+  // Shown in the same task as the edit: no worker round trip, no progress bar.
+  assert.equal(await cold(), first.cold);
+  assert.equal(await page.getByTestId('p99').textContent(), first.p99);
+  assert.match(await page.getByTestId('took-scaling').textContent(), /Computed earlier in [\d.]+ ms, shown again without simulating/);
+  assert.equal(await runs(), before, 'no new scaling run');
+  assert.equal(await page.locator('[data-testid^=cancel-]').count(), 0, 'nothing computing');
+  // A new value simulates again, and says so.
+  await page.getByTestId('keep-alive').fill('120');
+  await page.getByTestId('keep-alive').press('Enter');
+  await page.waitForFunction((n) => performance.getEntriesByName('compute scaling').length > n, before, { timeout: 30000 });
+  await page.waitForFunction(() => /^Computed in/.test(document.querySelector('[data-testid=took-scaling]')?.textContent ?? ''), null, { timeout: 30000 });
+  await context.close();
+});
+
 test('a price edit reprices the cost charts at once, without simulating again', async () => {
   const { page, context } = await openApp(browser, site);
   await allComputed(page, ['chart-cost', 'chart-provisioned-cost']);
