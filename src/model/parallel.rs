@@ -178,7 +178,11 @@ fn run_once(p: &ParallelParams, pp: u32, pricing: &Pricing, rng: &mut SimRng) ->
     let workers = pp.min(p.tasks);
     let (burst, rate) = p.scale_rate.map_or((f64::INFINITY, 0.0), |r| (r.burst as f64, r.burst as f64 / r.per_seconds));
     let start = p.serial_before;
-    let mut free: BinaryHeap<Reverse<(u64, u32)>> = BinaryHeap::with_capacity(workers as usize);
+    // An instance's key: its free time in integer nanoseconds (a total order without float comparisons) above its
+    // number, in one u128: ordered as the pair (time, number), in one comparison instead of a tuple's two (the
+    // tuple's comparisons were 15 % of the model's instructions).
+    let key = |t_ns: u64, k: u32| Reverse(((t_ns as u128) << 32) | k as u128);
+    let mut ready: Vec<Reverse<u128>> = Vec::with_capacity(workers as usize);
     let mut billed = 0.0;
     for k in 0..workers {
         let wait = if (k as f64) < burst { 0.0 } else { (k as f64 - burst + 1.0) / rate };
@@ -186,18 +190,23 @@ fn run_once(p: &ParallelParams, pp: u32, pricing: &Pricing, rng: &mut SimRng) ->
         if pricing.bill_init {
             billed += pricing.billed_seconds(c);
         }
-        // Times as integer nanoseconds in the heap: a total order without float comparisons.
-        free.push(Reverse((((start + wait + c) * 1e9) as u64, k)));
+        ready.push(key(((start + wait + c) * 1e9) as u64, k));
     }
+    // Built in one pass (O(P)), and each task takes the first free instance and puts it back with its new free time
+    // in one sift (`peek_mut`) instead of a pop and a push: keys are unique (the instance number breaks ties), so
+    // the instance each task gets is the same as with pop and push, and the results the same to the bit.
+    let mut free = BinaryHeap::from(ready);
     let (mut end, mut slowest) = (start, 0.0f64);
     for _ in 0..p.tasks {
-        let Reverse((t_ns, k)) = free.pop().expect("at least one worker");
+        let mut first = free.peek_mut().expect("at least one worker");
+        let Reverse(packed) = *first;
+        let (t_ns, k) = ((packed >> 32) as u64, packed as u32);
         let d = draw_task(p, &task, rng);
         slowest = slowest.max(d);
         billed += pricing.billed_seconds(d);
         let done = t_ns as f64 * 1e-9 + d;
         end = end.max(done);
-        free.push(Reverse(((done * 1e9) as u64, k)));
+        *first = key((done * 1e9) as u64, k);
     }
     (end + p.serial_after, billed, slowest)
 }
