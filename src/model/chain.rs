@@ -291,6 +291,18 @@ struct Cut {
     cold: u64,
 }
 
+impl Cut {
+    /// A request that has passed the length's last hop `lat` seconds after it arrived.
+    fn record(&mut self, lat: f64, cold: bool) {
+        self.all.record(lat);
+        if cold {
+            self.cold += 1;
+        } else {
+            self.warm.record(lat);
+        }
+    }
+}
+
 /// Simulates the first `m` hops; returns the bins of those `m` hops and the summaries of each length in `lengths`
 /// (`m`, or shorter lengths whose next hop is behind a queue: [`runs`]).
 fn run(
@@ -380,13 +392,7 @@ fn run(
                             // its end-to-end figures.
                             if let Some(c) = cut_after[h as usize] {
                                 let req = &s.reqs[r as usize];
-                                let (cut, lat) = (&mut cuts[c], t - req.arrival);
-                                cut.all.record(lat);
-                                if req.cold {
-                                    cut.cold += 1;
-                                } else {
-                                    cut.warm.record(lat);
-                                }
+                                cuts[c].record(t - req.arrival, req.cold);
                             }
                             s.push(t + delay, Kind::Enter(r, next as u32));
                         }
@@ -402,13 +408,7 @@ fn run(
                         bins[b].cold += 1;
                     }
                     if let Some(c) = cut_after[h as usize] {
-                        let cut = &mut cuts[c];
-                        cut.all.record(lat);
-                        if req.cold {
-                            cut.cold += 1;
-                        } else {
-                            cut.warm.record(lat);
-                        }
+                        cuts[c].record(lat, req.cold);
                     }
                     s.free_reqs.push(r);
                 }
@@ -493,10 +493,10 @@ pub fn simulate_lengths(
         if these.is_empty() {
             continue;
         }
-        let (bins, summaries) = run(p, m, &these, curve, pricing, seed);
+        let (mut bins, summaries) = run(p, m, &these, curve, pricing, seed);
         for s in summaries {
             if s.hops == k {
-                r.bins = bins.clone();
+                r.bins = std::mem::take(&mut bins);
                 r.summary = s;
             }
             r.by_length.push(s);

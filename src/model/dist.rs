@@ -213,6 +213,9 @@ pub fn exp_of(x: f64) -> f64 {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+    use rand::RngCore;
+
     #[test]
     fn exp_of_is_within_one_ulp_of_libm() {
         let ulps = |a: f64, b: f64| (a.to_bits() as i64 - b.to_bits() as i64).unsigned_abs();
@@ -220,20 +223,17 @@ mod tests {
         // Every argument a log-normal draw can plausibly take, densely, and the table's edges.
         let mut x = -60.0;
         while x < 60.0 {
-            worst = worst.max(ulps(super::exp_of(x), libm::exp(x)));
+            worst = worst.max(ulps(exp_of(x), libm::exp(x)));
             x += 0.000_731;
         }
         for x in [-699.9, -300.0, -1e-300, 0.0, 1e-300, 300.0, 699.9, 700.0, -800.0, 800.0, f64::NAN] {
-            let (a, b) = (super::exp_of(x), libm::exp(x));
+            let (a, b) = (exp_of(x), libm::exp(x));
             assert!(ulps(a, b) <= 1 || (a.is_nan() && b.is_nan()), "e^{x}: {a} against {b}");
         }
         assert!(worst <= 1, "worst {worst} ulp");
-        assert_eq!(super::exp_of(0.0), 1.0);
-        assert_eq!(super::exp_of(1.0), std::f64::consts::E);
+        assert_eq!(exp_of(0.0), 1.0);
+        assert_eq!(exp_of(1.0), std::f64::consts::E);
     }
-
-    use super::*;
-    use rand::RngCore;
 
     fn moments(d: Dist, n: usize) -> (f64, f64) {
         let s = d.sampler();

@@ -191,8 +191,7 @@ impl Scenario {
 
     /// The independent runs a model is made of, as their shares of [`Scenario::work_of`]: the provisioned sweep's
     /// levels, the breaker with and without, the runs that give the chain's lengths 1 ..= k; the other models are
-    /// one run. Disjoint
-    /// groups of them can run at once (in separate workers, [`Scenario::split`], [`Scenario::run_pieces`]) and
+    /// one run. Disjoint groups of them can run at once (in separate workers, [`Scenario::split`], [`Scenario::run_pieces`]) and
     /// their outputs merge ([`Output::merge`]) into exactly what [`Scenario::run`] gives.
     pub fn pieces(&self, kind: ModelKind) -> Vec<f64> {
         let requests = self.load.expected_requests();
@@ -312,7 +311,7 @@ impl Scenario {
                     * (self.parallel.max_parallel.max(2) as f64).log2()
             }
             ModelKind::Breaker => 2.0 * requests * (1 + self.breaker.retries) as f64,
-            ModelKind::Chain => chain::runs(&self.chain).iter().map(|(m, _)| requests * (m + 1) as f64).sum(),
+            ModelKind::Chain => self.pieces(kind).iter().sum(),
             ModelKind::Validation => {
                 validation::experiments().iter().map(|e| validation::horizon(e, VALIDATION_REQUESTS) * e.rate).sum()
             }

@@ -278,13 +278,14 @@ impl Lane {
             return;
         }
         let known = self.recent.with_value(|r| r.iter().find(|(k, ..)| *k == key).map(|(_, o, ms)| (o.clone(), *ms)));
-        self.inputs.set_value(key);
         self.latest.set_value(Some(s.clone()));
         self.stale.set(false);
         if let Some((out, took_ms)) = known {
-            self.show_known(out, took_ms, s);
+            self.inputs.set_value(key.clone());
+            self.show_known(key, out, took_ms, s);
             return;
         }
+        self.inputs.set_value(key);
         let estimate = s.work_of(self.kind) / self.rate.get_value();
         let started = self.job.with_value(|j| j.as_ref().map(|j| j.started));
         match started {
@@ -386,9 +387,9 @@ impl Lane {
         });
     }
 
-    /// Shows `out`, a result kept for the inputs of `s` ([`Lane::recent`]): a run under way for other inputs stops
-    /// (its workers, if computing, are stopped; the next run starts fresh ones).
-    fn show_known(&self, out: Output, took_ms: f64, s: &Scenario) {
+    /// Shows `out`, a result kept for `inputs`, those of `s` ([`Lane::recent`]): a run under way for other inputs
+    /// stops (its workers, if computing, are stopped; the next run starts fresh ones).
+    fn show_known(&self, inputs: String, out: Output, took_ms: f64, s: &Scenario) {
         if self.job.with_value(Option::is_some) {
             self.stop_worker();
         }
@@ -397,7 +398,7 @@ impl Lane {
             self.busy.set(false);
         }
         self.generation.update_value(|g| *g += 1);
-        self.job_inputs.set_value(s.inputs_of(self.kind));
+        self.job_inputs.set_value(inputs);
         if let Some(p) = perf() {
             let _ = p.mark(&format!("recall {}", self.kind.id()));
         }
