@@ -6,14 +6,13 @@
 //! Idle on-demand instances form a circular doubly linked list through the instance table, in the order they became
 //! idle, closed by a sentinel (entry 0 of the table, never an instance): the head expires first (one keep-alive for
 //! all), the tail is the most recently used, and taking any of them out is O(1) and free of branches (whether the
-//! instance taken is at an end is a coin toss a branch would mispredict). The newest-created choice adds a list of
-//! creation numbers kept in ascending order: an instance that becomes idle is usually among the newest (they take
-//! the work), so it goes on or near the end, and the newest idle one is the last entry. Entries of instances that
-//! expired meanwhile are skipped when they come up, and compacted (in order) when they outnumber the live ones.
-//! Other pools hold instance indices with a generation number, so leaving a pool is O(1) and stale entries are
+//! instance taken is at an end is a coin toss a branch would mispredict). The newest-created choice adds a bitset
+//! of idle instances by creation rank ([`Ranks`]). Other pools hold instance indices with a generation number, so leaving a pool is O(1) and stale entries are
 //! skipped later.
 
 use super::arrivals::Arrivals;
+use super::creation::Ranks;
+use super::table::Table;
 use super::{bin_width, Bin, ColdMode, IdleChoice, Overflow, Policy, ScalingParams, SimResult, Summary};
 use crate::model::cost::Usage;
 use crate::model::dist::{rng, Sampler, SimRng};
@@ -28,56 +27,10 @@ const NONE: u32 = u32::MAX;
 const F_COLD: u8 = 1;
 const F_PING: u8 = 2;
 
-/// A table the event loop indexes on every step (instances, requests, bins, the event heap), without bounds checks
-/// in release builds. Every index into one is below its length by construction: the instance and request tables
-/// never shrink and their slots are pushed or taken from their free lists, bins are clamped to the last one, heap
-/// positions are computed below the heap's length. The checks cost 9 % of the engine's instructions (cachegrind,
-/// λ = 100 req/s, warm 0.2 s: 912 → 831 per request; in wasm, 3 of 4 alternated runs were 4–9 % faster, one even);
-/// debug builds, and so the property tests, keep them.
-#[derive(Debug, Clone)]
-struct Table<T>(Vec<T>);
-
-impl<T> Default for Table<T> {
-    fn default() -> Self {
-        Table(Vec::new())
-    }
-}
-
-impl<T> std::ops::Deref for Table<T> {
-    type Target = Vec<T>;
-    fn deref(&self) -> &Vec<T> {
-        &self.0
-    }
-}
-
-impl<T> std::ops::DerefMut for Table<T> {
-    fn deref_mut(&mut self) -> &mut Vec<T> {
-        &mut self.0
-    }
-}
-
-impl<T> std::ops::Index<usize> for Table<T> {
-    type Output = T;
-    #[inline(always)]
-    fn index(&self, i: usize) -> &T {
-        debug_assert!(i < self.0.len(), "index {i} out of a table of {}", self.0.len());
-        // SAFETY: `i < len` by the construction described above, checked in debug builds.
-        unsafe { self.0.get_unchecked(i) }
-    }
-}
-
-impl<T> std::ops::IndexMut<usize> for Table<T> {
-    #[inline(always)]
-    fn index_mut(&mut self, i: usize) -> &mut T {
-        debug_assert!(i < self.0.len(), "index {i} out of a table of {}", self.0.len());
-        // SAFETY: as for `index`.
-        unsafe { self.0.get_unchecked_mut(i) }
-    }
-}
-
 #[derive(Debug, Clone)]
 struct Inst {
-    created_seq: u64,
+    /// Creation rank ([`Ranks`]): later-created instances have higher ones.
+    rank: u32,
     /// Sequence number of this lifetime's init-end event (slots are reused).
     ready_seq: u32,
     ready_at: f64,
@@ -228,11 +181,6 @@ impl EvHeap {
 /// The idle list's sentinel: entry 0 of the instance table, whose `next` is the list's head and `prev` its tail.
 const IDLE_END: u32 = 0;
 
-/// Bits of an instance index in a newest-created heap key (instances are at most 100,000 < 2¹⁷).
-const SLOT_BITS: u32 = 17;
-/// The instance index in a newest-created heap key.
-const SLOT_MASK: u64 = (1 << SLOT_BITS) - 1;
-
 /// Per-bin accumulators.
 #[derive(Debug, Clone, Default)]
 struct BinAcc {
@@ -281,11 +229,11 @@ struct Sim<'a> {
     // Instances and pools.
     insts: Table<Inst>,
     free: Vec<u32>,
-    next_created: u64,
     partial: Vec<u32>,
     prov_idle: Vec<u32>,
-    /// Idle instances by creation, ascending: `created << SLOT_BITS | index` (newest-created choice only).
-    newest: Vec<u64>,
+    /// Creation ranks; which instances are idle only under the newest-created choice.
+    ranks: Ranks,
+    newest_created: bool,
     init_empty: Vec<(u32, u32)>,
     idle_live: usize,
     heap: EvHeap,
@@ -355,6 +303,11 @@ pub fn simulate(curve: &LoadCurve, p: &ScalingParams, seed: u64) -> SimResult {
 
 impl<'a> Sim<'a> {
     fn new(curve: &LoadCurve, p: &'a ScalingParams, seed: u64) -> Self {
+        Self::with_ranks(curve, p, seed, Ranks::default())
+    }
+
+    /// [`Sim::new`] with the creation ranks given (tests give a small limit, so that they renumber often).
+    fn with_ranks(curve: &LoadCurve, p: &'a ScalingParams, seed: u64, ranks: Ranks) -> Self {
         let end = curve.duration();
         let warmup = p.warmup.min(end);
         let width = bin_width(end, MAX_BINS);
@@ -384,10 +337,10 @@ impl<'a> Sim<'a> {
             warmup,
             insts: Table::default(),
             free: Vec::new(),
-            next_created: 0,
             partial: Vec::new(),
             prov_idle: Vec::new(),
-            newest: Vec::new(),
+            ranks,
+            newest_created: p.idle_choice == IdleChoice::NewestCreated,
             init_empty: Vec::new(),
             idle_live: 0,
             heap: EvHeap::default(),
@@ -442,7 +395,6 @@ impl<'a> Sim<'a> {
         let end = s.new_instance(0.0, false);
         debug_assert_eq!(end, IDLE_END);
         s.insts[0].alive = false;
-        s.next_created = 0;
         for _ in 0..p.provisioned {
             let i = s.new_instance(0.0, true);
             s.n_idle += 1;
@@ -511,8 +463,11 @@ impl<'a> Sim<'a> {
     }
 
     fn new_instance(&mut self, now: f64, provisioned: bool) -> u32 {
+        if self.ranks.full() {
+            self.renumber();
+        }
         let inst = Inst {
-            created_seq: self.next_created,
+            rank: 0,
             ready_seq: 0,
             ready_at: now,
             active: 0,
@@ -526,7 +481,6 @@ impl<'a> Sim<'a> {
             next: IDLE_END,
             idle_since: now,
         };
-        self.next_created += 1;
         let i = if let Some(i) = self.free.pop() {
             let g = self.insts[i as usize].gen.wrapping_add(1);
             self.insts[i as usize] = Inst { gen: g, ..inst };
@@ -535,6 +489,7 @@ impl<'a> Sim<'a> {
             self.insts.push(inst);
             (self.insts.len() - 1) as u32
         };
+        self.insts[i as usize].rank = self.ranks.issue(i);
         let alive = self.n_alive() + 1;
         self.peak_instances = self.peak_instances.max(alive);
         i
@@ -614,40 +569,26 @@ impl<'a> Sim<'a> {
         inst.idle_since = now;
         inst.prev = tail;
         inst.next = IDLE_END;
-        let created = inst.created_seq;
+        let rank = inst.rank;
         self.insts[tail as usize].next = i;
         self.insts[IDLE_END as usize].prev = i;
         self.idle_live += 1;
-        if self.idle_choice == IdleChoice::NewestCreated {
-            // Its place, searched from the end (it is usually among the newest idle, so the walk is short and the
-            // entries moved are few; a binary search and `insert` made this 13 % of a run's time in wasm).
-            let key = created << SLOT_BITS | i as u64;
-            let v = &mut self.newest;
-            v.push(key);
-            let n = v.len();
-            if n >= 5 && v[n - 5] < key {
-                // Its place is among the last four (the usual case): merged in with selects, as the walk's length
-                // is a coin toss a branch would mispredict. With a₀ < key ≤ … the old last entries and a₄ = ∞, the
-                // new entry j is max(aⱼ₋₁, min(aⱼ, key)).
-                let w: &mut [u64; 5] = (&mut v[n - 5..]).try_into().expect("five entries");
-                let a = [w[0], w[1], w[2], w[3], u64::MAX];
-                for j in 1..5 {
-                    w[j] = a[j - 1].max(a[j].min(key));
-                }
-                debug_assert!(w.windows(2).all(|p| p[0] < p[1]) && w.contains(&key));
-            } else {
-                let mut at = n - 1;
-                while at > 0 && v[at - 1] > key {
-                    v[at] = v[at - 1];
-                    at -= 1;
-                }
-                v[at] = key;
-            }
-            if self.newest.len() > 2 * self.idle_live + 32 {
-                let insts = &self.insts;
-                self.newest.retain(|&k| Self::newest_live(insts, k));
-            }
+        if self.newest_created {
+            self.ranks.insert(rank);
         }
+    }
+
+    /// Gives the live instances new creation ranks 0, 1, … in the same order, when the ranks have run out.
+    #[cold]
+    fn renumber(&mut self) {
+        let insts = &mut self.insts;
+        self.ranks.renumber(|k, old, new| {
+            let inst = &mut insts[k as usize];
+            (inst.alive && inst.rank == old).then(|| {
+                inst.rank = new;
+                inst.idle
+            })
+        });
     }
 
     /// The idle instance that has been idle longest, if any.
@@ -657,22 +598,18 @@ impl<'a> Sim<'a> {
         (head != IDLE_END).then_some(head)
     }
 
-    /// Whether a newest-created heap key still names an idle instance (not one that expired since).
-    #[inline(always)]
-    fn newest_live(insts: &[Inst], key: u64) -> bool {
-        let inst = &insts[(key & SLOT_MASK) as usize];
-        inst.idle && inst.created_seq == key >> SLOT_BITS
-    }
-
     /// Takes idle instance `i` out of the idle list.
     #[inline]
     fn unlink(&mut self, i: u32) {
         let inst = &mut self.insts[i as usize];
-        let (prev, next) = (inst.prev, inst.next);
+        let (prev, next, rank) = (inst.prev, inst.next, inst.rank);
         inst.idle = false;
         self.insts[prev as usize].next = next;
         self.insts[next as usize].prev = prev;
         self.idle_live -= 1;
+        if self.newest_created {
+            self.ranks.remove(rank);
+        }
     }
 
     #[inline]
@@ -687,12 +624,7 @@ impl<'a> Sim<'a> {
             return None;
         }
         let i = match self.idle_choice {
-            IdleChoice::NewestCreated => loop {
-                let key = self.newest.pop()?;
-                if Self::newest_live(&self.insts, key) {
-                    break (key & SLOT_MASK) as u32;
-                }
-            },
+            IdleChoice::NewestCreated => self.ranks.slot(self.ranks.max()?),
             IdleChoice::MostRecentlyUsed => self.insts[IDLE_END as usize].prev,
             IdleChoice::LeastRecentlyUsed => self.insts[IDLE_END as usize].next,
         };
@@ -1245,6 +1177,29 @@ mod tests {
     use super::*;
     use crate::model::dist::rng;
     use rand::Rng;
+
+    #[test]
+    fn renumbering_creation_ranks_changes_no_choice() {
+        // A 10 ms keep-alive, so most requests start an instance: ~60,000 creations, renumbered every ~200 with a
+        // limit of 256 ranks (at most ~30 instances alive at once). Same result as without renumbering.
+        let curve = LoadCurve::from_pairs(&[(0.0, 20.0), (600.0, 120.0), (1200.0, 20.0)]).unwrap();
+        let p = ScalingParams { keep_alive: 0.01, ..ScalingParams::default() };
+        let run = |ranks: Ranks| {
+            let mut s = Sim::with_ranks(&curve, &p, 9, ranks);
+            s.run(&curve);
+            let renumbered = s.ranks.renumbered;
+            (s.finish(&curve), renumbered)
+        };
+        let (plain, none) = run(Ranks::default());
+        let (small, many) = run(Ranks::with_limit(256));
+        assert_eq!(none, 0);
+        assert!(many > 100, "renumbered {many} times");
+        assert!(plain.summary.cold_starts > 30_000, "{} cold starts", plain.summary.cold_starts);
+        assert_eq!(plain, small);
+        // The choice matters here: the least recently used instance instead gives other figures.
+        let lru = ScalingParams { idle_choice: IdleChoice::LeastRecentlyUsed, ..p.clone() };
+        assert_ne!(simulate(&curve, &lru, 9).summary, plain.summary);
+    }
 
     #[test]
     fn a_run_in_slices_equals_one_in_a_single_call() {

@@ -46,6 +46,8 @@
 
 pub mod arrivals;
 mod core;
+mod creation;
+mod table;
 
 pub use self::core::{simulate, MAX_BINS};
 
