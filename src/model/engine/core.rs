@@ -7,8 +7,8 @@
 //! idle, closed by a sentinel (entry 0 of the table, never an instance): the head expires first (one keep-alive for
 //! all), the tail is the most recently used, and taking any of them out is O(1) and free of branches (whether the
 //! instance taken is at an end is a coin toss a branch would mispredict). The newest-created choice adds a bitset
-//! of idle instances by creation rank ([`Ranks`]). Other pools hold instance indices with a generation number, so leaving a pool is O(1) and stale entries are
-//! skipped later.
+//! of idle instances by creation rank ([`Ranks`]). Other pools hold instance indices with a generation number, so
+//! leaving a pool is O(1) and stale entries are skipped later.
 
 use super::arrivals::Arrivals;
 use super::creation::Ranks;
