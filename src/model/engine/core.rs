@@ -233,7 +233,6 @@ struct Sim<'a> {
     prov_idle: Vec<u32>,
     /// Creation ranks; which instances are idle only under the newest-created choice.
     ranks: Ranks,
-    newest_created: bool,
     init_empty: Vec<(u32, u32)>,
     idle_live: usize,
     heap: EvHeap,
@@ -340,7 +339,6 @@ impl<'a> Sim<'a> {
             partial: Vec::new(),
             prov_idle: Vec::new(),
             ranks,
-            newest_created: p.idle_choice == IdleChoice::NewestCreated,
             init_empty: Vec::new(),
             idle_live: 0,
             heap: EvHeap::default(),
@@ -573,7 +571,7 @@ impl<'a> Sim<'a> {
         self.insts[tail as usize].next = i;
         self.insts[IDLE_END as usize].prev = i;
         self.idle_live += 1;
-        if self.newest_created {
+        if self.idle_choice == IdleChoice::NewestCreated {
             self.ranks.insert(rank);
         }
     }
@@ -607,7 +605,7 @@ impl<'a> Sim<'a> {
         self.insts[prev as usize].next = next;
         self.insts[next as usize].prev = prev;
         self.idle_live -= 1;
-        if self.newest_created {
+        if self.idle_choice == IdleChoice::NewestCreated {
             self.ranks.remove(rank);
         }
     }
