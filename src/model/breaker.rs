@@ -20,8 +20,8 @@
 //! dependency (retry storms show here), and the billed time spent waiting on calls that failed; the breaker's state
 //! over time.
 
-use super::dist::{rng, Dist, Sampler, SimRng};
-use super::engine::arrivals::Arrivals;
+use super::dist::{Dist, Sampler, SimRng};
+use super::engine::arrivals::ArrivalStream;
 use super::engine::{bin_width, MAX_BINS};
 use super::events::EventQueue;
 use super::load::LoadCurve;
@@ -389,10 +389,9 @@ fn run(
     let mut all = Histogram::default();
     // Arrivals share the engine's stream; call outcomes have their own, the same in both variants as far as the
     // calls coincide.
-    let mut arr_rng = rng(seed, 2);
     let mut rng: SimRng = super::dist::rng(seed, 30);
-    let mut arrivals = Arrivals::new(curve);
-    let mut next_arrival = arrivals.next(&mut arr_rng).unwrap_or(f64::INFINITY);
+    let mut arrivals = ArrivalStream::new(curve, seed);
+    let mut next_arrival = arrivals.take();
     let mut queue: EventQueue<Kind> = EventQueue::default();
     let mut br = Breaker::new(p.breaker);
     let gb = p.memory_mb / 1024.0;
@@ -424,7 +423,7 @@ fn run(
         let (t, kind) = if first_call < t_ev {
             let a = next_arrival;
             bins[bin(a)].requests += 1;
-            next_arrival = arrivals.next(&mut arr_rng).unwrap_or(f64::INFINITY);
+            next_arrival = arrivals.take();
             (first_call, Kind::Attempt(a, 0))
         } else {
             queue.pop().expect("an event is due")

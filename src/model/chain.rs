@@ -25,7 +25,7 @@
 
 use super::cost::Pricing;
 use super::dist::{rng, Dist, Sampler, SimRng};
-use super::engine::arrivals::Arrivals;
+use super::engine::arrivals::ArrivalStream;
 use super::engine::{bin_width, MAX_BINS};
 use super::events::EventQueue;
 use super::load::LoadCurve;
@@ -338,9 +338,8 @@ fn run(
         billed_gb_s: vec![0.0; m],
         waiting: 0,
     };
-    let mut arr_rng = rng(seed, 2);
-    let mut arrivals = Arrivals::new(curve);
-    let mut next_arrival = arrivals.next(&mut arr_rng).unwrap_or(f64::INFINITY);
+    let mut arrivals = ArrivalStream::new(curve, seed);
+    let mut next_arrival = arrivals.take();
     let mut last: f64 = 0.0;
     let mut requests = 0u64;
     loop {
@@ -370,7 +369,7 @@ fn run(
             bins[bin(t)].requests += 1;
             requests += 1;
             s.enter(t, r, 0);
-            next_arrival = arrivals.next(&mut arr_rng).unwrap_or(f64::INFINITY);
+            next_arrival = arrivals.take();
             continue;
         }
         let (_, kind) = s.queue.pop().expect("an event is due");

@@ -5,8 +5,44 @@
 //! rate a + b·s (s the time into the segment) Λ is quadratic, b·s²/2 + a·s = m, and its inverse has the closed form
 //! s = 2m / (a + √(a² + 2bm)), stable for any sign of b. No per-second discretisation, no thinning.
 
-use crate::model::dist::{exp, SimRng};
+use crate::model::dist::{exp, rng, SimRng};
 use crate::model::load::LoadCurve;
+
+/// Arrival times generated at a time by [`ArrivalStream`].
+const BATCH: usize = 64;
+
+/// The arrival times of a run, read one at a time from batches: the generator runs over a batch with its state in
+/// registers, and the event loop reads the next time from the buffer. One hour at 1,000 req/s of the default
+/// function: 1,000 → 966 instructions per request (cachegrind); the weakest steady case of the engine's benchmark
+/// 3–5 % faster in wasm (seven alternated runs); against a call of [`Arrivals::next`] per arrival.
+#[derive(Debug, Clone)]
+pub struct ArrivalStream {
+    gen: Arrivals,
+    /// Arrivals have their own stream, so two scenarios that differ only in the platform see the same requests
+    /// (common random numbers: their difference is the platform's, not the dice's).
+    rng: SimRng,
+    batch: Box<[f64; BATCH]>,
+    /// Where the last time taken is in `batch`.
+    pos: usize,
+}
+
+impl ArrivalStream {
+    /// The arrivals of `curve` with the run's `seed`.
+    pub fn new(curve: &LoadCurve, seed: u64) -> Self {
+        ArrivalStream { gen: Arrivals::new(curve), rng: rng(seed, 2), batch: Box::new([0.0; BATCH]), pos: BATCH - 1 }
+    }
+
+    /// The next arrival time [s]; infinite after the end of the curve.
+    #[inline(always)]
+    pub fn take(&mut self) -> f64 {
+        self.pos += 1;
+        if self.pos == BATCH {
+            self.gen.fill(&mut self.rng, &mut self.batch[..]);
+            self.pos = 0;
+        }
+        self.batch[self.pos % BATCH]
+    }
+}
 
 /// Generates arrival times [s] in increasing order.
 #[derive(Debug, Clone)]
@@ -32,6 +68,38 @@ impl Arrivals {
             })
             .collect();
         Arrivals { segs, seg: 0, used: 0.0 }
+    }
+
+    /// Fills `buf` with the next arrival times [s] in order; past the end of the curve the rest is infinite. The
+    /// same times as calls of [`Arrivals::next`], in batches: the event loop reads them from the buffer, and the
+    /// generator's state stays in registers across a batch.
+    #[inline(never)]
+    pub fn fill(&mut self, rng: &mut SimRng, buf: &mut [f64]) {
+        let mut i = 0;
+        let mut e = exp(rng, 1.0);
+        loop {
+            let Some(&(t0, a, b, mass)) = self.segs.get(self.seg) else {
+                buf[i..].fill(f64::INFINITY);
+                return;
+            };
+            // This segment's times, until the buffer is full or a draw passes the segment's end; the same
+            // operations as `next`, with the segment in registers.
+            let mut used = self.used;
+            while e < mass - used {
+                used += e;
+                buf[i] =
+                    t0 + if b == 0.0 { used / a } else { 2.0 * used / (a + (a * a + 2.0 * b * used).max(0.0).sqrt()) };
+                i += 1;
+                if i == buf.len() {
+                    self.used = used;
+                    return;
+                }
+                e = exp(rng, 1.0);
+            }
+            e -= mass - used;
+            self.seg += 1;
+            self.used = 0.0;
+        }
     }
 
     /// The next arrival time [s], or `None` after the end of the curve.
@@ -78,6 +146,36 @@ mod tests {
         assert!((first_half as f64 - 25_000.0).abs() < 640.0, "{first_half}");
         // ∫₀¹⁰⁰ 0.2 t dt = 1000.
         assert!((first_tenth as f64 - 1000.0).abs() < 130.0, "{first_tenth}");
+    }
+
+    #[test]
+    fn batches_give_the_times_of_single_calls() {
+        // Ramps up and down, a flat stretch, an idle gap and the end, in batches of several sizes.
+        let c = LoadCurve::from_pairs(&[
+            (0.0, 5.0),
+            (20.0, 80.0),
+            (30.0, 80.0),
+            (31.0, 0.0),
+            (40.0, 0.0),
+            (40.5, 30.0),
+            (60.0, 1.0),
+        ])
+        .unwrap();
+        let mut single = Arrivals::new(&c);
+        let mut r = rng(7, 2);
+        let expected: Vec<f64> = std::iter::from_fn(|| single.next(&mut r)).collect();
+        assert!(expected.len() > 1000, "{}", expected.len());
+        for size in [1, 3, 64] {
+            let (mut batched, mut r, mut got) = (Arrivals::new(&c), rng(7, 2), Vec::new());
+            let mut buf = vec![0.0; size];
+            while got.last().is_none_or(|t: &f64| t.is_finite()) {
+                batched.fill(&mut r, &mut buf);
+                got.extend_from_slice(&buf);
+            }
+            let n = got.iter().position(|t| t.is_infinite()).unwrap();
+            assert_eq!(n, expected.len(), "batch of {size}");
+            assert!(got[..n].iter().zip(&expected).all(|(a, b)| a.to_bits() == b.to_bits()), "batch of {size}");
+        }
     }
 
     #[test]

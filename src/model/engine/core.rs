@@ -1,7 +1,7 @@
-//! The event loop. Arrivals come from a generator in time order, completions and init ends from a 4-ary heap,
-//! keep-alive expiries from the head of the idle list, and the rest (queue time-outs, pings, autoscaler ticks,
-//! rate-limit refills) are single next-times; each step takes the earliest. The curve is run in slices of one bin,
-//! one call each (see [`Sim::run`] for why).
+//! The event loop. Arrivals come from a generator in time order (in batches, [`ArrivalStream`]), completions and
+//! init ends from a 4-ary heap, keep-alive expiries from the head of the idle list, and the rest (queue time-outs,
+//! pings, autoscaler ticks, rate-limit refills) are single next-times; each step takes the earliest. The curve is run
+//! in slices of one bin, one call each (see [`Sim::run`] for why).
 //!
 //! Idle on-demand instances form a circular doubly linked list through the instance table, in the order they became
 //! idle, closed by a sentinel (entry 0 of the table, never an instance): the head expires first (one keep-alive for
@@ -10,7 +10,7 @@
 //! of idle instances by creation rank ([`Ranks`]). Other pools hold instance indices with a generation number, so
 //! leaving a pool is O(1) and stale entries are skipped later.
 
-use super::arrivals::Arrivals;
+use super::arrivals::ArrivalStream;
 use super::creation::Ranks;
 use super::table::Table;
 use super::{bin_width, Bin, ColdMode, IdleChoice, Overflow, Policy, ScalingParams, SimResult, Summary};
@@ -276,9 +276,8 @@ struct Sim<'a> {
     wait_sum: f64,
     peak_instances: u32,
     started: u64,
-    // Arrivals: their generator, its own random stream, the next one [s]; and the queue time-out [s].
-    arrivals: Arrivals,
-    arrival_rng: SimRng,
+    // Arrivals: their stream and the next one [s]; and the queue time-out [s].
+    arrivals: ArrivalStream,
     next_arrival: f64,
     timeout: f64,
 }
@@ -376,17 +375,14 @@ impl<'a> Sim<'a> {
             wait_sum: 0.0,
             peak_instances: 0,
             started: 0,
-            arrivals: Arrivals::new(curve),
-            // Arrivals have their own stream, so two scenarios that differ only in the platform see the same
-            // requests (common random numbers: their difference is the platform's, not the dice's).
-            arrival_rng: rng(seed, 2),
+            arrivals: ArrivalStream::new(curve, seed),
             next_arrival: f64::INFINITY,
             timeout: match p.overflow {
                 Overflow::Queue { timeout, .. } => timeout,
                 Overflow::Throttle => f64::INFINITY,
             },
         };
-        s.next_arrival = s.arrivals.next(&mut s.arrival_rng).unwrap_or(f64::INFINITY);
+        s.next_arrival = s.arrivals.take();
         s.next_tick = s.before_end(s.next_tick);
         s.next_ping = s.before_end(s.next_ping);
         // The idle list's sentinel.
@@ -1062,7 +1058,7 @@ impl<'a> Sim<'a> {
                 }
             } else {
                 self.arrive(t);
-                self.next_arrival = self.arrivals.next(&mut self.arrival_rng).unwrap_or(f64::INFINITY);
+                self.next_arrival = self.arrivals.take();
             }
         }
     }
