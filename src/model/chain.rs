@@ -26,8 +26,8 @@
 use super::cost::Pricing;
 use super::dist::{rng, Dist, Sampler, SimRng};
 use super::engine::arrivals::ArrivalStream;
+use super::engine::heap::{TimeHeap, Timed};
 use super::engine::{bin_width, MAX_BINS};
-use super::events::EventQueue;
 use super::load::LoadCurve;
 use super::stats::{split_by_bins, Histogram, Percentiles};
 use serde::{Deserialize, Serialize};
@@ -180,12 +180,24 @@ pub struct ChainResult {
     pub by_length: Vec<ChainSummary>,
 }
 
+/// An event: request `r` enters hop `hop`, or, with [`WORKED`] set, finishes its own work there (on the instance
+/// its `inst` names). 16 bytes, so the heap moves little. Against the breaker's queue (a binary heap of 32-byte
+/// entries: a time-and-sequence key and a kind), with the same results: the default chain over one hour at
+/// 1,000 req/s 3.2–3.5 → 2.1–2.2 s in wasm, 1.94–1.97 → 1.70–1.80 s natively (three alternated runs each).
 #[derive(Debug, Clone, Copy)]
-enum Kind {
-    /// Request `r` enters hop `h`.
-    Enter(u32, u32),
-    /// Request `r` finishes its own work at hop `h` on instance `i`.
-    Worked(u32, u32, u32),
+struct Ev {
+    t: f64,
+    r: u32,
+    hop: u32,
+}
+
+const WORKED: u32 = 1 << 31;
+
+impl Timed for Ev {
+    #[inline(always)]
+    fn time(&self) -> f64 {
+        self.t
+    }
 }
 
 #[derive(Debug, Default)]
@@ -205,6 +217,8 @@ struct Pool {
 struct Req {
     arrival: f64,
     cold: bool,
+    /// The instance it holds at the hop it is in (a request is at one hop at a time).
+    inst: u32,
     /// Instances held by a synchronous segment, waiting for the answer: (hop, instance).
     held: Vec<(u32, u32)>,
 }
@@ -218,7 +232,9 @@ struct Sim<'a> {
     pools: Vec<Pool>,
     reqs: Vec<Req>,
     free_reqs: Vec<u32>,
-    queue: EventQueue<Kind>,
+    /// Pending events; at most one per request. Events at equal times (none, but by chance, with continuous
+    /// draws) come out in the order of the heap's moves, the same on every run.
+    queue: TimeHeap<Ev>,
     /// Billed compute per hop [GB-s].
     billed_gb_s: Vec<f64>,
     /// Requests in all the hops' backlogs.
@@ -226,8 +242,8 @@ struct Sim<'a> {
 }
 
 impl Sim<'_> {
-    fn push(&mut self, t: f64, kind: Kind) {
-        self.queue.push(t, kind);
+    fn push(&mut self, t: f64, r: u32, hop: u32) {
+        self.queue.push_late(Ev { t, r, hop });
     }
 
     /// Gives request `r` an instance of hop `h` at `t`, or puts it in the backlog.
@@ -256,7 +272,8 @@ impl Sim<'_> {
         };
         self.pools[h as usize].busy_since[inst as usize] = t;
         let done = ready + self.services[h as usize].sample(&mut self.rngs[h as usize]);
-        self.push(done, Kind::Worked(r, h, inst));
+        self.reqs[r as usize].inst = inst;
+        self.push(done, r, h | WORKED);
     }
 
     /// The synchronous callers of request `r` get their answer at `t`: frees the instances they held, innermost
@@ -334,7 +351,7 @@ fn run(
         pools: (0..m).map(|_| Pool::default()).collect(),
         reqs: Vec::new(),
         free_reqs: Vec::new(),
-        queue: EventQueue::default(),
+        queue: TimeHeap::default(),
         billed_gb_s: vec![0.0; m],
         waiting: 0,
     };
@@ -343,7 +360,7 @@ fn run(
     let mut last: f64 = 0.0;
     let mut requests = 0u64;
     loop {
-        let t_ev = s.queue.next_time();
+        let t_ev = s.queue.peek_time();
         let t = t_ev.min(next_arrival);
         if t == f64::INFINITY {
             break;
@@ -358,7 +375,7 @@ fn run(
             let r = match s.free_reqs.pop() {
                 Some(r) => {
                     s.reqs[r as usize] =
-                        Req { arrival: t, cold: false, held: std::mem::take(&mut s.reqs[r as usize].held) };
+                        Req { arrival: t, cold: false, inst: 0, held: std::mem::take(&mut s.reqs[r as usize].held) };
                     r
                 }
                 None => {
@@ -372,46 +389,47 @@ fn run(
             next_arrival = arrivals.take();
             continue;
         }
-        let (_, kind) = s.queue.pop().expect("an event is due");
-        match kind {
-            Kind::Enter(r, h) => s.enter(t, r, h),
-            Kind::Worked(r, h, i) => {
-                let next = h as usize + 1;
-                if next < m {
-                    match p.hops[next].link {
-                        Link::Sync => {
-                            s.reqs[r as usize].held.push((h, i));
-                            s.enter(t, r, next as u32);
-                        }
-                        Link::Queue { delay } => {
-                            s.release(t, h, i);
-                            // The segment before the queue returns now: its waiting callers are released.
-                            s.release_held(t, r);
-                            // Here the chain of `next` hops would have ended, and so far it went just as this one:
-                            // its end-to-end figures.
-                            if let Some(c) = cut_after[h as usize] {
-                                let req = &s.reqs[r as usize];
-                                cuts[c].record(t - req.arrival, req.cold);
-                            }
-                            s.push(t + delay, Kind::Enter(r, next as u32));
-                        }
-                    }
-                } else {
+        let Ev { r, hop, .. } = s.queue.pop().expect("an event is due");
+        let h = hop & !WORKED;
+        if hop & WORKED == 0 {
+            s.enter(t, r, h);
+            continue;
+        }
+        let i = s.reqs[r as usize].inst;
+        let next = h as usize + 1;
+        if next < m {
+            match p.hops[next].link {
+                Link::Sync => {
+                    s.reqs[r as usize].held.push((h, i));
+                    s.enter(t, r, next as u32);
+                }
+                Link::Queue { delay } => {
                     s.release(t, h, i);
+                    // The segment before the queue returns now: its waiting callers are released.
                     s.release_held(t, r);
-                    let req = &s.reqs[r as usize];
-                    let lat = t - req.arrival;
-                    let b = bin(req.arrival);
-                    hists[b].record(lat);
-                    if req.cold {
-                        bins[b].cold += 1;
-                    }
+                    // Here the chain of `next` hops would have ended, and so far it went just as this one:
+                    // its end-to-end figures.
                     if let Some(c) = cut_after[h as usize] {
-                        cuts[c].record(lat, req.cold);
+                        let req = &s.reqs[r as usize];
+                        cuts[c].record(t - req.arrival, req.cold);
                     }
-                    s.free_reqs.push(r);
+                    s.push(t + delay, r, next as u32);
                 }
             }
+        } else {
+            s.release(t, h, i);
+            s.release_held(t, r);
+            let req = &s.reqs[r as usize];
+            let lat = t - req.arrival;
+            let b = bin(req.arrival);
+            hists[b].record(lat);
+            if req.cold {
+                bins[b].cold += 1;
+            }
+            if let Some(c) = cut_after[h as usize] {
+                cuts[c].record(lat, req.cold);
+            }
+            s.free_reqs.push(r);
         }
     }
     for (b, h) in bins.iter_mut().zip(&hists) {

@@ -1,6 +1,7 @@
-//! A time-ordered event queue for the breaker and chain simulations: earliest time first, ties in the order the
-//! events were scheduled (sequence numbers), so runs are deterministic. The scaling engine keeps its own 16-byte
-//! event type: its heap is the hot path, and the smaller entry measurably speeds it up.
+//! A time-ordered event queue for the breaker simulation: earliest time first, ties in the order the events were
+//! scheduled (sequence numbers), so runs are deterministic. The scaling engine and the chain use the smaller
+//! [`TimeHeap`](crate::model::engine::heap::TimeHeap) of 16-byte events instead: their heaps are their hot paths,
+//! and their events fit in 16 bytes (the breaker's carry a time of their own).
 
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;

@@ -12,6 +12,7 @@
 
 use super::arrivals::ArrivalStream;
 use super::creation::Ranks;
+use super::heap::{TimeHeap, Timed};
 use super::table::Table;
 use super::{bin_width, Bin, ColdMode, IdleChoice, Overflow, Policy, ScalingParams, SimResult, Summary};
 use crate::model::cost::Usage;
@@ -19,7 +20,6 @@ use crate::model::dist::{rng, Sampler, SimRng};
 use crate::model::load::LoadCurve;
 use crate::model::stats::{split_by_bins, Histogram};
 use std::collections::VecDeque;
-use std::hint::select_unpredictable;
 
 /// Most bins a run reports.
 pub const MAX_BINS: usize = 300;
@@ -63,6 +63,13 @@ struct Ev {
 
 const READY: u32 = 1 << 31;
 
+impl Timed for Ev {
+    #[inline(always)]
+    fn time(&self) -> f64 {
+        self.t
+    }
+}
+
 /// A request in service or waiting for its instance's init.
 #[derive(Debug, Clone, Copy)]
 struct Req {
@@ -72,110 +79,6 @@ struct Req {
     /// The bin of the arrival, or [`NONE`] when it arrived outside the measured span (warm-up, after the end).
     bin: u32,
     flags: u8,
-}
-
-impl Ev {
-    /// Earlier time first. Ties are not broken by the sequence number: one float comparison per step is most of
-    /// the heap's speed (with the tie-break, comparisons were 5 % of the engine's instructions), and the order of
-    /// events at equal times is still fixed by the heap's own moves, so it is the same on every run and platform.
-    #[inline(always)]
-    fn before(&self, o: &Ev) -> bool {
-        self.t < o.t
-    }
-}
-
-/// A 4-ary min-heap of events. Shallower than a binary heap (half the levels), and `pop` walks the hole down to a
-/// leaf before placing the last entry (bottom-up), so it compares children only; event times are never NaN, so plain
-/// float comparisons order them.
-#[derive(Debug, Default)]
-struct EvHeap {
-    v: Table<Ev>,
-}
-
-impl EvHeap {
-    #[inline(always)]
-    fn peek_time(&self) -> f64 {
-        self.v.first().map_or(f64::INFINITY, |e| e.t)
-    }
-
-    #[inline]
-    fn push(&mut self, e: Ev) {
-        self.v.push(e);
-        let i = self.v.len() - 1;
-        self.rise(i, e);
-    }
-
-    /// Places `e` at or above the hole `i`, stopping at the first ancestor not later than `e` (after a `pop`, the
-    /// entry placed rises little, and predictably).
-    #[inline(always)]
-    fn sift_up(&mut self, mut i: usize, e: Ev) {
-        let v = &mut self.v;
-        while i > 0 {
-            let parent = (i - 1) / 4;
-            if e.before(&v[parent]) {
-                v[i] = v[parent];
-                i = parent;
-            } else {
-                break;
-            }
-        }
-        v[i] = e;
-    }
-
-    /// Places `e` at or above the hole `i`. Walks every level to the root with selects instead of stopping at the
-    /// first ancestor not later than `e`: how far a new event rises is a coin toss a branch would mispredict, while
-    /// the number of levels (about 4 for 200 events) is the same for every push. Past that ancestor nothing moves
-    /// any more: ancestors are never later than their children, so the comparison stays false up to the root.
-    #[inline(always)]
-    fn rise(&mut self, mut i: usize, e: Ev) {
-        let v = &mut self.v;
-        let mut hole = i;
-        while i > 0 {
-            let parent = (i - 1) / 4;
-            let up = e.before(&v[parent]);
-            v[i] = select_unpredictable(up, v[parent], v[i]);
-            hole = select_unpredictable(up, parent, hole);
-            i = parent;
-        }
-        v[hole] = e;
-    }
-
-    #[inline]
-    fn pop(&mut self) -> Option<Ev> {
-        let last = self.v.pop()?;
-        let n = self.v.len();
-        if n == 0 {
-            return Some(last);
-        }
-        let v = &mut self.v;
-        let top = v[0];
-        let mut i = 0;
-        loop {
-            let first = 4 * i + 1;
-            if first >= n {
-                break;
-            }
-            // The smallest of the four children (read as one array: one bounds check, not four) by a tournament of
-            // two independent comparisons and then one, chosen with selects: which child wins is a coin toss that
-            // a branch would mispredict.
-            let m = if first + 3 < n {
-                let k: &[Ev; 4] = v.0[first..first + 4].try_into().expect("four children");
-                let a = select_unpredictable(k[1].before(&k[0]), 1, 0);
-                let b = select_unpredictable(k[3].before(&k[2]), 3, 2);
-                first + select_unpredictable(k[b].before(&k[a]), b, a)
-            } else {
-                let mut m = first;
-                for c in first + 1..n {
-                    m = select_unpredictable(v[c].before(&v[m]), c, m);
-                }
-                m
-            };
-            v[i] = v[m];
-            i = m;
-        }
-        self.sift_up(i, last);
-        Some(top)
-    }
 }
 
 /// The idle list's sentinel: entry 0 of the instance table, whose `next` is the list's head and `prev` its tail.
@@ -235,7 +138,7 @@ struct Sim<'a> {
     ranks: Ranks,
     init_empty: Vec<(u32, u32)>,
     idle_live: usize,
-    heap: EvHeap,
+    heap: TimeHeap<Ev>,
     queue: VecDeque<f64>,
     // Counts now.
     n_init: u32,
@@ -340,7 +243,7 @@ impl<'a> Sim<'a> {
             ranks,
             init_empty: Vec::new(),
             idle_live: 0,
-            heap: EvHeap::default(),
+            heap: TimeHeap::default(),
             queue: VecDeque::new(),
             n_init: 0,
             n_busy: 0,
@@ -1169,8 +1072,6 @@ impl<'a> Sim<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::dist::rng;
-    use rand::Rng;
 
     #[test]
     fn renumbering_creation_ranks_changes_no_choice() {
@@ -1204,30 +1105,6 @@ mod tests {
             assert_eq!(whole.run_until(f64::INFINITY, &curve), None);
             assert_eq!(simulate(&curve, &p, 3), whole.finish(&curve));
         }
-    }
-
-    #[test]
-    fn event_heap_gives_earliest_first() {
-        let mut h = EvHeap::default();
-        let mut r = rng(5, 0);
-        let mut all = Vec::new();
-        // Coarse times so many tie; pops interleaved with pushes, as in the event loop; heaps of every size up to
-        // a few thousand, so nodes with one to four children all occur.
-        for seq in 0..5_000u32 {
-            let e = Ev { t: (r.random_range(0..200) as f64) * 0.5, seq, id: seq };
-            h.push(e);
-            all.push(e.t);
-            if seq % 3 == 0 {
-                let got = h.pop().unwrap();
-                let (k, _) = all.iter().enumerate().min_by(|a, b| a.1.total_cmp(b.1)).unwrap();
-                assert_eq!(got.t, all.swap_remove(k));
-            }
-        }
-        all.sort_by(f64::total_cmp);
-        for want in all {
-            assert_eq!(h.pop().map(|e| e.t), Some(want));
-        }
-        assert!(h.pop().is_none() && h.peek_time() == f64::INFINITY);
     }
 
     /// Instances 0..4 created in that order become idle in the order 2, 0, 3, 1; instance 3 then expires (head of

@@ -47,6 +47,7 @@
 pub mod arrivals;
 mod core;
 mod creation;
+pub mod heap;
 mod table;
 
 pub use self::core::{simulate, MAX_BINS};

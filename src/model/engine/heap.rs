@@ -1,0 +1,179 @@
+//! The event heap of the scaling engine and the chain model: events of a few bytes (16 for both), ordered by time.
+
+use super::table::Table;
+use std::hint::select_unpredictable;
+
+/// An event with a time [s]; small and `Copy`, since the heap moves events as it sifts.
+pub trait Timed: Copy {
+    /// When it happens [s]; never NaN.
+    fn time(&self) -> f64;
+}
+
+/// Earlier time first. Ties are not broken by a sequence number: one float comparison per step is most of the heap's
+/// speed (in the engine, with the tie-break, comparisons were 5 % of its instructions), and the order of events at
+/// equal times is still fixed by the heap's own moves, so it is the same on every run and platform.
+#[inline(always)]
+fn before<E: Timed>(a: &E, b: &E) -> bool {
+    a.time() < b.time()
+}
+
+/// A 4-ary min-heap of events. Shallower than a binary heap (half the levels), and `pop` walks the hole down to a
+/// leaf before placing the last entry (bottom-up), so it compares children only; event times are never NaN, so plain
+/// float comparisons order them.
+#[derive(Debug)]
+pub struct TimeHeap<E> {
+    v: Table<E>,
+}
+
+impl<E> Default for TimeHeap<E> {
+    fn default() -> Self {
+        TimeHeap { v: Table::default() }
+    }
+}
+
+impl<E: Timed> TimeHeap<E> {
+    /// The time of the earliest event; infinite when there is none.
+    #[inline(always)]
+    pub fn peek_time(&self) -> f64 {
+        self.v.first().map_or(f64::INFINITY, |e| e.time())
+    }
+
+    /// Schedules `e`, walking every level with selects (see `rise`): for events whose place is a coin toss
+    /// (exponential times: by memorylessness a new event is as likely to be before as after any pending one).
+    #[inline]
+    pub fn push(&mut self, e: E) {
+        self.v.push(e);
+        let i = self.v.len() - 1;
+        self.rise(i, e);
+    }
+
+    /// Schedules `e`, stopping at the first ancestor not later than it: for events that are usually later than most
+    /// pending ones (service times less variable than exponential), which then stay near the bottom and the branch
+    /// is predictable. The chain's hops (log-normal, CV 0.5) on one hour at 1,000 req/s: 12 % faster natively and
+    /// 13 % in wasm than with [`TimeHeap::push`].
+    #[inline]
+    pub fn push_late(&mut self, e: E) {
+        self.v.push(e);
+        let i = self.v.len() - 1;
+        self.sift_up(i, e);
+    }
+
+    /// Places `e` at or above the hole `i`, stopping at the first ancestor not later than `e` (after a `pop`, the
+    /// entry placed rises little, and predictably).
+    #[inline(always)]
+    fn sift_up(&mut self, mut i: usize, e: E) {
+        let v = &mut self.v;
+        while i > 0 {
+            let parent = (i - 1) / 4;
+            if before(&e, &v[parent]) {
+                v[i] = v[parent];
+                i = parent;
+            } else {
+                break;
+            }
+        }
+        v[i] = e;
+    }
+
+    /// Places `e` at or above the hole `i`. Walks every level to the root with selects instead of stopping at the
+    /// first ancestor not later than `e`: how far a new event rises is a coin toss a branch would mispredict, while
+    /// the number of levels (about 4 for 200 events) is the same for every push. Past that ancestor nothing moves
+    /// any more: ancestors are never later than their children, so the comparison stays false up to the root.
+    #[inline(always)]
+    fn rise(&mut self, mut i: usize, e: E) {
+        let v = &mut self.v;
+        let mut hole = i;
+        while i > 0 {
+            let parent = (i - 1) / 4;
+            let up = before(&e, &v[parent]);
+            v[i] = select_unpredictable(up, v[parent], v[i]);
+            hole = select_unpredictable(up, parent, hole);
+            i = parent;
+        }
+        v[hole] = e;
+    }
+
+    /// Takes the earliest event.
+    #[inline]
+    pub fn pop(&mut self) -> Option<E> {
+        let last = self.v.pop()?;
+        let n = self.v.len();
+        if n == 0 {
+            return Some(last);
+        }
+        let v = &mut self.v;
+        let top = v[0];
+        let mut i = 0;
+        loop {
+            let first = 4 * i + 1;
+            if first >= n {
+                break;
+            }
+            // The smallest of the four children (read as one array: one bounds check, not four) by a tournament of
+            // two independent comparisons and then one, chosen with selects: which child wins is a coin toss that
+            // a branch would mispredict.
+            let m = if first + 3 < n {
+                let k: &[E; 4] = v.0[first..first + 4].try_into().expect("four children");
+                let a = select_unpredictable(before(&k[1], &k[0]), 1, 0);
+                let b = select_unpredictable(before(&k[3], &k[2]), 3, 2);
+                first + select_unpredictable(before(&k[b], &k[a]), b, a)
+            } else {
+                let mut m = first;
+                for c in first + 1..n {
+                    m = select_unpredictable(before(&v[c], &v[m]), c, m);
+                }
+                m
+            };
+            v[i] = v[m];
+            i = m;
+        }
+        self.sift_up(i, last);
+        Some(top)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::dist::rng;
+    use rand::Rng;
+
+    #[derive(Debug, Clone, Copy)]
+    struct Ev {
+        t: f64,
+    }
+
+    impl Timed for Ev {
+        fn time(&self) -> f64 {
+            self.t
+        }
+    }
+
+    #[test]
+    fn event_heap_gives_earliest_first() {
+        let mut h = TimeHeap::<Ev>::default();
+        let mut r = rng(5, 0);
+        let mut all = Vec::new();
+        // Coarse times so many tie; both kinds of push, and pops interleaved with them, as in the event loop; heaps
+        // of every size up to a few thousand, so nodes with one to four children all occur.
+        for i in 0..5_000u32 {
+            let e = Ev { t: (r.random_range(0..200) as f64) * 0.5 };
+            if i % 2 == 0 {
+                h.push(e)
+            } else {
+                h.push_late(e)
+            }
+            all.push(e.t);
+            if i % 3 == 0 {
+                let got = h.pop().unwrap();
+                let (k, _) = all.iter().enumerate().min_by(|a, b| a.1.total_cmp(b.1)).unwrap();
+                assert_eq!(got.t, all.swap_remove(k));
+            }
+        }
+        all.sort_by(f64::total_cmp);
+        for want in all {
+            assert_eq!(h.pop().map(|e| e.t), Some(want));
+        }
+        assert!(h.pop().is_none() && h.peek_time() == f64::INFINITY);
+    }
+}
