@@ -190,9 +190,10 @@ impl Scenario {
     }
 
     /// The independent runs a model is made of, as their shares of [`Scenario::work_of`]: the provisioned sweep's
-    /// levels, the breaker with and without, the runs that give the chain's lengths 1 ..= k; the other models are
-    /// one run. Disjoint groups of them can run at once (in separate workers, [`Scenario::split`], [`Scenario::run_pieces`]) and
-    /// their outputs merge ([`Output::merge`]) into exactly what [`Scenario::run`] gives.
+    /// levels, the breaker with and without, the runs that give the chain's lengths 1 ..= k, the fan-out sweep's
+    /// points; the other models are one run. Disjoint groups of them can run at once (in separate workers,
+    /// [`Scenario::split`], [`Scenario::run_pieces`]) and their outputs merge ([`Output::merge`]) into exactly what
+    /// [`Scenario::run`] gives.
     pub fn pieces(&self, kind: ModelKind) -> Vec<f64> {
         let requests = self.load.expected_requests();
         match kind {
@@ -201,6 +202,11 @@ impl Scenario {
             // One piece per run of the chain (`chain::runs`); a run of m hops: m hop visits and the arrival per
             // request.
             ModelKind::Chain => chain::runs(&self.chain).iter().map(|(m, _)| requests * (m + 1) as f64).collect(),
+            // One piece per point of the fan-out sweep (each has its own random stream).
+            ModelKind::Parallel => parallel::sweep_points(&self.parallel)
+                .iter()
+                .map(|&pp| parallel::point_work(&self.parallel, pp))
+                .collect(),
             _ => vec![self.work_of(kind)],
         }
     }
@@ -265,6 +271,9 @@ impl Scenario {
                     &lengths,
                 ))
             }
+            ModelKind::Parallel => {
+                Output::Parallel(parallel::simulate_points(&self.parallel, &self.scaling.pricing, self.seed, which))
+            }
             _ => self.run(kind),
         })
     }
@@ -305,13 +314,8 @@ impl Scenario {
                     + a.common_mode.map_or(0.0, |c| outages(c.mtbf_h, c.mttr_h) * a.regions.len() as f64)
                     + a.runs as f64 * a.horizon_days / 30.0
             }
-            ModelKind::Parallel => {
-                self.parallel.tasks as f64
-                    * self.parallel.runs as f64
-                    * (self.parallel.max_parallel.max(2) as f64).log2()
-            }
+            ModelKind::Parallel | ModelKind::Chain => self.pieces(kind).iter().sum(),
             ModelKind::Breaker => 2.0 * requests * (1 + self.breaker.retries) as f64,
-            ModelKind::Chain => self.pieces(kind).iter().sum(),
             ModelKind::Validation => {
                 validation::experiments().iter().map(|e| validation::horizon(e, VALIDATION_REQUESTS) * e.rate).sum()
             }
@@ -477,6 +481,10 @@ impl Output {
             })?)?)),
             Some(Output::Chain(_)) => Ok(Output::Chain(ChainResult::merge(all(parts, |o| match o {
                 Output::Chain(c) => Some(c),
+                _ => None,
+            })?)?)),
+            Some(Output::Parallel(_)) => Ok(Output::Parallel(ParallelResult::merge(all(parts, |o| match o {
+                Output::Parallel(r) => Some(r),
                 _ => None,
             })?)?)),
             Some(_) => Err("this model does not run in parts".into()),
@@ -654,7 +662,7 @@ mod tests {
         assert_eq!(s.split(ModelKind::Provisioned, 2, None), vec![vec![0, 2, 4], vec![1, 3, 5]]);
         // The chain's runs of 1, 3 (giving lengths 2 and 3) and 4 hops weigh 2, 4, 5: {4} and {1, 3}.
         assert_eq!(s.split(ModelKind::Chain, 2, None), vec![vec![2], vec![0, 1]]);
-        for k in [ModelKind::Provisioned, ModelKind::Breaker, ModelKind::Chain] {
+        for k in [ModelKind::Provisioned, ModelKind::Breaker, ModelKind::Chain, ModelKind::Parallel] {
             let whole = s.run(k);
             for n in [2, 3] {
                 let mut parts: Vec<Output> = s.split(k, n, None).iter().map(|g| s.run_pieces(k, g).unwrap()).collect();
@@ -667,6 +675,14 @@ mod tests {
             let half = s.run_pieces(k, &first).unwrap();
             assert!(Output::merge(vec![half.clone(), half]).is_err(), "{k:?}: a part missing, another twice");
         }
+        // The fan-out sweep's points are P = 1, 2, 4, …, 512, 1000: a point left out, or no P = 1, does not merge.
+        let points = s.pieces(ModelKind::Parallel).len();
+        assert_eq!(points, 11);
+        let run = |which: Vec<usize>| s.run_pieces(ModelKind::Parallel, &which).unwrap();
+        let gap = Output::merge(vec![run(vec![0, 1]), run((3..points).collect())]).unwrap_err();
+        assert!(gap.contains("between P = 2 and 8"), "{gap}");
+        let first = Output::merge(vec![run(vec![1, 2]), run((3..points).collect())]).unwrap_err();
+        assert!(first.contains("P = 1 is missing"), "{first}");
         assert!(s.run_pieces(ModelKind::Breaker, &[2]).unwrap_err().contains("not a part 3"));
         assert!(Output::merge(vec![s.run(ModelKind::Breaker), s.run(ModelKind::Chain)]).is_err());
         assert!(Output::merge(vec![s.run(ModelKind::Scaling), s.run(ModelKind::Scaling)]).is_err());

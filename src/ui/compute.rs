@@ -3,15 +3,16 @@
 //! lane's Web Worker, which loads the page's own wasm module (`public/worker.js`), while the page keeps the previous
 //! results, shows a progress estimate and a Cancel button, and stays responsive. A newer edit supersedes: a run with
 //! more than [`SUPERSEDE_MS`] left is cancelled and restarted, a shorter one finishes and the newest edit runs next.
-//! Every run leaves User Timing marks (`compute <model>` on the page, `simulate <model>` in the worker).
-//! Workers run at most [`worker_slots`] at once (one core is left to the page while the scaling run is under way);
-//! the others wait their turn ([`pump`]: the scaling run first, so on a two-core machine the scaling run of a huge
-//! curve is not slowed by five others; then the shortest model first). A model made of independent runs (the
-//! provisioned sweep, the breaker with and without, the chain's lengths) is split into parts, one per slot, each in
-//! its own worker, and the parts' outputs merged ([`Scenario::split`], [`Output::merge`]). While they hold every
-//! slot, a run expected to take under [`EXPRESS_MS`] still starts at once in one slot more (unless a scaling run
-//! about to end holds one), so an edit elsewhere redraws without waiting for them. The provisioned sweep's level at the scenario's own provisioned count is the
-//! scaling run itself: it waits last in line, and the scaling run's result completes it ([`offer_scaling_piece`]).
+//! Every run leaves User Timing marks (`compute <model>` on the page, `simulate <model>` in the worker). Workers run at
+//! most [`worker_slots`] at once (one core is left to the page while the scaling run is under way); the others wait
+//! their turn ([`pump`]: the scaling run first, so on a two-core machine the scaling run of a huge curve is not slowed
+//! by five others; then the shortest model first). A model made of independent runs (the provisioned sweep, the breaker
+//! with and without, the chain's lengths, the fan-out sweep's points) is split into parts, one per slot, each in its
+//! own worker, and the parts' outputs merged ([`Scenario::split`], [`Output::merge`]). While they hold every slot, a
+//! run expected to take under [`EXPRESS_MS`] still starts at once in one slot more (unless a scaling run about to end
+//! holds one), so an edit elsewhere redraws without waiting for them. The provisioned sweep's level at the scenario's
+//! own provisioned count is the scaling run itself: it waits last in line, and the scaling run's result completes it
+//! ([`offer_scaling_piece`]).
 
 use crate::model::scenario::{ModelKind, Output, Scenario};
 use leptos::prelude::*;
@@ -105,7 +106,7 @@ enum Part {
 }
 
 /// A model's run is split into at most this many parts (more workers cost memory and start-up for little gain:
-/// the sweep has six pieces, the chain four, the breaker two).
+/// the sweep has six pieces, the chain four, the breaker two, the fan-out sweep one per instance count).
 const MAX_PARTS: usize = 4;
 
 /// Worker runs allowed at once. One core is left to the page, except on a two-core machine once the scaling run is

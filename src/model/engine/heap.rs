@@ -1,4 +1,5 @@
-//! The event heap of the scaling engine and the chain model: events of a few bytes (16 for both), ordered by time.
+//! The event heap of the scaling engine and the chain model (events of 16 bytes, ordered by time), also the fan-out
+//! model's instances by their next free time.
 
 use super::table::Table;
 use std::hint::select_unpredictable;
@@ -97,12 +98,31 @@ impl<E: Timed> TimeHeap<E> {
     #[inline]
     pub fn pop(&mut self) -> Option<E> {
         let last = self.v.pop()?;
-        let n = self.v.len();
-        if n == 0 {
+        if self.v.is_empty() {
             return Some(last);
         }
+        let top = self.v[0];
+        let i = self.sink_top();
+        self.sift_up(i, last);
+        Some(top)
+    }
+
+    /// Takes the earliest event and schedules `e` in its stead, in one walk instead of a pop and a push: for a
+    /// resource taken and given back later (the fan-out model's instances). `None`, and `e` not scheduled, when
+    /// the heap is empty.
+    #[inline]
+    pub fn replace_top(&mut self, e: E) -> Option<E> {
+        let top = *self.v.first()?;
+        let i = self.sink_top();
+        self.sift_up(i, e);
+        Some(top)
+    }
+
+    /// Walks the hole at the top down to a leaf, moving the earlier child up at each level; returns where it ends.
+    #[inline(always)]
+    fn sink_top(&mut self) -> usize {
+        let n = self.v.len();
         let v = &mut self.v;
-        let top = v[0];
         let mut i = 0;
         loop {
             let first = 4 * i + 1;
@@ -127,8 +147,7 @@ impl<E: Timed> TimeHeap<E> {
             v[i] = v[m];
             i = m;
         }
-        self.sift_up(i, last);
-        Some(top)
+        i
     }
 }
 
