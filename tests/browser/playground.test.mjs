@@ -189,9 +189,11 @@ async function download(page, testid) {
 }
 
 test('a model run in parts by several workers shows the same figures as in one worker', async () => {
-  // The provisioned sweep, the breaker and the chain are independent runs that the page splits over its workers:
-  // one part on a one-core machine, two on two cores, up to four on eight. Every figure must be the same.
-  const SPLIT = ['chart-provisioned-cost', 'chart-breaker-calls', 'chart-breaker-latency', 'chart-chain-length', 'chart-chain-time'];
+  // The provisioned sweep, the breaker, the chain and the fan-out sweep are independent runs that the page splits
+  // over its workers: one part on a one-core machine, two on two cores, up to four on eight. Every figure must be
+  // the same.
+  const SPLIT = ['chart-provisioned-cost', 'chart-breaker-calls', 'chart-breaker-latency', 'chart-chain-length', 'chart-chain-time',
+    'chart-makespan', 'chart-speedup', 'chart-parallel-cost'];
   const seen = {};
   for (const cores of [1, 2, 8]) {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
@@ -210,10 +212,12 @@ test('a model run in parts by several workers shows the same figures as in one w
     await context.close();
   }
   // Workers started: one per model on one core; two for each split model on two cores; on eight, four for the
-  // sweep and three for the chain (its runs of 1, 3 and 4 hops: length 2 comes from the run of 3). None for the
-  // sweep's level at the scenario's own provisioned count (0): the scaling run's result gives it (a worker for it
-  // would make 7, 10 and 13).
-  assert.deepEqual([1, 2, 8].map((c) => seen[c].workers), [6, 9, 12]);
+  // sweep and the fan-out sweep (its eleven points) and three for the chain (its runs of 1, 3 and 4 hops: length 2
+  // comes from the run of 3). None for the sweep's level at the scenario's own provisioned count (0): the scaling
+  // run's result gives it (a worker for it would make 7, 11 and 16).
+  assert.deepEqual([1, 2, 8].map((c) => seen[c].workers), [6, 10, 15]);
+  const points = seen[1].csv[5].split('\n').filter((l) => l.startsWith('makespan (mean),')).map((l) => l.split(',')[1]);
+  assert.deepEqual(points, ['1', '2', '4', '8', '16', '32', '64', '128', '256', '512', '1000'], 'the fan-out sweep has its points, in order');
   assert.equal(seen[1].csv[0].match(/^total cost,/gm).length, 6, 'the sweep has its six levels, in order');
   assert.match(seen[1].csv[0], /^total cost,0,.*\ntotal cost,25,.*\ntotal cost,50,/m);
   for (const c of [2, 8]) {
