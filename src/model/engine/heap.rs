@@ -173,8 +173,9 @@ mod tests {
         let mut h = TimeHeap::<Ev>::default();
         let mut r = rng(5, 0);
         let mut all = Vec::new();
-        // Coarse times so many tie; both kinds of push, and pops interleaved with them, as in the event loop; heaps
-        // of every size up to a few thousand, so nodes with one to four children all occur.
+        // Coarse times so many tie; both kinds of push, and pops and replacements of the earliest interleaved with
+        // them, as in the event loop; heaps of every size up to a few thousand, so nodes with one to four children
+        // all occur.
         for i in 0..5_000u32 {
             let e = Ev { t: (r.random_range(0..200) as f64) * 0.5 };
             if i % 2 == 0 {
@@ -188,11 +189,19 @@ mod tests {
                 let (k, _) = all.iter().enumerate().min_by(|a, b| a.1.total_cmp(b.1)).unwrap();
                 assert_eq!(got.t, all.swap_remove(k));
             }
+            // The earliest taken and another given in its stead, earlier or later than it.
+            if i % 5 == 0 && h.peek_time() < f64::INFINITY {
+                let e = Ev { t: (r.random_range(0..200) as f64) * 0.5 };
+                let got = h.replace_top(e).unwrap();
+                let (k, _) = all.iter().enumerate().min_by(|a, b| a.1.total_cmp(b.1)).unwrap();
+                assert_eq!(got.t, std::mem::replace(&mut all[k], e.t));
+            }
         }
         all.sort_by(f64::total_cmp);
         for want in all {
             assert_eq!(h.pop().map(|e| e.t), Some(want));
         }
         assert!(h.pop().is_none() && h.peek_time() == f64::INFINITY);
+        assert!(h.replace_top(Ev { t: 1.0 }).is_none() && h.peek_time() == f64::INFINITY);
     }
 }
