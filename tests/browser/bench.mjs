@@ -94,7 +94,7 @@ async function firstChart(browser, site) {
  * input's handler and every draw), and lanes the duration of each model's run the edit started. */
 const EDIT = async ({ testid, value }) => {
   const input = document.querySelector(`[data-testid=${testid}]`);
-  const busy = () => document.querySelector('[data-testid^=cancel-]');
+  const busy = () => document.querySelector('[data-testid^=status-][aria-busy=true]');
   const t0 = performance.now();
   input.value = String(value);
   input.dispatchEvent(new Event('change', { bubbles: true }));
@@ -105,7 +105,7 @@ const EDIT = async ({ testid, value }) => {
   // where its last draw ends.
   await new Promise((ok) => requestAnimationFrame(() => setTimeout(ok, 0)));
   // Every run the edit started has ended when each `compute <model> start` mark since t0 has its `compute <model>`
-  // measure (a lane whose section is not on the page shows no Cancel button, so the button alone missed the
+  // measure (a lane whose section is not on the page has no status to be busy, so the status alone missed the
   // provisioned sweep's run in most edits, and the 100 ms quiet time sometimes ended before its charts were drawn).
   const since = (type) => performance.getEntriesByType(type).filter((m) => m.startTime >= t0 && m.name.startsWith('compute '));
   const pending = () => {

@@ -36,7 +36,7 @@ test('a constant load shows the PACS formula beside the simulation, with figures
   // busy (e^(−λ·τ) underflowed into a zero death rate).
   await page.getByTestId('preset').selectOption('steady');
   await page.waitForFunction(() => /PACS/.test(document.querySelector('[data-testid=pacs]')?.textContent ?? ''));
-  await page.waitForFunction(() => !document.querySelector('[data-testid^=cancel-scaling]'));
+  await page.waitForFunction(() => document.querySelector('[data-testid=status-scaling]')?.getAttribute('aria-busy') === 'false');
   const text = await page.getByTestId('pacs').textContent();
   const m = text.match(/P\(cold\) = ([\d.e+-]+) %, instances = (\d+(?:\.\d+)?) — simulated ([\d.e+-]+) %, (\d+(?:\.\d+)?)/);
   assert.ok(m, `figures in: ${text}`);
