@@ -74,6 +74,9 @@ pub fn NumberField(
     #[prop(optional, into)]
     range: Option<Range>,
 ) -> impl IntoView {
+    // The inputs are written only when this field's value changes, not on every edit of the scenario (each field
+    // reads its value from the whole scenario).
+    let value = Memo::new(move |_| value.get());
     let error = RwSignal::new(None::<String>);
     let id = format!("f-{testid}");
     let hint_id = format!("{id}-hint");
@@ -137,6 +140,7 @@ pub fn SelectField(
     /// Applies a choice.
     set: Callback<String>,
 ) -> impl IntoView {
+    let value = Memo::new(move |_| value.get());
     let id = format!("f-{testid}");
     let hint_id = format!("{id}-hint");
     view! {
