@@ -77,6 +77,10 @@ test('a refused value shows an inline error and keeps the results', async () => 
   await page.getByTestId('keep-alive').fill('60');
   await page.getByTestId('keep-alive').press('Enter');
   assert.equal(await page.getByTestId('keep-alive-error').count(), 0, 'a good value clears the error');
+  // The refused value in the other field stays as typed, beside its message, while the edit elsewhere lands (it was
+  // overwritten with the scenario's value, the message left under it).
+  assert.equal(await page.getByTestId('concurrency').inputValue(), '2.5');
+  assert.match(await page.getByTestId('concurrency-error').textContent(), /whole number/);
   await screenshot(page, 'scaling-inline-error');
   await context.close();
 });
