@@ -121,7 +121,7 @@ impl ParallelParams {
 }
 
 /// One point of the sweep over P.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
 pub struct SweepPoint {
     /// Instances allowed.
     pub p: u32,
@@ -290,15 +290,13 @@ impl ParallelResult {
     /// The result of the sweep's points (ascending P, at least one): speedups against the first, the knee, the
     /// point at the top.
     fn from_sweep(mut sweep: Vec<SweepPoint>, seed_chain: f64, parallel_share: f64) -> ParallelResult {
-        let Some(first) = sweep.first() else {
-            return ParallelResult { sweep, at_max: SWEEP_POINT_NONE, knee: 0, seed_chain, parallel_share };
-        };
-        let t1 = first.makespan;
+        let t1 = sweep.first().map_or(0.0, |s| s.makespan);
         for s in &mut sweep {
             s.speedup = t1 / s.makespan;
             s.efficiency = s.speedup / s.p as f64;
         }
-        let at_max = *sweep.last().unwrap_or(&SWEEP_POINT_NONE);
+        // An empty sweep (none is shown: a validated job has at least P = 1) has an all-zero point at the top.
+        let at_max = sweep.last().copied().unwrap_or_default();
         let best = sweep.iter().map(|s| s.speedup).fold(0.0, f64::max);
         let knee = sweep.iter().find(|s| s.speedup >= 0.9 * best).map_or(at_max.p, |s| s.p);
         ParallelResult { at_max, sweep, knee, seed_chain, parallel_share }
@@ -334,21 +332,6 @@ impl ParallelResult {
         Ok(ParallelResult::from_sweep(sweep, seed_chain, parallel_share))
     }
 }
-
-/// The point of an empty sweep (never shown: a validated job has at least P = 1).
-const SWEEP_POINT_NONE: SweepPoint = SweepPoint {
-    p: 0,
-    makespan: 0.0,
-    makespan_p5: 0.0,
-    makespan_p95: 0.0,
-    speedup: 0.0,
-    efficiency: 0.0,
-    amdahl: 0.0,
-    seed_formula: 0.0,
-    cost: 0.0,
-    gb_s: 0.0,
-    slowest_task: 0.0,
-};
 
 #[cfg(test)]
 mod tests {

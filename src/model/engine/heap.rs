@@ -101,10 +101,8 @@ impl<E: Timed> TimeHeap<E> {
         if self.v.is_empty() {
             return Some(last);
         }
-        let top = self.v[0];
-        let i = self.sink_top();
-        self.sift_up(i, last);
-        Some(top)
+        // The last entry takes the earliest one's place.
+        self.replace_top(last)
     }
 
     /// Takes the earliest event and schedules `e` in its stead, in one walk instead of a pop and a push: for a
