@@ -2,7 +2,7 @@
 //! (warm, cold; formula, simulation), with an optional reference line (an SLA).
 
 use super::xy::csv_field;
-use super::{finish, legend_box, row_axes, row_labels, y_top, ChartError, PlotMapping, Theme};
+use super::{finish, legend_box, row_axes, row_labels, y_top, ChartError, LegendEntry, Mark, PlotMapping, Theme};
 use crate::model::units::sig;
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -85,15 +85,17 @@ pub fn draw<DB: DrawingBackend>(
             let top = (n - i) as f64 - 0.1 - gi as f64 * h;
             Rectangle::new([(0.0, top), (v, top - h)], color.filled())
         });
-        chart
-            .draw_series(bars)?
-            .label(g.label.as_str())
-            .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 16, y + 5)], color.filled()));
+        chart.draw_series(bars)?;
     }
+    let entries: Vec<LegendEntry> = data
+        .groups
+        .iter()
+        .map(|g| LegendEntry { label: g.label.clone(), mark: Mark::Block(theme.series(g.color).to_rgba()) })
+        .collect();
     if let Some((v, label)) = &data.reference {
         chart.draw_series(LineSeries::new([(*v, 0.0), (*v, n as f64)], theme.series(1).stroke_width(theme.px(2.0))))?;
         chart.draw_series(std::iter::once(Text::new(label.clone(), (*v, n as f64 * 0.999), font.clone())))?;
     }
     row_labels(area, &chart, theme, &data.categories, n)?;
-    finish(area, &mut chart, theme, SeriesLabelPosition::LowerRight, (0.0, x_max), (0.0, n as f64))
+    finish(area, &mut chart, theme, SeriesLabelPosition::LowerRight, &entries, (0.0, x_max), (0.0, n as f64))
 }

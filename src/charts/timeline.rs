@@ -2,7 +2,7 @@
 //! there, amber once it has failed over), common-mode events across every row.
 
 use super::xy::csv_field;
-use super::{finish, row_axes, row_labels, ChartError, PlotMapping, Theme};
+use super::{finish, row_axes, row_labels, ChartError, LegendEntry, Mark, PlotMapping, Theme};
 use crate::model::availability::Outage;
 use crate::model::units::sig;
 use plotters::coord::Shift;
@@ -87,12 +87,12 @@ pub fn draw<DB: DrawingBackend>(
         }
     }
     chart.draw_series(rects)?;
-    for (label, c) in data.legend.iter().zip([down, moved, common]) {
-        chart
-            .draw_series(std::iter::empty::<Rectangle<(f64, f64)>>())?
-            .label(label.as_str())
-            .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 16, y + 5)], c.filled()));
-    }
+    let entries: Vec<LegendEntry> = data
+        .legend
+        .iter()
+        .zip([down, moved, common])
+        .map(|(label, c)| LegendEntry { label: label.clone(), mark: Mark::Block(c.to_rgba()) })
+        .collect();
     row_labels(area, &chart, theme, &data.rows, n)?;
-    finish(area, &mut chart, theme, SeriesLabelPosition::UpperRight, (0.0, days), (0.0, n as f64 + 0.6))
+    finish(area, &mut chart, theme, SeriesLabelPosition::UpperRight, &entries, (0.0, days), (0.0, n as f64 + 0.6))
 }

@@ -1,7 +1,7 @@
 //! A time-series chart shared by the models: lines, filled areas and stacked areas over a time axis with units.
 
 use super::xy::csv_field;
-use super::{finish, plan_legend, time_axes, y_top, ChartError, PlotMapping, Theme, TimeContext};
+use super::{finish, plan_legend, time_axes, y_top, ChartError, LegendEntry, Mark, PlotMapping, Theme, TimeContext};
 use crate::model::units::{fmt_duration, sig};
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -83,53 +83,44 @@ pub fn draw<DB: DrawingBackend>(
     let labels: Vec<&str> = data.series.iter().map(|s| s.label.as_str()).collect();
     let (legend, y_max) = plan_legend(area, theme, &labels, &series, (0.0, duration), (0.0, y_top(max)));
     let (mut chart, unit) = time_axes(area, theme, duration, y_max, &data.y_desc)?;
+    let mut entries = Vec::with_capacity(data.series.len());
     for s in &data.series {
         let pts = s.points.iter().map(|&(t, v)| (t / unit, v)).collect();
-        draw_styled(&mut chart, s, pts, theme, false)?;
+        entries.push(draw_styled(&mut chart, s, pts, theme, false)?);
     }
-    finish(area, &mut chart, theme, legend, (0.0, duration), (0.0, y_max))
+    finish(area, &mut chart, theme, legend, &entries, (0.0, duration), (0.0, y_max))
 }
 
-/// Draws one series in its style with its legend entry; `dots` marks each point of a line (sparse x values).
+/// Draws one series in its style and returns its legend entry; `dots` marks each point of a line (sparse x values).
 pub(crate) fn draw_styled<'a, DB: DrawingBackend + 'a>(
     chart: &mut TimeContext<'a, DB>,
     s: &Series,
     pts: Vec<(f64, f64)>,
     theme: &Theme,
     dots: bool,
-) -> Result<(), ChartError> {
+) -> Result<LegendEntry, ChartError> {
     let color = theme.series(s.color);
     let lw = theme.px(2.0);
-    let block = move |(x, y): (i32, i32)| Rectangle::new([(x, y - 5), (x + 16, y + 5)], color.filled());
+    let mut mark = Mark::Block(color.to_rgba());
     match s.style {
         Style::Line => {
             if dots {
                 let r = theme.px(3.0);
                 chart.draw_series(pts.iter().map(|&p| Circle::new(p, r, color.filled())))?;
             }
-            chart.draw_series(LineSeries::new(pts, color.stroke_width(lw)))?.label(s.label.as_str()).legend(block);
+            chart.draw_series(LineSeries::new(pts, color.stroke_width(lw)))?;
         }
         Style::Reference => {
             // Dashed, so a formula, all-warm or comparison line stays visible where it runs along a solid one (and
             // in grey print); its legend entry is a dashed stroke too.
             let style = color.mix(0.9).stroke_width(theme.px(1.5));
-            let dashed = move |(x, y): (i32, i32)| {
-                EmptyElement::at((x, y))
-                    + Rectangle::new([(0, -1), (6, 1)], color.filled())
-                    + Rectangle::new([(10, -1), (16, 1)], color.filled())
-            };
-            chart
-                .draw_series(DashedLineSeries::new(pts, theme.px(6.0), theme.px(4.0), style))?
-                .label(s.label.as_str())
-                .legend(dashed);
+            chart.draw_series(DashedLineSeries::new(pts, theme.px(6.0), theme.px(4.0), style))?;
+            mark = Mark::Dashed(color.to_rgba());
         }
         Style::Area | Style::Stacked => {
             let fill = if s.style == Style::Area { color.mix(0.3).filled() } else { color.filled() };
-            chart
-                .draw_series(AreaSeries::new(pts, 0.0, fill).border_style(color.stroke_width(1)))?
-                .label(s.label.as_str())
-                .legend(block);
+            chart.draw_series(AreaSeries::new(pts, 0.0, fill).border_style(color.stroke_width(1)))?;
         }
     }
-    Ok(())
+    Ok(LegendEntry { label: s.label.clone(), mark })
 }

@@ -175,10 +175,11 @@ pub fn draw<DB: DrawingBackend>(
             chart.draw_series(std::iter::once(Text::new(text, (x, label_y), style)))?;
         }
     }
+    let mut entries = Vec::with_capacity(data.series.len());
     for (s, pts) in data.series.iter().zip(series) {
         // Points of a sweep are marked; a dense curve (a rate scan) is drawn as a plain line.
         let dots = s.points.len() <= MAX_DOTS;
-        draw_styled(&mut chart, s, pts, theme, dots)?;
+        entries.push(draw_styled(&mut chart, s, pts, theme, dots)?);
     }
-    finish(area, &mut chart, theme, legend, (x0, x1), (y0, y1))
+    finish(area, &mut chart, theme, legend, &entries, (x0, x1), (y0, y1))
 }

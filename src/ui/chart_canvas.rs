@@ -8,10 +8,12 @@ use leptos::ev;
 use leptos::html;
 use leptos::prelude::*;
 use plotters::coord::Shift;
-use plotters::prelude::{DrawingArea, IntoDrawingArea};
+use plotters::prelude::{DrawingArea, DrawingBackend, IntoDrawingArea};
+use plotters_backend::{BackendColor, BackendCoord, BackendStyle, BackendTextStyle, DrawingErrorKind};
 use plotters_canvas::CanvasBackend;
 use std::cell::{Cell, RefCell};
 use std::collections::{HashMap, VecDeque};
+use wasm_bindgen::JsCast;
 
 /// A queued chart redraw: which chart, and what redraws it.
 type Redraw = (u64, Box<dyn FnOnce()>);
@@ -99,6 +101,82 @@ fn run_redraws() {
     }
 }
 
+/// The chart canvas: plotters' canvas backend, except that it measures text with the canvas's own `measureText`.
+/// The backend's default asks the font data, which in the browser adds a `<span>` to the page and reads its size
+/// back, forcing a layout of the whole page for each text measured.
+pub struct Canvas {
+    inner: CanvasBackend,
+    context: web_sys::CanvasRenderingContext2d,
+}
+
+impl Canvas {
+    fn new(canvas: web_sys::HtmlCanvasElement) -> Option<Canvas> {
+        let context = canvas.get_context("2d").ok()??.dyn_into().ok()?;
+        Some(Canvas { inner: CanvasBackend::with_canvas_object(canvas)?, context })
+    }
+}
+
+type CanvasResult = Result<(), DrawingErrorKind<<CanvasBackend as DrawingBackend>::ErrorType>>;
+
+impl DrawingBackend for Canvas {
+    type ErrorType = <CanvasBackend as DrawingBackend>::ErrorType;
+
+    fn get_size(&self) -> (u32, u32) {
+        self.inner.get_size()
+    }
+    fn ensure_prepared(&mut self) -> CanvasResult {
+        self.inner.ensure_prepared()
+    }
+    fn present(&mut self) -> CanvasResult {
+        self.inner.present()
+    }
+    fn draw_pixel(&mut self, point: BackendCoord, color: BackendColor) -> CanvasResult {
+        self.inner.draw_pixel(point, color)
+    }
+    fn draw_line<S: BackendStyle>(&mut self, from: BackendCoord, to: BackendCoord, style: &S) -> CanvasResult {
+        self.inner.draw_line(from, to, style)
+    }
+    fn draw_rect<S: BackendStyle>(&mut self, a: BackendCoord, b: BackendCoord, style: &S, fill: bool) -> CanvasResult {
+        self.inner.draw_rect(a, b, style, fill)
+    }
+    fn draw_path<S: BackendStyle, I: IntoIterator<Item = BackendCoord>>(&mut self, path: I, style: &S) -> CanvasResult {
+        self.inner.draw_path(path, style)
+    }
+    fn draw_circle<S: BackendStyle>(&mut self, c: BackendCoord, r: u32, style: &S, fill: bool) -> CanvasResult {
+        self.inner.draw_circle(c, r, style, fill)
+    }
+    fn fill_polygon<S: BackendStyle, I: IntoIterator<Item = BackendCoord>>(
+        &mut self,
+        vert: I,
+        style: &S,
+    ) -> CanvasResult {
+        self.inner.fill_polygon(vert, style)
+    }
+    fn draw_text<S: BackendTextStyle>(&mut self, text: &str, style: &S, pos: BackendCoord) -> CanvasResult {
+        self.inner.draw_text(text, style, pos)
+    }
+    fn blit_bitmap(&mut self, pos: BackendCoord, size: (u32, u32), src: &[u8]) -> CanvasResult {
+        self.inner.blit_bitmap(pos, size, src)
+    }
+
+    /// Width and height [backing px] of `text` in the font `draw_text` would set: the advance width, and the
+    /// font's ascent plus descent (as a line box; 1.2 font sizes where the browser has no font bounding box).
+    fn estimate_text_size<S: BackendTextStyle>(
+        &self,
+        text: &str,
+        style: &S,
+    ) -> Result<(u32, u32), DrawingErrorKind<Self::ErrorType>> {
+        let size = style.size();
+        self.context.set_font(&format!("{} {}px {}", style.style().as_str(), size, style.family().as_str()));
+        let (w, h) = match self.context.measure_text(text) {
+            Ok(m) => (m.width(), m.font_bounding_box_ascent() + m.font_bounding_box_descent()),
+            Err(_) => (0.55 * size * text.chars().count() as f64, f64::NAN),
+        };
+        let h = if h.is_finite() && h > 0.0 { h } else { 1.2 * size };
+        Ok((w.max(0.0).ceil() as u32, h.ceil() as u32))
+    }
+}
+
 /// Draws a chart into a canvas that fills its container's width; redraws when the signals `draw` reads change or
 /// the window is resized, sized by `devicePixelRatio` so lines and text are sharp on HiDPI screens.
 #[component]
@@ -122,7 +200,7 @@ pub fn ChartCanvas<F>(
     canvas_id: Option<String>,
 ) -> impl IntoView
 where
-    F: Fn(&DrawingArea<CanvasBackend, Shift>, &Theme) -> Result<PlotMapping, ChartError> + 'static,
+    F: Fn(&DrawingArea<Canvas, Shift>, &Theme) -> Result<PlotMapping, ChartError> + 'static,
 {
     let container = NodeRef::<html::Div>::new();
     let canvas_ref = NodeRef::<html::Canvas>::new();
@@ -149,7 +227,7 @@ where
         let _ = web_sys::HtmlElement::style(&canvas).set_property("width", &format!("{css_w}px"));
         let words = Words { time: tr("chart.time"), load: tr("chart.load_rps") };
         let theme = Theme { scale, dark: dark_query.as_ref().is_some_and(|q| q.matches()), words };
-        let Some(backend) = CanvasBackend::with_canvas_object(canvas) else {
+        let Some(backend) = Canvas::new(canvas) else {
             error.set(Some("this browser has no 2D canvas".into()));
             return;
         };
@@ -231,7 +309,7 @@ where
     let mapping = RwSignal::new(None::<PlotMapping>);
     let hover = RwSignal::new(None::<(f64, f64)>);
     let canvas_id = format!("canvas-{testid}");
-    let draw = move |area: &DrawingArea<CanvasBackend, Shift>, theme: &Theme| {
+    let draw = move |area: &DrawingArea<Canvas, Shift>, theme: &Theme| {
         let text = tr("chart.computing");
         ticket.track();
         let t0 = super::now_ms();

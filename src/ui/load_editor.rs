@@ -187,7 +187,7 @@ pub fn LoadEditor() -> impl IntoView {
         }
     };
 
-    let draw = move |area: &plotters::drawing::DrawingArea<plotters_canvas::CanvasBackend, plotters::coord::Shift>,
+    let draw = move |area: &plotters::drawing::DrawingArea<super::chart_canvas::Canvas, plotters::coord::Shift>,
                      theme: &crate::charts::Theme| {
         curve.with(|c| {
             load_chart::draw(
