@@ -279,23 +279,25 @@ impl Scenario {
     }
 
     /// The parts of the scenario a model reads, as JSON: two scenarios with the same inputs give the same output,
-    /// so an edit elsewhere need not rerun it.
+    /// so an edit elsewhere need not rerun it. Serialised straight to text (a `json!` value first, then its text,
+    /// built every part twice: every edit computes this for each model).
     pub fn inputs_of(&self, kind: ModelKind) -> String {
-        let v = match kind {
+        let (seed, load, pricing) = (self.seed, &self.load, &self.scaling.pricing);
+        match kind {
             // Prices are left out: a price edit reprices the last run (`Output::reprice`) instead of simulating again.
             ModelKind::Scaling | ModelKind::Provisioned => {
                 let mut sim = self.scaling.clone();
                 sim.pricing = sim.pricing.rules_only();
                 sim.always_on = AlwaysOn::default();
-                serde_json::json!([self.seed, self.load, sim])
+                serde_json::to_string(&(seed, load, sim))
             }
-            ModelKind::Availability => serde_json::json!([self.seed, self.load, self.availability]),
-            ModelKind::Parallel => serde_json::json!([self.seed, self.parallel, self.scaling.pricing]),
-            ModelKind::Breaker => serde_json::json!([self.seed, self.load, self.breaker]),
-            ModelKind::Chain => serde_json::json!([self.seed, self.load, self.chain, self.scaling.pricing]),
-            ModelKind::Validation => serde_json::json!([self.seed]),
-        };
-        v.to_string()
+            ModelKind::Availability => serde_json::to_string(&(seed, load, &self.availability)),
+            ModelKind::Parallel => serde_json::to_string(&(seed, &self.parallel, pricing)),
+            ModelKind::Breaker => serde_json::to_string(&(seed, load, &self.breaker)),
+            ModelKind::Chain => serde_json::to_string(&(seed, load, &self.chain, pricing)),
+            ModelKind::Validation => serde_json::to_string(&(seed,)),
+        }
+        .unwrap_or_default()
     }
 
     /// Roughly how much work a model is, in simulated events (requests, failures, tasks), to estimate its run time

@@ -18,6 +18,7 @@ use crate::model::scenario::{ModelKind, Output, Scenario};
 use leptos::prelude::*;
 use std::cell::RefCell;
 use std::collections::VecDeque;
+use std::sync::Arc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -79,6 +80,8 @@ const RECENT: usize = 8;
 /// when there are slots for them; the outputs merge when the last part is done ([`Output::merge`]).
 struct Job {
     scenario: Scenario,
+    /// The scenario as the workers get it (JSON), made once for all the parts.
+    json: Arc<str>,
     /// Each part's pieces ([`Scenario::pieces`]).
     parts: Vec<Vec<usize>>,
     /// Each part's expected time [ms].
@@ -507,6 +510,7 @@ impl Lane {
         let n = parts.len();
         self.job.set_value(Some(Job {
             scenario: s.clone(),
+            json: serde_json::to_string(s).unwrap_or_default().into(),
             parts,
             estimates,
             state: vec![Part::Waiting; n],
@@ -530,8 +534,8 @@ impl Lane {
     /// Sends part `part` of the run under way to its worker (it holds a slot from now on).
     fn start(&self, part: usize) {
         let lane = *self;
-        let Some((scenario, pieces, first)) =
-            self.job.with_value(|j| j.as_ref().map(|j| (j.scenario.clone(), j.parts[part].clone(), !j.started)))
+        let Some((json, pieces, first)) =
+            self.job.with_value(|j| j.as_ref().map(|j| (j.json.clone(), j.parts[part].clone(), !j.started)))
         else {
             free_slot(self.kind);
             return;
@@ -551,19 +555,21 @@ impl Lane {
                 Err(e) => {
                     // No worker: the whole run on the main thread instead.
                     self.error.set(Some(e));
+                    let scenario = self.job.with_value(|j| j.as_ref().map(|j| j.scenario.clone()));
                     self.withdraw();
                     self.busy.set(false);
-                    self.run_inline(&scenario);
+                    if let Some(scenario) = scenario {
+                        self.run_inline(&scenario);
+                    }
                     return;
                 }
             }
         }
         let msg = js_sys::Object::new();
-        let json = serde_json::to_string(&scenario).unwrap_or_default();
         let pieces: Vec<u32> = pieces.iter().map(|&i| i as u32).collect();
         let _ = js_sys::Reflect::set(&msg, &"id".into(), &JsValue::from_f64(self.generation.get_value() as f64));
         let _ = js_sys::Reflect::set(&msg, &"kind".into(), &self.kind.id().into());
-        let _ = js_sys::Reflect::set(&msg, &"scenario".into(), &json.into());
+        let _ = js_sys::Reflect::set(&msg, &"scenario".into(), &JsValue::from_str(&json));
         let _ = js_sys::Reflect::set(&msg, &"pieces".into(), &js_sys::Uint32Array::from(&pieces[..]));
         self.workers.with_value(|ws| {
             if let Some(Some((w, _))) = ws.get(part) {
@@ -665,7 +671,7 @@ impl Lane {
 
 /// The prices a scaling result is priced with.
 fn price_key(s: &Scenario) -> String {
-    serde_json::json!([s.scaling.pricing, s.scaling.always_on]).to_string()
+    serde_json::to_string(&(&s.scaling.pricing, &s.scaling.always_on)).unwrap_or_default()
 }
 
 /// Where the page's own wasm-bindgen module is (Trunk preloads it), if the page was built by Trunk.
