@@ -73,13 +73,46 @@ pub fn initial_scenario() -> (Scenario, Notice) {
     }
 }
 
-/// Saves every edit to local storage (the last good scenario; failures are silent: the page still works).
+/// Saves the scenario to local storage after edits (the last good scenario; failures are silent: the page still
+/// works). A burst of edits (a slider dragged, a value typed digit by digit) is written once, [`AUTOSAVE_AFTER_MS`]
+/// after the last, not in the task of each edit, where the write (~0.6 ms) held back the models' runs; leaving or
+/// hiding the page writes a pending save at once.
 pub fn autosave(ctx: ScenarioCtx) {
-    Effect::new(move |_| {
-        let json = ctx.scenario.with(|s| serde_json::to_string(s).unwrap_or_default());
+    let pending = StoredValue::new_local(None::<gloo_timers::callback::Timeout>);
+    let write = move || {
+        let json = ctx.scenario.with_untracked(|s| serde_json::to_string(s).unwrap_or_default());
         let _ = set(AUTOSAVE_KEY, &json);
+    };
+    Effect::new(move |_| {
+        ctx.scenario.track();
+        let timer = gloo_timers::callback::Timeout::new(AUTOSAVE_AFTER_MS, move || {
+            pending.set_value(None);
+            write();
+        });
+        // Replacing the previous timer cancels it.
+        pending.set_value(Some(timer));
     });
+    let flush = wasm_bindgen::closure::Closure::<dyn FnMut()>::new(move || {
+        if pending.try_update_value(|p| p.take().is_some()).unwrap_or(false) {
+            write();
+        }
+    });
+    if let Some(w) = web_sys::window() {
+        // `pagehide` for a reload or navigation; `visibilitychange` for a tab closed or switched away on phones,
+        // where `pagehide` may never come.
+        let _ = w.add_event_listener_with_callback("pagehide", wasm_bindgen::JsCast::unchecked_ref(flush.as_ref()));
+        if let Some(d) = w.document() {
+            let _ = d.add_event_listener_with_callback(
+                "visibilitychange",
+                wasm_bindgen::JsCast::unchecked_ref(flush.as_ref()),
+            );
+        }
+    }
+    flush.forget();
 }
+
+/// How long after the last edit the autosave writes [ms].
+const AUTOSAVE_AFTER_MS: u32 = 300;
 
 /// The named scenarios in storage, sorted by name; entries that cannot be read carry their error.
 pub fn saved() -> Vec<(String, Result<Scenario, String>)> {

@@ -296,6 +296,37 @@ test('share link round trip in a fresh page; autosave restores after reload', as
   await context.close();
 });
 
+test('autosave: a burst of edits is written once it settles; a reload right after an edit keeps it', async () => {
+  const { page, context } = await openApp(browser, site);
+  const stored = () => page.evaluate(() => JSON.parse(localStorage.getItem('serverless-playground.autosave') ?? '{}').seed);
+  // Three edits, as a dragged slider gives: nothing is written in the edits' tasks or just after them...
+  const rightAfter = await page.evaluate(async () => {
+    const input = document.querySelector('[data-testid=seed]');
+    for (const v of ['71', '72', '73']) {
+      input.value = v;
+      input.dispatchEvent(new Event('change', { bubbles: true }));
+      await new Promise((ok) => setTimeout(ok, 5));
+    }
+    await new Promise((ok) => setTimeout(ok, 20));
+    return JSON.parse(localStorage.getItem('serverless-playground.autosave') ?? '{}').seed;
+  });
+  assert.ok(![71, 72, 73].includes(rightAfter), `written at once (${rightAfter})`);
+  // ...and the last is, shortly after.
+  await page.waitForFunction(() => JSON.parse(localStorage.getItem('serverless-playground.autosave') ?? '{}').seed === 73);
+  // An edit and at once a reload (before the save was due): leaving the page writes it.
+  await page.evaluate(() => {
+    const input = document.querySelector('[data-testid=seed]');
+    input.value = '77';
+    input.dispatchEvent(new Event('change', { bubbles: true }));
+    location.reload();
+  });
+  await page.waitForLoadState('load');
+  await page.getByTestId('load-chart').waitFor();
+  assert.equal(await page.getByTestId('seed').inputValue(), '77');
+  assert.equal(await stored(), 77);
+  await context.close();
+});
+
 test('exports: chart PNG and CSV, scenario JSON; importing JSON', async () => {
   const { page, context } = await openApp(browser, site);
   await allComputed(page, ['chart-speedup']);
