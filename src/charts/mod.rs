@@ -402,9 +402,10 @@ fn legend_origin(position: &SeriesLabelPosition, (w, h): (i32, i32), (aw, ah): (
 }
 
 /// Draws the legend box in the plotting area, laid out as plotters lays out series labels (a mark 30 px wide, then
-/// the text; lines 1.25 font sizes apart), but with the text measured by the backend. Plotters measures each label
-/// with its font data instead, which in the browser is a `<span>` added to the page and read back: every label
-/// forced the page's layout (~0.2 ms), twice per chart.
+/// the text; lines 1.25 font sizes apart), but with the text measured by the backend and the marks in CSS px (as
+/// the text is: on a HiDPI screen plotters' marks were half as big). Plotters measures each label with its font
+/// data instead, which in the browser is a `<span>` added to the page and read back: every label forced the page's
+/// layout (~0.2 ms), twice per chart.
 fn draw_legend<DB: DrawingBackend>(
     chart: &TimeContext<DB>,
     theme: &Theme,
@@ -426,22 +427,25 @@ fn draw_legend<DB: DrawingBackend>(
         h = h.max(top + th as i32);
         lines.push((top, th as i32));
     }
-    const MARK_AREA: i32 = 30;
-    let margin = theme.px(6.0) as i32;
-    let (w, h) = (w + MARK_AREA + 2 * margin, h + 2 * margin);
+    let px = |css: f64| theme.px(css) as i32;
+    let (mark_area, margin) = (px(30.0), px(6.0));
+    let (w, h) = (w + mark_area + 2 * margin, h + 2 * margin);
     let (aw, ah) = area.dim_in_pixel();
     let (x, y) = legend_origin(position, (w, h), (aw as i32, ah as i32));
     area.draw(&Rectangle::new([(x, y), (x + w, y + h)], theme.background().mix(0.85).filled()))?;
     area.draw(&Rectangle::new([(x, y), (x + w, y + h)], theme.grid()))?;
     for (e, (top, th)) in legend.iter().zip(lines) {
         let top = y + margin + top;
-        area.draw(&Text::new(e.label.as_str(), (x + margin + MARK_AREA, top), font.clone()))?;
+        area.draw(&Text::new(e.label.as_str(), (x + margin + mark_area, top), font.clone()))?;
         let (mx, my) = (x + margin, top + th / 2);
         match e.mark {
-            Mark::Block(c) => area.draw(&Rectangle::new([(mx, my - 5), (mx + 16, my + 5)], c.filled()))?,
+            Mark::Block(c) => {
+                area.draw(&Rectangle::new([(mx, my - px(5.0)), (mx + px(16.0), my + px(5.0))], c.filled()))?
+            }
             Mark::Dashed(c) => {
-                area.draw(&Rectangle::new([(mx, my - 1), (mx + 6, my + 1)], c.filled()))?;
-                area.draw(&Rectangle::new([(mx + 10, my - 1), (mx + 16, my + 1)], c.filled()))?;
+                let (dy, dash) = (px(1.0), px(6.0));
+                area.draw(&Rectangle::new([(mx, my - dy), (mx + dash, my + dy)], c.filled()))?;
+                area.draw(&Rectangle::new([(mx + px(10.0), my - dy), (mx + px(16.0), my + dy)], c.filled()))?;
             }
         }
     }
