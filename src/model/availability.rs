@@ -427,6 +427,7 @@ pub fn simulate(p: &AvailabilityParams, curve: &LoadCurve, seed: u64) -> Availab
             timeline = outages;
         }
     }
+    let _analysis = crate::model::phase::analyse();
     let total_requests = p.runs as f64 * Meter::new(curve).expected(0.0, horizon);
     let availability = if total_requests > 0.0 { 1.0 - lost_total / total_requests } else { 1.0 };
     let month_min = MONTH_S / 60.0;

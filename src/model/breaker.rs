@@ -461,6 +461,7 @@ fn run(
             }
         }
     }
+    let _analysis = crate::model::phase::analyse();
     // Time the breaker was open, per bin.
     if use_breaker {
         let mut tr = br.transitions.clone();

@@ -432,6 +432,7 @@ fn run(
             s.free_reqs.push(r);
         }
     }
+    let _analysis = crate::model::phase::analyse();
     for (b, h) in bins.iter_mut().zip(&hists) {
         b.latency = h.percentiles();
     }

@@ -11,6 +11,7 @@ pub mod events;
 pub mod lessons;
 pub mod load;
 pub mod parallel;
+pub mod phase;
 pub mod scenario;
 pub mod share;
 pub mod stats;

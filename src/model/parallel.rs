@@ -253,7 +253,8 @@ pub fn simulate_points(p: &ParallelParams, pricing: &Pricing, seed: u64, which: 
     let t1_work = p.tasks as f64 * p.mean_task();
     let serial = p.serial_before + p.serial_after;
     let f = t1_work / (t1_work + serial);
-    let mut sweep: Vec<SweepPoint> = Vec::with_capacity(which.len());
+    // Each point's runs first, then their analysis (quantiles, costs, speedups), so a profile shows them apart.
+    let mut runs = Vec::with_capacity(which.len());
     for &pp in which.iter().filter_map(|&i| ps.get(i)) {
         let mut r = rng(seed, 20 + pp as u64);
         let mut spans = Vec::with_capacity(p.runs as usize);
@@ -264,6 +265,11 @@ pub fn simulate_points(p: &ParallelParams, pricing: &Pricing, seed: u64, which: 
             billed_sum += b;
             slow_sum += s;
         }
+        runs.push((pp, spans, billed_sum, slow_sum));
+    }
+    let _analysis = crate::model::phase::analyse();
+    let mut sweep: Vec<SweepPoint> = Vec::with_capacity(runs.len());
+    for (pp, mut spans, billed_sum, slow_sum) in runs {
         spans.sort_by(f64::total_cmp);
         let n = spans.len();
         let q = |x: f64| spans[((x * n as f64).ceil() as usize).clamp(1, n) - 1];

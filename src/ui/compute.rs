@@ -3,7 +3,10 @@
 //! lane's Web Worker, which loads the page's own wasm module (`public/worker.js`), while the page keeps the previous
 //! results, shows a progress estimate and a Cancel button, and stays responsive. A newer edit supersedes: a run with
 //! more than [`SUPERSEDE_MS`] left is cancelled and restarted, a shorter one finishes and the newest edit runs next.
-//! Every run leaves User Timing marks (`compute <model>` on the page, `simulate <model>` in the worker). Workers run at
+//! Every run leaves User Timing measures: `compute <model>` on the page from the edit's submit to the result shown,
+//! `simulate <model>` in the worker, `analyse <model>` inside it for each analysis of a run's events
+//! ([`crate::model::phase`]; on the page for a run done there), `result <model>` on the page for reading a worker's
+//! answer, and `draw <chart>` for each chart drawn ([`super::chart_canvas`]). Workers run at
 //! most [`worker_slots`] at once (one core is left to the page while the scaling run is under way); the others wait
 //! their turn ([`pump`]: the scaling run first, so on a two-core machine the scaling run of a huge curve is not slowed
 //! by five others; then the shortest model first). A model made of independent runs (the provisioned sweep, the breaker
@@ -257,6 +260,38 @@ fn perf() -> Option<web_sys::Performance> {
     web_sys::window().and_then(|w| w.performance())
 }
 
+thread_local! {
+    /// The name of the analysis measure of the model running on this thread (`analyse <model>`).
+    static ANALYSIS: RefCell<String> = const { RefCell::new(String::new()) };
+}
+
+/// The models' analysis hook ([`crate::model::phase`]): a User Timing mark where the analysis of a run begins, a
+/// measure where it ends. The page's and a worker's `performance` alike (a worker has no `window`).
+fn analysis_mark(begins: bool) {
+    let Some(p) = js_sys::Reflect::get(&js_sys::global(), &"performance".into())
+        .ok()
+        .and_then(|p| p.dyn_into::<web_sys::Performance>().ok())
+    else {
+        return;
+    };
+    ANALYSIS.with_borrow(|name| {
+        let start = format!("{name} start");
+        let _ = if begins { p.mark(&start) } else { p.measure_with_start_mark(name, &start) };
+    });
+}
+
+/// Runs `run` with the analyses of model `kind` measured as `analyse <model>`.
+fn with_analysis_marks<T>(kind: ModelKind, run: impl FnOnce() -> T) -> T {
+    if !cfg!(target_arch = "wasm32") {
+        return run();
+    }
+    ANALYSIS.with_borrow_mut(|n| *n = format!("analyse {}", kind.id()));
+    let before = crate::model::phase::set_hook(Some(analysis_mark));
+    let out = run();
+    crate::model::phase::set_hook(before);
+    out
+}
+
 impl Lane {
     /// A lane with no result yet.
     pub fn new(kind: ModelKind) -> Self {
@@ -430,7 +465,7 @@ impl Lane {
         self.job_inputs.set_value(s.inputs_of(self.kind));
         self.mark_start();
         let t0 = super::now_ms();
-        let out = s.run(self.kind);
+        let out = with_analysis_marks(self.kind, || s.run(self.kind));
         let ms = super::now_ms() - t0;
         self.measure();
         self.finish(out, ms, ms, s.work_of(self.kind), s);
@@ -710,5 +745,7 @@ pub fn worker_run(kind: &str, scenario_json: &str, pieces: &[u32]) -> Result<Vec
     let kind = ModelKind::from_id(kind).ok_or_else(|| format!("unknown model '{kind}'"))?;
     let s = Scenario::from_json(scenario_json).map_err(|e| e.to_string())?;
     let pieces: Vec<usize> = pieces.iter().map(|&i| i as usize).collect();
-    Ok(if pieces.is_empty() { s.run(kind) } else { s.run_pieces(kind, &pieces)? }.to_bytes())
+    let out =
+        with_analysis_marks(kind, || if pieces.is_empty() { Ok(s.run(kind)) } else { s.run_pieces(kind, &pieces) })?;
+    Ok(out.to_bytes())
 }

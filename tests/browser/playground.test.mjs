@@ -433,6 +433,33 @@ test('the validation panel runs the 20 AWS experiments and shows both errors', a
   await context.close();
 });
 
+test('User Timing: every model\'s run is measured as compute, simulate and analyse, every chart as draw', async () => {
+  const { page, context } = await openApp(browser, site);
+  await allComputed(page);
+  const names = async (where) => where.evaluate(() => performance.getEntriesByType('measure').map((m) => [m.name, m.duration]));
+  const page_measures = await names(page);
+  const worker_measures = (await Promise.all(page.workers().map((w) => names(w).catch(() => [])))).flat();
+  const all = [...page_measures, ...worker_measures];
+  const has = (name) => all.some(([n]) => n === name);
+  for (const model of ['scaling', 'provisioned', 'availability', 'parallel', 'breaker', 'chain']) {
+    assert.ok(page_measures.some(([n]) => n === `compute ${model}`), `compute ${model} on the page`);
+    // In a worker, or on the page for a run short enough to run there.
+    assert.ok(has(`analyse ${model}`), `analyse ${model}`);
+  }
+  // The scaling run (tens of ms) runs in a worker.
+  assert.ok(worker_measures.some(([n]) => n === 'simulate scaling'), 'simulate scaling in a worker');
+  assert.ok(worker_measures.some(([n]) => n === 'analyse scaling'), 'analyse scaling in a worker');
+  // An analysis lies inside its run: no longer than the longest simulation of that model in the same place.
+  for (const measures of [page_measures, worker_measures]) {
+    for (const [n, d] of measures.filter(([n]) => n.startsWith('analyse '))) {
+      const sims = measures.filter(([m]) => m === n.replace('analyse', 'simulate')).map(([, x]) => x);
+      if (sims.length) assert.ok(d <= Math.max(...sims) + 0.5, `${n} ${d} ms longer than its simulation`);
+    }
+  }
+  for (const chart of CHARTS) assert.ok(has(`draw ${chart}`), `draw ${chart}`);
+  await context.close();
+});
+
 test('an edit back to recent inputs shows their results at once, without simulating again', async () => {
   const { page, context } = await openApp(browser, site);
   await allComputed(page, ['chart-latency', 'chart-provisioned-cost']);

@@ -203,6 +203,7 @@ fn fmin(a: f64, b: f64) -> f64 {
 pub fn simulate(curve: &LoadCurve, p: &ScalingParams, seed: u64) -> SimResult {
     let mut s = Sim::new(curve, p, seed);
     s.run(curve);
+    let _analysis = crate::model::phase::analyse();
     s.finish(curve)
 }
 
