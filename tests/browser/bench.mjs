@@ -11,7 +11,8 @@
 // 5; the median, slowest and fastest are printed); BENCH_EDITS the edits per field (default 40: with 15,
 // the p95 was the slowest edit).
 // BENCH_TRACE=S records a Chromium trace of section 5's first S seconds and names what ran inside each main-thread
-// task over 50 ms (garbage collection, compiling, style and layout, our functions) from the browser's own events.
+// task over 50 ms (garbage collection, compiling, style and layout, our functions) from the browser's own events;
+// BENCH_TRACE_MS sets that threshold (e.g. 15, to see the tasks just under it).
 import { readdir, readFile } from 'node:fs/promises';
 import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
@@ -217,13 +218,13 @@ function explainLongTasks(trace, seconds) {
     if (!byThread.has(k)) byThread.set(k, []);
     byThread.get(k).push(e);
   }
-  console.log(`   trace of the first ${seconds} s: tasks over 50 ms on the page's main thread, and what took their time:`);
+  console.log(`   trace of the first ${seconds} s: tasks over ${process.env.BENCH_TRACE_MS ?? 50} ms on the page's main thread, and what took their time:`);
   for (const list of byThread.values()) {
     list.sort((a, b) => a.ts - b.ts || b.dur - a.dur);
     // Outermost tasks only (a RunTask holds a ThreadControllerImpl::RunTask, sometimes a nested RunTask).
     const tasks = [];
     for (const e of list) {
-      if ((e.name !== 'RunTask' && e.name !== 'ThreadControllerImpl::RunTask') || e.dur <= 50000) continue;
+      if ((e.name !== 'RunTask' && e.name !== 'ThreadControllerImpl::RunTask') || e.dur <= Number(process.env.BENCH_TRACE_MS ?? 50) * 1000) continue;
       const last = tasks[tasks.length - 1];
       if (!last || e.ts >= last.ts + last.dur) tasks.push(e);
     }
