@@ -6,21 +6,30 @@ use std::hint::select_unpredictable;
 
 /// An event with a time [s]; small and `Copy`, since the heap moves events as it sifts.
 pub trait Timed: Copy {
-    /// When it happens [s]; never NaN.
+    /// When it happens [s]; never NaN, never negative.
     fn time(&self) -> f64;
 }
 
-/// Earlier time first. Ties are not broken by a sequence number: one float comparison per step is most of the heap's
+/// Earlier time first. Ties are not broken by a sequence number: one comparison per step is most of the heap's
 /// speed (in the engine, with the tie-break, comparisons were 5 % of its instructions), and the order of events at
 /// equal times is still fixed by the heap's own moves, so it is the same on every run and platform.
+///
+/// The times are compared as their bit patterns, as unsigned integers: for times that are never negative (and never
+/// NaN) this is the same order, and an integer comparison and select are quicker than a float comparison whose
+/// result moves from the float unit. Same results to the bit (pinned hashes unchanged); the engine's four steady
+/// cases natively (best of 3) 15.65 / 13.55 / 19.00 / 14.61 -> 16.16 / 14.15 / 21.05 / 16.37 M req/s, in wasm
+/// (bench part 4, three alternated pages, medians) the weakest case 10.39 / 10.10 / 10.33 -> 10.74 / 10.92 / 10.59
+/// M req/s; cachegrind (lambda 100, warm 1.991 s) 1,855 -> 1,839 M instructions, mispredicts unchanged.
 #[inline(always)]
 fn before<E: Timed>(a: &E, b: &E) -> bool {
-    a.time() < b.time()
+    let (x, y) = (a.time(), b.time());
+    debug_assert!(x.is_sign_positive() && y.is_sign_positive(), "event times are never negative: {x}, {y}");
+    x.to_bits() < y.to_bits()
 }
 
 /// A 4-ary min-heap of events. Shallower than a binary heap (half the levels), and `pop` walks the hole down to a
-/// leaf before placing the last entry (bottom-up), so it compares children only; event times are never NaN, so plain
-/// float comparisons order them.
+/// leaf before placing the last entry (bottom-up), so it compares children only; event times are never NaN or
+/// negative, so their bit patterns order them (`before`).
 #[derive(Debug)]
 pub struct TimeHeap<E> {
     v: Table<E>,
