@@ -362,7 +362,9 @@ pub enum Mark {
 /// One entry of a chart's legend.
 #[derive(Debug, Clone)]
 pub struct LegendEntry {
+    /// The series' name.
     pub label: String,
+    /// How the series is drawn, in small.
     pub mark: Mark,
 }
 
