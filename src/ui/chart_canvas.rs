@@ -232,7 +232,7 @@ where
             return;
         };
         let area = backend.into_drawing_area();
-        let perf = web_sys::window().and_then(|w| w.performance());
+        let perf = super::perf();
         let mark = format!("draw {testid_mark}");
         if let Some(p) = &perf {
             let _ = p.mark(&format!("{mark} start"));

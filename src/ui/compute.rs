@@ -17,6 +17,7 @@
 //! own provisioned count is the scaling run itself: it waits last in line, and the scaling run's result completes it
 //! ([`offer_scaling_piece`]).
 
+use super::perf;
 use crate::model::scenario::{ModelKind, Output, Scenario};
 use leptos::prelude::*;
 use std::cell::RefCell;
@@ -256,24 +257,15 @@ fn free_slot(kind: ModelKind) {
     });
 }
 
-fn perf() -> Option<web_sys::Performance> {
-    web_sys::window().and_then(|w| w.performance())
-}
-
 thread_local! {
     /// The name of the analysis measure of the model running on this thread (`analyse <model>`).
     static ANALYSIS: RefCell<String> = const { RefCell::new(String::new()) };
 }
 
 /// The models' analysis hook ([`crate::model::phase`]): a User Timing mark where the analysis of a run begins, a
-/// measure where it ends. The page's and a worker's `performance` alike (a worker has no `window`).
+/// measure where it ends, in the page or in a worker ([`perf`]).
 fn analysis_mark(begins: bool) {
-    let Some(p) = js_sys::Reflect::get(&js_sys::global(), &"performance".into())
-        .ok()
-        .and_then(|p| p.dyn_into::<web_sys::Performance>().ok())
-    else {
-        return;
-    };
+    let Some(p) = perf() else { return };
     ANALYSIS.with_borrow(|name| {
         let start = format!("{name} start");
         let _ = if begins { p.mark(&start) } else { p.measure_with_start_mark(name, &start) };
@@ -339,7 +331,7 @@ impl Lane {
             self.show_known(key, out, took_ms, s);
             return;
         }
-        self.inputs.set_value(key);
+        self.inputs.set_value(key.clone());
         let estimate = s.work_of(self.kind) / self.rate.get_value();
         let started = self.job.with_value(|j| j.as_ref().map(|j| j.started));
         match started {
@@ -359,9 +351,9 @@ impl Lane {
             if self.busy.get_untracked() {
                 self.busy.set(false);
             }
-            self.run_inline(s);
+            self.run_inline(s, key);
         } else {
-            self.post(s);
+            self.post(s, key);
         }
     }
 
@@ -460,9 +452,10 @@ impl Lane {
         self.recalled.set(true);
     }
 
-    fn run_inline(&self, s: &Scenario) {
+    /// Runs `s`, whose inputs are `key` ([`Scenario::inputs_of`]), on the main thread.
+    fn run_inline(&self, s: &Scenario, key: String) {
         self.generation.update_value(|g| *g += 1);
-        self.job_inputs.set_value(s.inputs_of(self.kind));
+        self.job_inputs.set_value(key);
         self.mark_start();
         let t0 = super::now_ms();
         let out = with_analysis_marks(self.kind, || s.run(self.kind));
@@ -525,8 +518,8 @@ impl Lane {
     }
 
     /// Runs `s` in the workers, in as many parts as there are slots (at most [`MAX_PARTS`]), as slots come free;
-    /// until then the lane shows as busy with the previous results.
-    fn post(&self, s: &Scenario) {
+    /// until then the lane shows as busy with the previous results. `key` is `s`'s inputs ([`Scenario::inputs_of`]).
+    fn post(&self, s: &Scenario, key: String) {
         let slots = worker_slots(false);
         // The piece that is the scaling run itself goes last, in a part of its own, which the scaling run's result
         // usually completes before a slot comes free for it.
@@ -541,7 +534,7 @@ impl Lane {
         let estimate = computed.iter().copied().fold(0.0, f64::max) * rounds;
         let from_scaling = apart.map(|a| (parts.len() - 1, pieces[a]));
         self.generation.update_value(|g| *g += 1);
-        self.job_inputs.set_value(s.inputs_of(self.kind));
+        self.job_inputs.set_value(key);
         let n = parts.len();
         self.job.set_value(Some(Job {
             scenario: s.clone(),
@@ -591,10 +584,11 @@ impl Lane {
                     // No worker: the whole run on the main thread instead.
                     self.error.set(Some(e));
                     let scenario = self.job.with_value(|j| j.as_ref().map(|j| j.scenario.clone()));
+                    let key = self.job_inputs.get_value();
                     self.withdraw();
                     self.busy.set(false);
                     if let Some(scenario) = scenario {
-                        self.run_inline(&scenario);
+                        self.run_inline(&scenario, key);
                     }
                     return;
                 }
@@ -698,7 +692,7 @@ impl Lane {
         if done {
             if let Some(next) = self.queued.get_value() {
                 self.queued.set_value(None);
-                self.post(&next);
+                self.post(&next, next.inputs_of(self.kind));
             }
         }
     }

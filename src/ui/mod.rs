@@ -27,9 +27,14 @@ use crate::model::scenario::{ModelKind, Output, Scenario};
 use i18n::{tr, I18n, Lang};
 use leptos::prelude::*;
 
+/// The `performance` object of this thread's global scope: the page's, or a worker's (which has no `window`).
+pub fn perf() -> Option<web_sys::Performance> {
+    wasm_bindgen::JsCast::dyn_into(js_sys::Reflect::get(&js_sys::global(), &"performance".into()).ok()?).ok()
+}
+
 /// Milliseconds from the page's time origin (for User Timing and the run-time read-outs).
 pub fn now_ms() -> f64 {
-    web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now())
+    perf().map_or(0.0, |p| p.now())
 }
 
 /// How many earlier curves Undo can go back to.
