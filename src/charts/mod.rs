@@ -433,7 +433,10 @@ fn draw_legend<DB: DrawingBackend>(
     let (mark_area, margin) = (px(30.0), px(6.0));
     let (w, h) = (w + mark_area + 2 * margin, h + 2 * margin);
     let (aw, ah) = area.dim_in_pixel();
+    // Inside the area even when the box is wider than it (a phone): the marks then stay in sight and the end of the
+    // longest label is what is cut.
     let (x, y) = legend_origin(position, (w, h), (aw as i32, ah as i32));
+    let (x, y) = (x.max(0), y.max(0));
     area.draw(&Rectangle::new([(x, y), (x + w, y + h)], theme.background().mix(0.85).filled()))?;
     area.draw(&Rectangle::new([(x, y), (x + w, y + h)], theme.grid()))?;
     for (e, (top, th)) in legend.iter().zip(lines) {
