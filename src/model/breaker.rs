@@ -540,6 +540,20 @@ impl BreakerResult {
         )
     }
 
+    /// The run with the breaker and the run without, each as a result of its own (as [`simulate_variants`] gives
+    /// it for that variant alone): merged ([`BreakerResult::merge`]) they give this result back.
+    pub fn variants(&self) -> [BreakerResult; 2] {
+        let with =
+            BreakerResult { without_breaker: Vec::new(), summary_without: BreakerSummary::default(), ..self.clone() };
+        let without = BreakerResult {
+            with_breaker: Vec::new(),
+            summary_with: BreakerSummary::default(),
+            transitions: Vec::new(),
+            ..self.clone()
+        };
+        [with, without]
+    }
+
     /// The whole result from its two parts ([`simulate_variants`]), in any order; an error says which is missing.
     pub fn merge(parts: Vec<BreakerResult>) -> Result<BreakerResult, String> {
         let mut parts = parts.into_iter();

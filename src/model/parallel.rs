@@ -308,6 +308,12 @@ impl ParallelResult {
         ParallelResult { at_max, sweep, knee, seed_chain, parallel_share }
     }
 
+    /// Each point of the sweep as a result of its own (as [`simulate_points`] gives it for that point alone):
+    /// merged ([`ParallelResult::merge`]) they give this result back.
+    pub fn points(&self) -> Vec<ParallelResult> {
+        self.sweep.iter().map(|&s| ParallelResult::from_sweep(vec![s], self.seed_chain, self.parallel_share)).collect()
+    }
+
     /// The whole sweep from the results of disjoint groups of its points ([`simulate_points`]) that together cover
     /// them all; an error names what does not fit (a point twice, P = 1 or a point between two others missing; the
     /// top point missing looks like a smaller job's sweep).

@@ -215,11 +215,19 @@ impl Scenario {
     /// each into the group with the least work so far. Each group lists its pieces in ascending order. A piece
     /// `apart` is left out of the groups and comes last, in a group of its own.
     pub fn split(&self, kind: ModelKind, n: usize, apart: Option<usize>) -> Vec<Vec<usize>> {
+        let all: Vec<usize> = (0..self.pieces(kind).len()).collect();
+        self.split_pieces(kind, n, &all, apart)
+    }
+
+    /// [`Scenario::split`] of the pieces `which` only (the others are known: [`Scenario::piece_keys`]); `apart`
+    /// is left alone unless it is one of them.
+    pub fn split_pieces(&self, kind: ModelKind, n: usize, which: &[usize], apart: Option<usize>) -> Vec<Vec<usize>> {
         let pieces = self.pieces(kind);
-        let apart = apart.filter(|&a| a < pieces.len());
-        let others = pieces.len() - usize::from(apart.is_some());
+        let which: Vec<usize> = which.iter().copied().filter(|&i| i < pieces.len()).collect();
+        let apart = apart.filter(|a| which.contains(a));
+        let others = which.len() - usize::from(apart.is_some());
         let n = n.clamp(1, others.max(1));
-        let mut order: Vec<usize> = (0..pieces.len()).filter(|&i| Some(i) != apart).collect();
+        let mut order: Vec<usize> = which.iter().copied().filter(|&i| Some(i) != apart).collect();
         order.sort_by(|&a, &b| pieces[b].total_cmp(&pieces[a]).then(a.cmp(&b)));
         let mut groups: Vec<(f64, Vec<usize>)> = vec![(0.0, Vec::new()); n];
         for i in order {
@@ -236,6 +244,57 @@ impl Scenario {
             })
             .chain(apart.map(|a| vec![a]))
             .collect()
+    }
+
+    /// A key for each of a model's pieces ([`Scenario::pieces`]), for the models whose pieces outlive some edits of
+    /// their inputs: two pieces with the same key, of this scenario or another, give the same output to the bit (the
+    /// page keeps the pieces it ran and, after an edit, runs only those whose keys are new). `None` for the models
+    /// whose every piece changes with any of their inputs (the scaling run, availability, the chain, whose runs
+    /// depend on its length, and the validation). The pieces that outlive edits:
+    /// - the fan-out sweep's points: a point at P depends on the job, not on the top of the sweep, so an edit of
+    ///   `max_parallel` runs only the new top point;
+    /// - the provisioned sweep's levels: a level is the scaling run with that provisioned count, so an edit of the
+    ///   provisioned count reruns none of them (the levels follow the peak, not the count), and prices are left out
+    ///   as in [`Scenario::inputs_of`] (a price edit reprices);
+    /// - the breaker's run without the breaker, which never reads the breaker's settings: an edit of a threshold,
+    ///   the window or the open wait reruns only the run with it.
+    pub fn piece_keys(&self, kind: ModelKind) -> Option<Vec<String>> {
+        let json = |v: Result<String, serde_json::Error>| v.unwrap_or_default();
+        match kind {
+            ModelKind::Parallel => {
+                let job = ParallelParams { max_parallel: 0, ..self.parallel.clone() };
+                let points = parallel::sweep_points(&self.parallel);
+                Some(
+                    points
+                        .iter()
+                        .map(|pp| json(serde_json::to_string(&(self.seed, &job, &self.scaling.pricing, pp))))
+                        .collect(),
+                )
+            }
+            ModelKind::Provisioned => {
+                let mut sim = self.scaling.clone();
+                sim.pricing = sim.pricing.rules_only();
+                sim.always_on = AlwaysOn::default();
+                let levels = self.provisioned_levels();
+                Some(
+                    levels
+                        .iter()
+                        .map(|&n| {
+                            sim.provisioned = n;
+                            json(serde_json::to_string(&(self.seed, &self.load, &sim)))
+                        })
+                        .collect(),
+                )
+            }
+            ModelKind::Breaker => {
+                let without = BreakerParams { breaker: Default::default(), ..self.breaker.clone() };
+                Some(vec![
+                    json(serde_json::to_string(&(self.seed, &self.load, &self.breaker, "with"))),
+                    json(serde_json::to_string(&(self.seed, &self.load, &without, "without"))),
+                ])
+            }
+            _ => None,
+        }
     }
 
     /// Runs the given pieces of a model ([`Scenario::pieces`]; all of them: [`Scenario::run`]) (validate first).
@@ -494,6 +553,17 @@ impl Output {
         }
     }
 
+    /// The outputs of the pieces of a whole run ([`Scenario::pieces`], in their order) of the models with
+    /// [`Scenario::piece_keys`]; merged ([`Output::merge`]) they give this output back. Empty for the others.
+    pub fn piece_outputs(&self) -> Vec<Output> {
+        match self {
+            Output::Provisioned(points) => points.iter().map(|p| Output::Provisioned(vec![*p])).collect(),
+            Output::Parallel(r) => r.points().into_iter().map(Output::Parallel).collect(),
+            Output::Breaker(b) => b.variants().into_iter().map(Output::Breaker).collect(),
+            _ => Vec::new(),
+        }
+    }
+
     /// The output as bytes, for the worker to send to the page.
     pub fn to_bytes(&self) -> Vec<u8> {
         // Every result type is plain data (numbers, strings, vectors, enums), all of which postcard writes.
@@ -688,6 +758,64 @@ mod tests {
         assert!(s.run_pieces(ModelKind::Breaker, &[2]).unwrap_err().contains("not a part 3"));
         assert!(Output::merge(vec![s.run(ModelKind::Breaker), s.run(ModelKind::Chain)]).is_err());
         assert!(Output::merge(vec![s.run(ModelKind::Scaling), s.run(ModelKind::Scaling)]).is_err());
+    }
+
+    #[test]
+    fn pieces_with_the_same_key_give_the_same_output() {
+        let s = Scenario { load: LoadCurve::constant(20.0, 600.0).unwrap(), ..Scenario::default() };
+        let bytes = |o: &Output| o.to_bytes();
+        let same = |a: &Output, b: &Output| bytes(a) == bytes(b);
+        for k in ModelKind::ALL {
+            let Some(keys) = s.piece_keys(k) else {
+                assert!(s.run(k).piece_outputs().is_empty(), "{k:?}: no keys, no pieces to keep");
+                continue;
+            };
+            let whole = s.run(k);
+            let outs = whole.piece_outputs();
+            assert_eq!((keys.len(), outs.len()), (s.pieces(k).len(), s.pieces(k).len()), "{k:?}");
+            assert_eq!(Output::merge(outs.clone()), Ok(whole.clone()), "{k:?}: the pieces merge into the run");
+            for (i, o) in outs.iter().enumerate() {
+                assert!(same(o, &s.run_pieces(k, &[i]).unwrap()), "{k:?}: piece {i} as run alone");
+            }
+            let mut distinct = keys.clone();
+            distinct.sort();
+            distinct.dedup();
+            assert_eq!(distinct.len(), keys.len(), "{k:?}: one key per piece");
+        }
+        // An edit keeps the pieces whose keys it keeps: they give the same output, and with the new pieces they
+        // merge into the edited scenario's run.
+        let check = |edit: &dyn Fn(&mut Scenario), k: ModelKind, kept: &[usize]| {
+            let mut e = s.clone();
+            edit(&mut e);
+            let (old, new) = (s.piece_keys(k).unwrap(), e.piece_keys(k).unwrap());
+            let old_outs = s.run(k).piece_outputs();
+            let mut parts = Vec::new();
+            let mut missing = Vec::new();
+            for (i, key) in new.iter().enumerate() {
+                match old.iter().position(|o| o == key) {
+                    Some(at) => {
+                        assert!(same(&old_outs[at], &e.run_pieces(k, &[i]).unwrap()), "{k:?}: kept piece {i}");
+                        parts.push(old_outs[at].clone());
+                    }
+                    None => missing.push(i),
+                }
+            }
+            let kept_now: Vec<usize> = (0..new.len()).filter(|i| !missing.contains(i)).collect();
+            assert_eq!(kept_now, kept, "{k:?}: the pieces kept");
+            if !missing.is_empty() {
+                parts.push(e.run_pieces(k, &missing).unwrap());
+            }
+            assert!(same(&Output::merge(parts).unwrap(), &e.run(k)), "{k:?}: kept and new pieces make the run");
+        };
+        // The fan-out sweep's top from 1,000 to 37: P = 1 … 32 kept, 37 new.
+        check(&|e| e.parallel.max_parallel = 37, ModelKind::Parallel, &[0, 1, 2, 3, 4, 5]);
+        check(&|e| e.parallel.tasks = 900, ModelKind::Parallel, &[]);
+        // The provisioned count: every level kept; the keep-alive: none.
+        check(&|e| e.scaling.provisioned = 3, ModelKind::Provisioned, &[0, 1, 2, 3, 4, 5]);
+        check(&|e| e.scaling.keep_alive = 300.0, ModelKind::Provisioned, &[]);
+        // The breaker's threshold: the run without it kept; the retries: neither.
+        check(&|e| e.breaker.breaker.failure_rate_threshold = 0.3, ModelKind::Breaker, &[1]);
+        check(&|e| e.breaker.retries = 1, ModelKind::Breaker, &[]);
     }
 
     #[test]

@@ -75,6 +75,20 @@ pub struct Lane {
     /// The last few results with their inputs, newest last ([`RECENT`]): an edit back to one of them (undo, a field
     /// set back, a preset chosen again) shows it at once instead of simulating again.
     recent: StoredValue<VecDeque<(String, Output, f64)>>,
+    /// The pieces of the last runs with their keys ([`Scenario::piece_keys`], at most [`KEPT`], newest last): a run
+    /// takes the pieces it shares with them from here and runs only the others.
+    kept: StoredValue<VecDeque<(String, Output)>>,
+}
+
+/// Pieces each lane keeps ([`Lane::kept`]; the fan-out sweep has up to 15 points of ~200 bytes, the provisioned
+/// sweep 6 levels, the breaker 2 runs of ~200 bins).
+const KEPT: usize = 48;
+
+/// A run's pieces kept from earlier runs, and the pieces still to run with their work ([`Scenario::pieces`]).
+struct Reuse {
+    kept: Vec<Output>,
+    missing: Vec<usize>,
+    work: f64,
 }
 
 /// Results each lane keeps for an edit back to their inputs (a scaling result of 300 bins is about 60 KB).
@@ -91,6 +105,8 @@ struct Job {
     /// Each part's expected time [ms].
     estimates: Vec<f64>,
     state: Vec<Part>,
+    /// The pieces kept from earlier runs ([`Lane::kept`]), merged with the parts' outputs.
+    kept: Vec<Output>,
     /// Time the finished parts took in their workers [ms].
     worker_ms: f64,
     /// The work the workers do (the model's work, less a part the scaling run gives).
@@ -308,6 +324,7 @@ impl Lane {
             workers: StoredValue::new_local(Vec::new()),
             job: StoredValue::new(None),
             recent: StoredValue::new(VecDeque::new()),
+            kept: StoredValue::new(VecDeque::new()),
         }
     }
 
@@ -332,7 +349,6 @@ impl Lane {
             return;
         }
         self.inputs.set_value(key.clone());
-        let estimate = s.work_of(self.kind) / self.rate.get_value();
         let started = self.job.with_value(|j| j.as_ref().map(|j| j.started));
         match started {
             // Not started yet: the newer scenario takes its place in the line.
@@ -347,14 +363,63 @@ impl Lane {
             }
             None => {}
         }
-        if estimate < INLINE_MS || !workers_available() {
+        self.launch(s, key);
+    }
+
+    /// Runs `s`, whose inputs are `key`: on the main thread if it is expected to take under [`INLINE_MS`] (or there
+    /// are no workers), otherwise in the workers. Pieces kept from earlier runs ([`Lane::kept`]) are not run again.
+    fn launch(&self, s: &Scenario, key: String) {
+        let reuse = self.kept_pieces(s);
+        let work = reuse.as_ref().map_or_else(|| s.work_of(self.kind), |r| r.work);
+        if work / self.rate.get_value() < INLINE_MS || !workers_available() {
             if self.busy.get_untracked() {
                 self.busy.set(false);
             }
-            self.run_inline(s, key);
+            self.run_inline(s, key, reuse);
         } else {
-            self.post(s, key);
+            self.post(s, key, reuse);
         }
+    }
+
+    /// The pieces of `s`'s run this lane has kept ([`Scenario::piece_keys`]), if any, and those it has not.
+    fn kept_pieces(&self, s: &Scenario) -> Option<Reuse> {
+        let keys = s.piece_keys(self.kind)?;
+        let (mut kept, mut missing) = (Vec::new(), Vec::new());
+        self.kept.with_value(|k| {
+            for (i, key) in keys.iter().enumerate() {
+                match k.iter().find(|(x, _)| x == key) {
+                    Some((_, out)) => kept.push(out.clone()),
+                    None => missing.push(i),
+                }
+            }
+        });
+        if kept.is_empty() {
+            return None;
+        }
+        if let Some(p) = perf() {
+            let _ = p.mark(&format!("kept {} {}/{}", self.kind.id(), kept.len(), keys.len()));
+        }
+        let pieces = s.pieces(self.kind);
+        let work = missing.iter().map(|&i| pieces[i]).sum();
+        Some(Reuse { kept, missing, work })
+    }
+
+    /// Keeps the pieces of `out`, a whole run of `s` ([`Output::piece_outputs`]), for the runs to come.
+    fn keep_pieces(&self, out: &Output, s: &Scenario) {
+        let Some(keys) = s.piece_keys(self.kind) else { return };
+        let outs = out.piece_outputs();
+        if outs.len() != keys.len() {
+            return;
+        }
+        self.kept.update_value(|k| {
+            for (key, out) in keys.into_iter().zip(outs) {
+                k.retain(|(x, _)| *x != key);
+                if k.len() == KEPT {
+                    k.pop_front();
+                }
+                k.push_back((key, out));
+            }
+        });
     }
 
     /// Runs the model for the last submitted scenario again (after a cancel).
@@ -452,16 +517,29 @@ impl Lane {
         self.recalled.set(true);
     }
 
-    /// Runs `s`, whose inputs are `key` ([`Scenario::inputs_of`]), on the main thread.
-    fn run_inline(&self, s: &Scenario, key: String) {
+    /// Runs `s`, whose inputs are `key` ([`Scenario::inputs_of`]), on the main thread: with `reuse`, only its
+    /// missing pieces, merged with the kept ones.
+    fn run_inline(&self, s: &Scenario, key: String, reuse: Option<Reuse>) {
         self.generation.update_value(|g| *g += 1);
         self.job_inputs.set_value(key);
         self.mark_start();
         let t0 = super::now_ms();
-        let out = with_analysis_marks(self.kind, || s.run(self.kind));
+        let work = reuse.as_ref().map_or_else(|| s.work_of(self.kind), |r| r.work);
+        let out = with_analysis_marks(self.kind, || match reuse {
+            None => Ok(s.run(self.kind)),
+            Some(Reuse { mut kept, missing, .. }) => {
+                if !missing.is_empty() {
+                    kept.push(s.run_pieces(self.kind, &missing)?);
+                }
+                Output::merge(kept)
+            }
+        });
         let ms = super::now_ms() - t0;
         self.measure();
-        self.finish(out, ms, ms, s.work_of(self.kind), s);
+        match out {
+            Ok(out) => self.finish(out, ms, ms, work, s),
+            Err(e) => self.error.set(Some(e)),
+        }
     }
 
     /// Prices the shown result with the prices of `s`, if they changed.
@@ -506,6 +584,7 @@ impl Lane {
         if self.recalled.get_untracked() {
             self.recalled.set(false);
         }
+        self.keep_pieces(&out, s);
         let scaling = match &out {
             Output::Scaling(r) if s.scaling_piece(ModelKind::Provisioned).is_some() => Some(s.piece_from_scaling(r)),
             _ => None,
@@ -518,14 +597,19 @@ impl Lane {
     }
 
     /// Runs `s` in the workers, in as many parts as there are slots (at most [`MAX_PARTS`]), as slots come free;
-    /// until then the lane shows as busy with the previous results. `key` is `s`'s inputs ([`Scenario::inputs_of`]).
-    fn post(&self, s: &Scenario, key: String) {
+    /// until then the lane shows as busy with the previous results. `key` is `s`'s inputs ([`Scenario::inputs_of`]);
+    /// with `reuse`, only the missing pieces run.
+    fn post(&self, s: &Scenario, key: String, reuse: Option<Reuse>) {
         let slots = worker_slots(false);
+        let pieces = s.pieces(self.kind);
+        let (which, kept, work) = match reuse {
+            Some(r) => (r.missing, r.kept, r.work),
+            None => ((0..pieces.len()).collect(), Vec::new(), pieces.iter().sum()),
+        };
         // The piece that is the scaling run itself goes last, in a part of its own, which the scaling run's result
         // usually completes before a slot comes free for it.
-        let apart = s.scaling_piece(self.kind);
-        let parts = s.split(self.kind, slots.min(MAX_PARTS), apart);
-        let pieces = s.pieces(self.kind);
+        let apart = s.scaling_piece(self.kind).filter(|a| which.contains(a));
+        let parts = s.split_pieces(self.kind, slots.min(MAX_PARTS), &which, apart);
         let rate = self.rate.get_value();
         let estimates: Vec<f64> = parts.iter().map(|g| g.iter().map(|&i| pieces[i]).sum::<f64>() / rate).collect();
         // The parts run side by side if there are slots for them all, else some after others.
@@ -542,8 +626,9 @@ impl Lane {
             parts,
             estimates,
             state: vec![Part::Waiting; n],
+            kept,
             worker_ms: 0.0,
-            work: pieces.iter().sum(),
+            work,
             started: false,
             from_scaling,
         }));
@@ -588,7 +673,7 @@ impl Lane {
                     self.withdraw();
                     self.busy.set(false);
                     if let Some(scenario) = scenario {
-                        self.run_inline(&scenario, key);
+                        self.run_inline(&scenario, key, None);
                     }
                     return;
                 }
@@ -666,7 +751,7 @@ impl Lane {
                         let j = j.take()?;
                         let outs =
                             j.state.into_iter().filter_map(|p| if let Part::Done(o) = p { Some(*o) } else { None });
-                        let merged = Output::merge(outs.collect()).map(|o| (o, j.scenario));
+                        let merged = Output::merge(j.kept.into_iter().chain(outs).collect()).map(|o| (o, j.scenario));
                         Some((merged, j.parts.len(), j.worker_ms, j.work))
                     })
                     .flatten()
@@ -692,7 +777,7 @@ impl Lane {
         if done {
             if let Some(next) = self.queued.get_value() {
                 self.queued.set_value(None);
-                self.post(&next, next.inputs_of(self.kind));
+                self.launch(&next, next.inputs_of(self.kind));
             }
         }
     }

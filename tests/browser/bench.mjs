@@ -139,7 +139,12 @@ async function editRedraw(browser, site) {
     ['keep-alive', (i) => 300 + 10 * i, 'scaling (keep-alive)'],
     // Two values in turn: after the first two edits each is one of the lanes' recent results, shown without a run.
     ['keep-alive', (i) => (i % 2 ? 300 : 600), 'keep-alive back and forth'],
+    // The sweep's points below the new top are kept from the runs before (their keys are unchanged), so only the
+    // top point runs; an edit of the task count runs the whole sweep.
     ['max-parallel', (i) => 50 + i, 'parallel (max parallel)'],
+    ['tasks', (i) => 1010 + 10 * i, 'parallel (tasks)'],
+    // The run without the breaker is kept; the run with it runs again.
+    ['failure-threshold', (i) => 40 + i, 'breaker (threshold)'],
     ['mtbf', (i) => 700 + 10 * i, 'availability (MTBF)'],
   ];
   for (const [testid, value, label] of fields) {

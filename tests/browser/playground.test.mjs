@@ -460,6 +460,48 @@ test('User Timing: every model\'s run is measured as compute, simulate and analy
   await context.close();
 });
 
+test('an edit that keeps some of a model\'s runs runs only the others, with the figures of a run from scratch', async () => {
+  // The fan-out sweep's points below a new top, the breaker's run without the breaker after an edit of its
+  // threshold, and the provisioned sweep's levels after an edit of the provisioned count are kept from the runs
+  // before; the page runs the rest and merges. A fresh page opened with the edited scenario computes everything:
+  // the charts' data must be the same to the last digit.
+  const KEPT = ['chart-makespan', 'chart-speedup', 'chart-parallel-cost', 'chart-breaker-calls', 'chart-breaker-success',
+    'chart-breaker-latency', 'chart-provisioned-cost', 'chart-provisioned-benefit'];
+  const { page, context, errors } = await openApp(browser, site, { width: 1280, height: 900 });
+  await allComputed(page, KEPT);
+  const marks = (prefix) => page.evaluate((p) => performance.getEntriesByType('mark').map((m) => m.name).filter((n) => n.startsWith(p)), prefix);
+  const settle = () => page.waitForFunction(() => !document.querySelector('[data-testid^=status-][aria-busy=true]'), null, { timeout: 60000 });
+  const edit = async (testid, value, model) => {
+    const runs = () => page.evaluate((m) => performance.getEntriesByName(`compute ${m}`).length, model);
+    const before = await runs();
+    await page.getByTestId(testid).fill(String(value));
+    await page.getByTestId(testid).press('Enter');
+    await page.waitForFunction(([m, n]) => performance.getEntriesByName(`compute ${m}`).length > n, [model, before], { timeout: 60000 });
+    await settle();
+  };
+  assert.deepEqual(await marks('kept '), [], 'nothing to keep before the first edit');
+  await edit('max-parallel', 37, 'parallel');
+  await edit('failure-threshold', 30, 'breaker');
+  await edit('provisioned', 5, 'provisioned');
+  // P = 1 … 32 of the eleven points kept, 37 new; the run without the breaker kept; all six levels kept.
+  assert.deepEqual(await marks('kept '), ['kept parallel 6/7', 'kept breaker 1/2', 'kept provisioned 6/6']);
+  const edited = [];
+  for (const id of KEPT) edited.push(await download(page, `${id}-csv`));
+  assert.match(edited[0], /^makespan \(mean\),37,/m, 'the sweep ends at the new top');
+  await page.getByTestId('share').click();
+  const link = await page.getByTestId('share-link').inputValue();
+  const fresh = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+  const p2 = await fresh.newPage();
+  await p2.goto(link);
+  await allComputed(p2, KEPT);
+  assert.equal(await p2.getByTestId('max-parallel').inputValue(), '37');
+  assert.deepEqual(await p2.evaluate(() => performance.getEntriesByType('mark').filter((m) => m.name.startsWith('kept ')).length), 0);
+  for (const [i, id] of KEPT.entries()) assert.equal(await download(p2, `${id}-csv`), edited[i], id);
+  assert.deepEqual(errors, []);
+  await fresh.close();
+  await context.close();
+});
+
 test('an edit back to recent inputs shows their results at once, without simulating again', async () => {
   const { page, context } = await openApp(browser, site);
   await allComputed(page, ['chart-latency', 'chart-provisioned-cost']);
