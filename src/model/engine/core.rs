@@ -142,6 +142,9 @@ struct Sim<'a> {
     ranks: Ranks,
     init_empty: Vec<(u32, u32)>,
     idle_live: usize,
+    /// The next keep-alive expiry ([`Sim::next_expiry`]), kept up to date where the idle list's head changes
+    /// ([`Sim::make_idle`] into an empty list, [`Sim::unlink`] of the head) instead of looked up for every event.
+    next_exp: f64,
     heap: TimeHeap<Ev>,
     queue: VecDeque<f64>,
     // Counts now.
@@ -249,6 +252,7 @@ impl<'a> Sim<'a> {
             ranks,
             init_empty: Vec::new(),
             idle_live: 0,
+            next_exp: f64::INFINITY,
             heap: TimeHeap::default(),
             queue: VecDeque::new(),
             n_init: 0,
@@ -481,6 +485,10 @@ impl<'a> Sim<'a> {
         self.insts[tail as usize].next = i;
         self.insts[IDLE_END as usize].prev = i;
         self.idle_live += 1;
+        if tail == IDLE_END && !self.scheduled {
+            // The new head of the idle list.
+            self.next_exp = self.before_end(now + self.keep_alive);
+        }
         if self.idle_choice == IdleChoice::NewestCreated {
             self.ranks.insert(rank);
         }
@@ -515,6 +523,14 @@ impl<'a> Sim<'a> {
         self.insts[prev as usize].next = next;
         self.insts[next as usize].prev = prev;
         self.idle_live -= 1;
+        if prev == IDLE_END {
+            // The head left: the next one (if any) expires next.
+            self.next_exp = match next {
+                IDLE_END => f64::INFINITY,
+                _ if self.scheduled => f64::INFINITY,
+                _ => self.before_end(self.insts[next as usize].idle_since + self.keep_alive),
+            };
+        }
         if self.idle_choice == IdleChoice::NewestCreated {
             self.ranks.remove(rank);
         }
@@ -787,13 +803,19 @@ impl<'a> Sim<'a> {
         }
     }
 
-    /// Next keep-alive expiry before the end (per-request policy only): the head of the idle list.
-    #[inline]
+    /// Next keep-alive expiry before the end (per-request policy only): the head of the idle list's ([`Sim::next_exp`]).
+    #[inline(always)]
     fn next_expiry(&self) -> f64 {
-        match self.idle_head() {
-            Some(i) if !self.scheduled => self.before_end(self.insts[i as usize].idle_since + self.keep_alive),
-            _ => f64::INFINITY,
-        }
+        debug_assert_eq!(
+            self.next_exp.to_bits(),
+            match self.idle_head() {
+                Some(i) if !self.scheduled => self.before_end(self.insts[i as usize].idle_since + self.keep_alive),
+                _ => f64::INFINITY,
+            }
+            .to_bits(),
+            "the next expiry kept is the idle list head's"
+        );
+        self.next_exp
     }
 
     /// `t` if it is before the end of the run, otherwise never.
