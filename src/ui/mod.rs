@@ -229,11 +229,29 @@ fn mount_later_sections(mounted: RwSignal<usize>) {
         if n < LATER_SECTIONS {
             mount_later_sections(mounted);
         } else {
-            // In the next task: the last section's view is built by an effect after this one.
-            gloo_timers::callback::Timeout::new(0, scroll_to_place).forget();
+            // Two tasks on: the last section's view is built by an effect after this one, and the charts of the
+            // sections ([`ChartGrid`]) in tasks after theirs; the place to scroll to is where it is with all of them.
+            gloo_timers::callback::Timeout::new(0, || {
+                gloo_timers::callback::Timeout::new(0, scroll_to_place).forget();
+            })
+            .forget();
         }
     })
     .forget();
+}
+
+/// A section's charts, built in a task after the section itself ([`mount_later_sections`]). A section and its
+/// charts in one task took 60–80 ms on a slow machine (the Scaling and Availability sections, of which the lazy
+/// compilation of their charts' wasm code 15–29 ms, running it ~20 ms, style and layout), over the 50 ms that
+/// makes a long task.
+#[component]
+pub fn ChartGrid(children: ChildrenFn) -> impl IntoView {
+    let ready = RwSignal::new(false);
+    gloo_timers::callback::Timeout::new(0, move || {
+        ready.try_set(true);
+    })
+    .forget();
+    view! { <div class="chart-grid"><Show when=move || ready.get()>{children()}</Show></div> }
 }
 
 /// On a reload (or a return through the history), goes back to where the page was scrolled; otherwise shows the

@@ -5,7 +5,7 @@
 use super::chart_canvas::SpecChart;
 use super::fields::{num, LaneStatus, Range, SelectField};
 use super::i18n::{tr, trf};
-use super::ScenarioCtx;
+use super::{ChartGrid, ScenarioCtx};
 use crate::charts::models as mc;
 use crate::charts::scaling::Tr;
 use crate::charts::spec::Chart;
@@ -177,12 +177,12 @@ pub fn CostPanel() -> impl IntoView {
                 <p>{move || trf("cost.formula", &[&sig(formula_bill(), 4), &sig(s().bill.total, 4)])}</p>
                 <p class="hint">{move || tr("cost.gap")}</p>
             </div>
-            <div class="chart-grid">
+            <ChartGrid>
                 {titled("cost.c.cumulative", "chart-cost", cum)}
                 {titled("cost.c.break_even", "chart-break-even", be_chart)}
                 {titled("cost.c.prov_cost", "chart-provisioned-cost", sweep_chart(mc::provisioned_cost))}
                 {titled("cost.c.prov_benefit", "chart-provisioned-benefit", sweep_chart(mc::provisioned_benefit))}
-            </div>
+            </ChartGrid>
             <div class="table-scroll" tabindex="0">
             <table class="data-table" data-testid="provisioned-table">
                 <caption>{move || tr("cost.prov_table")}</caption>
@@ -255,7 +255,7 @@ pub fn AvailabilityPanel() -> impl IntoView {
                 }}</p>
                 <p class="hint">{move || trf("av.gap", &[&fmt_duration(sc.with(|s| s.availability.failover_delay()))])}</p>
             </div>
-            <div class="chart-grid">
+            <ChartGrid>
                 {titled("av.c.timeline", "chart-timeline", move || {
                     let (n, h) = sc.with(|s| (s.availability.regions.len(), s.availability.horizon_days));
                     ctx.with_output(ModelKind::Availability, |o| Some(Chart::Timeline(mc::outage_timeline(o.availability()?, n, h, t()))))
@@ -274,7 +274,7 @@ pub fn AvailabilityPanel() -> impl IntoView {
                         Some(Chart::Bars(ctx.with_pinned(ModelKind::Availability, |b| mc::nines(r, l, b.and_then(Output::availability), t()))))
                     })
                 })}
-            </div>
+            </ChartGrid>
         </Section>
     }
 }
@@ -329,11 +329,11 @@ pub fn ParallelPanel() -> impl IntoView {
                 <p>{move || m().map(|p| trf("par.formula", &[&sig(p.amdahl, 3), &fmt_duration(p.seed_formula), &sig(p.speedup, 3), &fmt_duration(p.makespan)]))}</p>
                 <p class="hint">{move || ctx.with_output(ModelKind::Parallel, |o| o.parallel().map(|r| trf("par.gap", &[&sig(r.parallel_share * 100.0, 4), &fmt_duration(r.at_max.slowest_task), &fmt_duration(sc.with(|s| s.parallel.mean_task()))])))}</p>
             </div>
-            <div class="chart-grid">
+            <ChartGrid>
                 {titled("par.c.makespan", "chart-makespan", chart(mc::makespan))}
                 {titled("par.c.speedup", "chart-speedup", chart(mc::speedup))}
                 {titled("par.c.cost", "chart-parallel-cost", chart(mc::parallel_cost))}
-            </div>
+            </ChartGrid>
         </Section>
     }
 }
@@ -419,11 +419,11 @@ pub fn ResiliencePanel() -> impl IntoView {
                 }}</p>
                 <p class="hint">{move || tr("br.gap")}</p>
             </div>
-            <div class="chart-grid">
+            <ChartGrid>
                 {titled("br.c.calls", "chart-breaker-calls", chart(mc::breaker_calls))}
                 {titled("br.c.success", "chart-breaker-success", chart(mc::breaker_outcome))}
                 {titled("br.c.latency", "chart-breaker-latency", chart(mc::breaker_latency))}
-            </div>
+            </ChartGrid>
         </Section>
     }
 }
@@ -479,13 +479,13 @@ pub fn ChainsPanel() -> impl IntoView {
                 <p>{move || s().map(|s| trf("ch.formula", &[&s.hops.to_string(), &fmt_duration(s.seed_formula), &fmt_duration(s.latency.mean), &fmt_duration(s.latency.p99)]))}</p>
                 <p class="hint">{move || tr("ch.gap")}</p>
             </div>
-            <div class="chart-grid">
+            <ChartGrid>
                 {titled("ch.c.length", "chart-chain-length", move || ctx.with_output(ModelKind::Chain, |o| {
                     let r = o.chain()?;
                     Some(Chart::Xy(ctx.with_pinned(ModelKind::Chain, |b| mc::chain_by_length(r, b.and_then(Output::chain), t()))))
                 }))}
                 {titled("ch.c.time", "chart-chain-time", move || { let d = duration(); ctx.with_output(ModelKind::Chain, |o| Some(Chart::Time(mc::chain_over_time(o.chain()?, d, t())))) })}
-            </div>
+            </ChartGrid>
         </Section>
     }
 }

@@ -3,7 +3,7 @@
 use super::chart_canvas::SpecChart;
 use super::fields::{whole, LaneStatus, NumberField, Range, SelectField};
 use super::i18n::{tr, trf};
-use super::ScenarioCtx;
+use super::{ChartGrid, ScenarioCtx};
 use crate::charts::scaling::{self as scaling_charts, Tr};
 use crate::charts::spec::Chart;
 use crate::charts::timeseries::TimeChart;
@@ -215,7 +215,7 @@ pub fn ScalingPanel() -> impl IntoView {
                     </p>
                 </Show>
             </div>
-            <div class="chart-grid">
+            <ChartGrid>
                 <div><h3>{move || tr("sc.c.latency")}</h3>
                 <SpecChart spec=chart(scaling_charts::latency) label="sc.c.latency" testid="chart-latency" /></div>
                 <div><h3>{move || tr("sc.c.instances")}</h3>
@@ -224,7 +224,7 @@ pub fn ScalingPanel() -> impl IntoView {
                 <SpecChart spec=chart(scaling_charts::events) label="sc.c.events" testid="chart-events" /></div>
                 <div><h3>{move || tr("sc.c.split")}</h3>
                 <SpecChart spec=split label="sc.c.split" testid="chart-latency-split" /></div>
-            </div>
+            </ChartGrid>
         </section>
     }
 }
