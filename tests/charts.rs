@@ -152,3 +152,24 @@ fn a_count_axis_has_whole_ticks_and_reference_lines_are_dashed() {
         "reference lines not dashed"
     );
 }
+
+#[test]
+fn a_log_count_axis_labels_whole_numbers_only() {
+    use serverless_playground::charts::models as mc;
+    use serverless_playground::charts::spec::Chart;
+    use serverless_playground::model::parallel::{simulate, ParallelParams};
+    use serverless_playground::ui::i18n::{lookup, Lang};
+    let en = |k: &str| lookup(Lang::En, k);
+    // The fan-out sweep up to P = 37 on a log axis: ticks evenly spaced in log P (1, 1.58, 2.51, 3.98, …).
+    let p = ParallelParams { max_parallel: 37, runs: 5, ..ParallelParams::default() };
+    let r = simulate(&p, &Default::default(), 1);
+    let svg = svg(&Chart::Xy(mc::makespan(&r, None, &en)), &Theme::default());
+    let texts: Vec<&str> =
+        svg.split("<text").skip(1).filter_map(|t| t.split('>').nth(1)?.split('<').next()).map(str::trim).collect();
+    for tick in ["1", "4", "10", "16", "25"] {
+        assert!(texts.contains(&tick), "tick {tick} missing in {texts:?}");
+    }
+    for odd in ["1.58", "2.51", "3.98", "6.31", "15.8", "25.1"] {
+        assert!(!texts.contains(&odd), "a tick at {odd} instances in {texts:?}");
+    }
+}

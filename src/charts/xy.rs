@@ -147,7 +147,18 @@ pub fn draw<DB: DrawingBackend>(
     // A count on x (hops, instances, workers): at most one tick per whole number, and none between them.
     let whole = data.whole_x();
     let x_ticks = if whole { X_TICKS.min((x1 - x0).floor() as usize + 1) } else { X_TICKS };
+    let counts = data.series.iter().flat_map(|s| &s.points).all(|p| p.0.fract() == 0.0);
     let x_label = |v: &f64| match (log_x, whole) {
+        // Ticks on a log axis are evenly spaced in log x (1, 1.58, 2.51, 3.98, …): on a count, only those within
+        // 2 % of a whole number are labelled, as that number (1, 4, 10, 16, 25, …; "1.58 instances" read oddly).
+        (true, _) if counts => {
+            let x = 10f64.powf(*v);
+            if (x - x.round()).abs() <= 0.02 * x {
+                format!("{}", x.round())
+            } else {
+                String::new()
+            }
+        }
         (true, _) => sig(10f64.powf(*v), 3),
         (false, true) if v.fract() != 0.0 => String::new(),
         _ => sig(*v, 3),
