@@ -247,8 +247,9 @@ impl Scenario {
     }
 
     /// A key for each of a model's pieces ([`Scenario::pieces`]), for the models whose pieces outlive some edits of
-    /// their inputs: two pieces with the same key, of this scenario or another, give the same output to the bit (the
-    /// page keeps the pieces it ran and, after an edit, runs only those whose keys are new). `None` for the models
+    /// their inputs: two pieces with the same key (a digest of their inputs), of this scenario or another, give the
+    /// same output to the bit (the page keeps the pieces it ran and, after an edit, runs only those whose keys are
+    /// new). `None` for the models
     /// whose every piece changes with any of their inputs (the scaling run, availability, the chain, whose runs
     /// depend on its length, and the validation). The pieces that outlive edits:
     /// - the fan-out sweep's points: a point at P depends on the job, not on the top of the sweep, so an edit of
@@ -259,39 +260,28 @@ impl Scenario {
     /// - the breaker's run without the breaker, which never reads the breaker's settings: an edit of a threshold,
     ///   the window or the open wait reruns only the run with it.
     pub fn piece_keys(&self, kind: ModelKind) -> Option<Vec<String>> {
-        let json = |v: Result<String, serde_json::Error>| v.unwrap_or_default();
+        // The inputs the pieces share, as JSON, hashed (a curve can be a trace of thousands of points, and a lane
+        // keeps dozens of pieces), then what tells the pieces apart.
+        let json = |v: Result<String, serde_json::Error>| digest(&v.unwrap_or_default());
         match kind {
             ModelKind::Parallel => {
                 let job = ParallelParams { max_parallel: 0, ..self.parallel.clone() };
-                let points = parallel::sweep_points(&self.parallel);
-                Some(
-                    points
-                        .iter()
-                        .map(|pp| json(serde_json::to_string(&(self.seed, &job, &self.scaling.pricing, pp))))
-                        .collect(),
-                )
+                let common = json(serde_json::to_string(&(self.seed, &job, &self.scaling.pricing)));
+                Some(parallel::sweep_points(&self.parallel).iter().map(|pp| format!("{common}|P {pp}")).collect())
             }
             ModelKind::Provisioned => {
                 let mut sim = self.scaling.clone();
                 sim.pricing = sim.pricing.rules_only();
                 sim.always_on = AlwaysOn::default();
-                let levels = self.provisioned_levels();
-                Some(
-                    levels
-                        .iter()
-                        .map(|&n| {
-                            sim.provisioned = n;
-                            json(serde_json::to_string(&(self.seed, &self.load, &sim)))
-                        })
-                        .collect(),
-                )
+                sim.provisioned = 0;
+                let common = json(serde_json::to_string(&(self.seed, &self.load, &sim)));
+                Some(self.provisioned_levels().iter().map(|n| format!("{common}|level {n}")).collect())
             }
             ModelKind::Breaker => {
                 let without = BreakerParams { breaker: Default::default(), ..self.breaker.clone() };
-                Some(vec![
-                    json(serde_json::to_string(&(self.seed, &self.load, &self.breaker, "with"))),
-                    json(serde_json::to_string(&(self.seed, &self.load, &without, "without"))),
-                ])
+                let common = json(serde_json::to_string(&(self.seed, &self.load, &without)));
+                let settings = serde_json::to_string(&self.breaker.breaker).unwrap_or_default();
+                Some(vec![format!("{common}|with {settings}"), format!("{common}|without")])
             }
             _ => None,
         }
@@ -452,6 +442,16 @@ pub struct ProvisionedPoint {
     /// Measured period [s].
     #[serde(default)]
     pub measured_seconds: f64,
+}
+
+/// 128 bits of a text, as hex: SipHash (std's) and FNV-1a side by side; two texts that differ give the same
+/// digest with a chance of about 2⁻¹²⁸.
+fn digest(text: &str) -> String {
+    use std::hash::{Hash, Hasher};
+    let mut sip = std::collections::hash_map::DefaultHasher::new();
+    text.hash(&mut sip);
+    let fnv = text.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| (h ^ b as u64).wrapping_mul(0x0100_0000_01b3));
+    format!("{:016x}{fnv:016x}", sip.finish())
 }
 
 impl ProvisionedPoint {
