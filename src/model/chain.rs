@@ -525,6 +525,17 @@ pub fn simulate_lengths(
 }
 
 impl ChainResult {
+    /// The part of this result a run giving `lengths` yields ([`simulate_lengths`] of those lengths): their
+    /// summaries, and the whole chain's bins and summary if `whole` (the run of the whole chain).
+    pub fn part(&self, lengths: &[usize], whole: bool) -> ChainResult {
+        ChainResult {
+            bin_width: self.bin_width,
+            bins: if whole { self.bins.clone() } else { Vec::new() },
+            summary: if whole { self.summary } else { ChainSummary::default() },
+            by_length: self.by_length.iter().filter(|s| lengths.contains(&s.hops)).copied().collect(),
+        }
+    }
+
     /// The whole result from parts of it ([`simulate_lengths`] over disjoint lengths that cover 1 ..= k); an error
     /// says which length is missing or repeated.
     pub fn merge(parts: Vec<ChainResult>) -> Result<ChainResult, String> {

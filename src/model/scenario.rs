@@ -250,15 +250,16 @@ impl Scenario {
     /// their inputs: two pieces with the same key (a digest of their inputs), of this scenario or another, give the
     /// same output to the bit (the page keeps the pieces it ran and, after an edit, runs only those whose keys are
     /// new). `None` for the models
-    /// whose every piece changes with any of their inputs (the scaling run, availability, the chain, whose runs
-    /// depend on its length, and the validation). The pieces that outlive edits:
+    /// whose every piece changes with any of their inputs (the scaling run, availability and the validation). The pieces that outlive edits:
     /// - the fan-out sweep's points: a point at P depends on the job, not on the top of the sweep, so an edit of
     ///   `max_parallel` runs only the new top point;
     /// - the provisioned sweep's levels: a level is the scaling run with that provisioned count, so an edit of the
     ///   provisioned count reruns none of them (the levels follow the peak, not the count), and prices are left out
     ///   as in [`Scenario::inputs_of`] (a price edit reprices);
     /// - the breaker's run without the breaker, which never reads the breaker's settings: an edit of a threshold,
-    ///   the window or the open wait reruns only the run with it.
+    ///   the window or the open wait reruns only the run with it;
+    /// - the chain's runs ([`chain::runs`]): a run of m hops reads the first m hops only, so a chain made longer
+    ///   keeps its shorter runs (the run of the whole chain, which gives its bins, is keyed apart).
     pub fn piece_keys(&self, kind: ModelKind) -> Option<Vec<String>> {
         // The inputs the pieces share, as JSON, hashed (a curve can be a trace of thousands of points, and a lane
         // keeps dozens of pieces), then what tells the pieces apart.
@@ -276,6 +277,19 @@ impl Scenario {
                 sim.provisioned = 0;
                 let common = json(serde_json::to_string(&(self.seed, &self.load, &sim)));
                 Some(self.provisioned_levels().iter().map(|n| format!("{common}|level {n}")).collect())
+            }
+            ModelKind::Chain => {
+                let common = json(serde_json::to_string(&(self.seed, &self.load, &self.scaling.pricing)));
+                let hops = &self.chain.hops;
+                let runs = chain::runs(&self.chain);
+                Some(
+                    runs.iter()
+                        .map(|(m, gives)| {
+                            let run = serde_json::to_string(&(&hops[..*m], gives, *m == hops.len()));
+                            format!("{common}|{}", run.unwrap_or_default())
+                        })
+                        .collect(),
+                )
             }
             ModelKind::Breaker => {
                 let without = BreakerParams { breaker: Default::default(), ..self.breaker.clone() };
@@ -553,10 +567,14 @@ impl Output {
         }
     }
 
-    /// The outputs of the pieces of a whole run ([`Scenario::pieces`], in their order) of the models with
+    /// The outputs of the pieces of a whole run of `s` ([`Scenario::pieces`], in their order) of the models with
     /// [`Scenario::piece_keys`]; merged ([`Output::merge`]) they give this output back. Empty for the others.
-    pub fn piece_outputs(&self) -> Vec<Output> {
+    pub fn piece_outputs(&self, s: &Scenario) -> Vec<Output> {
         match self {
+            Output::Chain(c) => {
+                let k = s.chain.hops.len();
+                chain::runs(&s.chain).iter().map(|(m, gives)| Output::Chain(c.part(gives, *m == k))).collect()
+            }
             Output::Provisioned(points) => points.iter().map(|p| Output::Provisioned(vec![*p])).collect(),
             Output::Parallel(r) => r.points().into_iter().map(Output::Parallel).collect(),
             Output::Breaker(b) => b.variants().into_iter().map(Output::Breaker).collect(),
@@ -767,11 +785,11 @@ mod tests {
         let same = |a: &Output, b: &Output| bytes(a) == bytes(b);
         for k in ModelKind::ALL {
             let Some(keys) = s.piece_keys(k) else {
-                assert!(s.run(k).piece_outputs().is_empty(), "{k:?}: no keys, no pieces to keep");
+                assert!(s.run(k).piece_outputs(&s).is_empty(), "{k:?}: no keys, no pieces to keep");
                 continue;
             };
             let whole = s.run(k);
-            let outs = whole.piece_outputs();
+            let outs = whole.piece_outputs(&s);
             assert_eq!((keys.len(), outs.len()), (s.pieces(k).len(), s.pieces(k).len()), "{k:?}");
             assert_eq!(Output::merge(outs.clone()), Ok(whole.clone()), "{k:?}: the pieces merge into the run");
             for (i, o) in outs.iter().enumerate() {
@@ -788,7 +806,7 @@ mod tests {
             let mut e = s.clone();
             edit(&mut e);
             let (old, new) = (s.piece_keys(k).unwrap(), e.piece_keys(k).unwrap());
-            let old_outs = s.run(k).piece_outputs();
+            let old_outs = s.run(k).piece_outputs(&s);
             let mut parts = Vec::new();
             let mut missing = Vec::new();
             for (i, key) in new.iter().enumerate() {
@@ -816,6 +834,14 @@ mod tests {
         // The breaker's threshold: the run without it kept; the retries: neither.
         check(&|e| e.breaker.breaker.failure_rate_threshold = 0.3, ModelKind::Breaker, &[1]);
         check(&|e| e.breaker.retries = 1, ModelKind::Breaker, &[]);
+        // The chain one hop longer (runs of 1, 3, 4 and 5 hops): the runs of 1 and 3 kept; every hop slower: none.
+        let longer = |e: &mut Scenario| {
+            let last = *e.chain.hops.last().unwrap();
+            e.chain.hops.push(last);
+        };
+        assert_eq!(chain::runs(&s.chain).len(), 3);
+        check(&longer, ModelKind::Chain, &[0, 1]);
+        check(&|e| e.chain.hops.iter_mut().for_each(|h| h.service = h.service.with_mean(0.2)), ModelKind::Chain, &[]);
     }
 
     #[test]

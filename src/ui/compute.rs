@@ -407,7 +407,7 @@ impl Lane {
     /// Keeps the pieces of `out`, a whole run of `s` ([`Output::piece_outputs`]), for the runs to come.
     fn keep_pieces(&self, out: &Output, s: &Scenario) {
         let Some(keys) = s.piece_keys(self.kind) else { return };
-        let outs = out.piece_outputs();
+        let outs = out.piece_outputs(s);
         if outs.len() != keys.len() {
             return;
         }

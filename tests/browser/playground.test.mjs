@@ -462,11 +462,11 @@ test('User Timing: every model\'s run is measured as compute, simulate and analy
 
 test('an edit that keeps some of a model\'s runs runs only the others, with the figures of a run from scratch', async () => {
   // The fan-out sweep's points below a new top, the breaker's run without the breaker after an edit of its
-  // threshold, and the provisioned sweep's levels after an edit of the provisioned count are kept from the runs
-  // before; the page runs the rest and merges. A fresh page opened with the edited scenario computes everything:
+  // threshold, the provisioned sweep's levels after an edit of the provisioned count and the chain's shorter runs
+  // after one more hop are kept from the runs before; the page runs the rest and merges. A fresh page opened with the edited scenario computes everything:
   // the charts' data must be the same to the last digit.
   const KEPT = ['chart-makespan', 'chart-speedup', 'chart-parallel-cost', 'chart-breaker-calls', 'chart-breaker-success',
-    'chart-breaker-latency', 'chart-provisioned-cost', 'chart-provisioned-benefit'];
+    'chart-breaker-latency', 'chart-provisioned-cost', 'chart-provisioned-benefit', 'chart-chain-length', 'chart-chain-time'];
   const { page, context, errors } = await openApp(browser, site, { width: 1280, height: 900 });
   await allComputed(page, KEPT);
   const marks = (prefix) => page.evaluate((p) => performance.getEntriesByType('mark').map((m) => m.name).filter((n) => n.startsWith(p)), prefix);
@@ -483,8 +483,10 @@ test('an edit that keeps some of a model\'s runs runs only the others, with the 
   await edit('max-parallel', 37, 'parallel');
   await edit('failure-threshold', 30, 'breaker');
   await edit('provisioned', 5, 'provisioned');
-  // P = 1 … 32 of the eleven points kept, 37 new; the run without the breaker kept; all six levels kept.
-  assert.deepEqual(await marks('kept '), ['kept parallel 6/7', 'kept breaker 1/2', 'kept provisioned 6/6']);
+  await edit('hops', 5, 'chain');
+  // P = 1 … 32 of the eleven points kept, 37 new; the run without the breaker kept; all six levels kept; of the
+  // longer chain's runs (1, 3, 4 and 5 hops) those of 1 and 3 hops kept.
+  assert.deepEqual(await marks('kept '), ['kept parallel 6/7', 'kept breaker 1/2', 'kept provisioned 6/6', 'kept chain 2/4']);
   const edited = [];
   for (const id of KEPT) edited.push(await download(page, `${id}-csv`));
   assert.match(edited[0], /^makespan \(mean\),37,/m, 'the sweep ends at the new top');
