@@ -77,9 +77,9 @@ impl XyChart {
             (lo, hi)
         }
     }
-    /// Whether x is a count: a linear axis whose points all lie on whole numbers.
-    fn whole_x(&self) -> bool {
-        !self.log_x && self.series.iter().flat_map(|s| &s.points).all(|p| p.0.fract() == 0.0)
+    /// Whether x is a count: its points all lie on whole numbers.
+    fn count_x(&self) -> bool {
+        self.series.iter().flat_map(|s| &s.points).all(|p| p.0.fract() == 0.0)
     }
     /// An x value in axis coordinates back in x units.
     pub fn x_of(&self, axis_x: f64) -> f64 {
@@ -145,9 +145,9 @@ pub fn draw<DB: DrawingBackend>(
     let fg = theme.foreground();
     let (log_x, log_y) = (data.log_x, data.log_y);
     // A count on x (hops, instances, workers): at most one tick per whole number, and none between them.
-    let whole = data.whole_x();
+    let counts = data.count_x();
+    let whole = !log_x && counts;
     let x_ticks = if whole { X_TICKS.min((x1 - x0).floor() as usize + 1) } else { X_TICKS };
-    let counts = data.series.iter().flat_map(|s| &s.points).all(|p| p.0.fract() == 0.0);
     let x_label = |v: &f64| match (log_x, whole) {
         // Ticks on a log axis are evenly spaced in log x (1, 1.58, 2.51, 3.98, …): on a count, only those within
         // 2 % of a whole number are labelled, as that number (1, 4, 10, 16, 25, …; "1.58 instances" read oddly).

@@ -249,8 +249,8 @@ impl Scenario {
     /// A key for each of a model's pieces ([`Scenario::pieces`]), for the models whose pieces outlive some edits of
     /// their inputs: two pieces with the same key (a digest of their inputs), of this scenario or another, give the
     /// same output to the bit (the page keeps the pieces it ran and, after an edit, runs only those whose keys are
-    /// new). `None` for the models
-    /// whose every piece changes with any of their inputs (the scaling run, availability and the validation). The pieces that outlive edits:
+    /// new). `None` for the models whose every piece changes with any of their inputs (the scaling run, availability
+    /// and the validation). The pieces that outlive edits:
     /// - the fan-out sweep's points: a point at P depends on the job, not on the top of the sweep, so an edit of
     ///   `max_parallel` runs only the new top point;
     /// - the provisioned sweep's levels: a level is the scaling run with that provisioned count, so an edit of the
@@ -271,10 +271,7 @@ impl Scenario {
                 Some(parallel::sweep_points(&self.parallel).iter().map(|pp| format!("{common}|P {pp}")).collect())
             }
             ModelKind::Provisioned => {
-                let mut sim = self.scaling.clone();
-                sim.pricing = sim.pricing.rules_only();
-                sim.always_on = AlwaysOn::default();
-                sim.provisioned = 0;
+                let sim = ScalingParams { provisioned: 0, ..self.scaling_inputs() };
                 let common = json(serde_json::to_string(&(self.seed, &self.load, &sim)));
                 Some(self.provisioned_levels().iter().map(|n| format!("{common}|level {n}")).collect())
             }
@@ -347,13 +344,7 @@ impl Scenario {
     pub fn inputs_of(&self, kind: ModelKind) -> String {
         let (seed, load, pricing) = (self.seed, &self.load, &self.scaling.pricing);
         match kind {
-            // Prices are left out: a price edit reprices the last run (`Output::reprice`) instead of simulating again.
-            ModelKind::Scaling | ModelKind::Provisioned => {
-                let mut sim = self.scaling.clone();
-                sim.pricing = sim.pricing.rules_only();
-                sim.always_on = AlwaysOn::default();
-                serde_json::to_string(&(seed, load, sim))
-            }
+            ModelKind::Scaling | ModelKind::Provisioned => serde_json::to_string(&(seed, load, self.scaling_inputs())),
             ModelKind::Availability => serde_json::to_string(&(seed, load, &self.availability)),
             ModelKind::Parallel => serde_json::to_string(&(seed, &self.parallel, pricing)),
             ModelKind::Breaker => serde_json::to_string(&(seed, load, &self.breaker)),
@@ -361,6 +352,16 @@ impl Scenario {
             ModelKind::Validation => serde_json::to_string(&(seed,)),
         }
         .unwrap_or_default()
+    }
+
+    /// The scaling parameters a scaling run reads, for its inputs' keys: prices are left out (their billing rules
+    /// kept), as is the always-on comparison, since a price edit reprices the last run ([`Output::reprice`]) instead
+    /// of simulating again.
+    fn scaling_inputs(&self) -> ScalingParams {
+        let mut sim = self.scaling.clone();
+        sim.pricing = sim.pricing.rules_only();
+        sim.always_on = AlwaysOn::default();
+        sim
     }
 
     /// Roughly how much work a model is, in simulated events (requests, failures, tasks), to estimate its run time

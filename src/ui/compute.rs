@@ -84,8 +84,11 @@ pub struct Lane {
 /// sweep 6 levels, the breaker 2 runs of ~200 bins).
 const KEPT: usize = 48;
 
-/// A run's pieces kept from earlier runs, and the pieces still to run with their work ([`Scenario::pieces`]).
-struct Reuse {
+/// The pieces of a run of a model that has them ([`Scenario::piece_keys`]): their keys (computed once per run,
+/// for looking them up and for keeping them), those kept from earlier runs, and those still to run with their work
+/// ([`Scenario::pieces`]).
+struct Pieces {
+    keys: Vec<String>,
     kept: Vec<Output>,
     missing: Vec<usize>,
     work: f64,
@@ -107,6 +110,8 @@ struct Job {
     state: Vec<Part>,
     /// The pieces kept from earlier runs ([`Lane::kept`]), merged with the parts' outputs.
     kept: Vec<Output>,
+    /// The keys of the run's pieces, if the model has them ([`Pieces::keys`]).
+    keys: Option<Vec<String>>,
     /// Time the finished parts took in their workers [ms].
     worker_ms: f64,
     /// The work the workers do (the model's work, less a part the scaling run gives).
@@ -369,20 +374,21 @@ impl Lane {
     /// Runs `s`, whose inputs are `key`: on the main thread if it is expected to take under [`INLINE_MS`] (or there
     /// are no workers), otherwise in the workers. Pieces kept from earlier runs ([`Lane::kept`]) are not run again.
     fn launch(&self, s: &Scenario, key: String) {
-        let reuse = self.kept_pieces(s);
-        let work = reuse.as_ref().map_or_else(|| s.work_of(self.kind), |r| r.work);
+        let pieces = self.pieces_of(s);
+        let work = pieces.as_ref().map_or_else(|| s.work_of(self.kind), |p| p.work);
         if work / self.rate.get_value() < INLINE_MS || !workers_available() {
             if self.busy.get_untracked() {
                 self.busy.set(false);
             }
-            self.run_inline(s, key, reuse);
+            self.run_inline(s, key, pieces);
         } else {
-            self.post(s, key, reuse);
+            self.post(s, key, pieces);
         }
     }
 
-    /// The pieces of `s`'s run this lane has kept ([`Scenario::piece_keys`]), if any, and those it has not.
-    fn kept_pieces(&self, s: &Scenario) -> Option<Reuse> {
+    /// The pieces of `s`'s run, if the model has them ([`Scenario::piece_keys`]): those this lane has kept and those
+    /// it has not.
+    fn pieces_of(&self, s: &Scenario) -> Option<Pieces> {
         let keys = s.piece_keys(self.kind)?;
         let (mut kept, mut missing) = (Vec::new(), Vec::new());
         self.kept.with_value(|k| {
@@ -393,20 +399,20 @@ impl Lane {
                 }
             }
         });
-        if kept.is_empty() {
-            return None;
+        if !kept.is_empty() {
+            if let Some(p) = perf() {
+                let _ = p.mark(&format!("kept {} {}/{}", self.kind.id(), kept.len(), keys.len()));
+            }
         }
-        if let Some(p) = perf() {
-            let _ = p.mark(&format!("kept {} {}/{}", self.kind.id(), kept.len(), keys.len()));
-        }
-        let pieces = s.pieces(self.kind);
-        let work = missing.iter().map(|&i| pieces[i]).sum();
-        Some(Reuse { kept, missing, work })
+        let shares = s.pieces(self.kind);
+        let work = missing.iter().map(|&i| shares[i]).sum();
+        Some(Pieces { keys, kept, missing, work })
     }
 
-    /// Keeps the pieces of `out`, a whole run of `s` ([`Output::piece_outputs`]), for the runs to come.
-    fn keep_pieces(&self, out: &Output, s: &Scenario) {
-        let Some(keys) = s.piece_keys(self.kind) else { return };
+    /// Keeps the pieces of `out`, a whole run of `s` ([`Output::piece_outputs`]), for the runs to come; `keys` are
+    /// their keys if the run had them at hand.
+    fn keep_pieces(&self, out: &Output, s: &Scenario, keys: Option<Vec<String>>) {
+        let Some(keys) = keys.or_else(|| s.piece_keys(self.kind)) else { return };
         let outs = out.piece_outputs(s);
         if outs.len() != keys.len() {
             return;
@@ -513,31 +519,34 @@ impl Lane {
         if let Some(p) = perf() {
             let _ = p.mark(&format!("recall {}", self.kind.id()));
         }
-        self.finish(out, took_ms, 0.0, 0.0, s);
+        self.finish(out, took_ms, 0.0, 0.0, s, None);
         self.recalled.set(true);
     }
 
-    /// Runs `s`, whose inputs are `key` ([`Scenario::inputs_of`]), on the main thread: with `reuse`, only its
-    /// missing pieces, merged with the kept ones.
-    fn run_inline(&self, s: &Scenario, key: String, reuse: Option<Reuse>) {
+    /// Runs `s`, whose inputs are `key` ([`Scenario::inputs_of`]), on the main thread: with `pieces`, only the
+    /// missing ones, merged with the kept ones.
+    fn run_inline(&self, s: &Scenario, key: String, pieces: Option<Pieces>) {
         self.generation.update_value(|g| *g += 1);
         self.job_inputs.set_value(key);
         self.mark_start();
         let t0 = super::now_ms();
-        let work = reuse.as_ref().map_or_else(|| s.work_of(self.kind), |r| r.work);
-        let out = with_analysis_marks(self.kind, || match reuse {
-            None => Ok(s.run(self.kind)),
-            Some(Reuse { mut kept, missing, .. }) => {
-                if !missing.is_empty() {
-                    kept.push(s.run_pieces(self.kind, &missing)?);
-                }
-                Output::merge(kept)
+        let work = pieces.as_ref().map_or_else(|| s.work_of(self.kind), |p| p.work);
+        let (out, keys) = match pieces {
+            None => (Ok(with_analysis_marks(self.kind, || s.run(self.kind))), None),
+            Some(Pieces { keys, mut kept, missing, .. }) => {
+                let out = with_analysis_marks(self.kind, || {
+                    if !missing.is_empty() {
+                        kept.push(s.run_pieces(self.kind, &missing)?);
+                    }
+                    Output::merge(kept)
+                });
+                (out, Some(keys))
             }
-        });
+        };
         let ms = super::now_ms() - t0;
         self.measure();
         match out {
-            Ok(out) => self.finish(out, ms, ms, work, s),
+            Ok(out) => self.finish(out, ms, ms, work, s, keys),
             Err(e) => self.error.set(Some(e)),
         }
     }
@@ -560,7 +569,7 @@ impl Lane {
 
     /// Shows a finished run of scenario `s`: `took_ms` is its time as the reader waited for it, `cpu_ms` the time its
     /// parts computed, all together (for the throughput that estimates the next run).
-    fn finish(&self, mut out: Output, took_ms: f64, cpu_ms: f64, work: f64, s: &Scenario) {
+    fn finish(&self, mut out: Output, took_ms: f64, cpu_ms: f64, work: f64, s: &Scenario, keys: Option<Vec<String>>) {
         // Priced with the newest prices, which may have changed while the run was under way.
         if let Some(latest) = self.latest.get_value() {
             out.reprice(&latest);
@@ -584,7 +593,7 @@ impl Lane {
         if self.recalled.get_untracked() {
             self.recalled.set(false);
         }
-        self.keep_pieces(&out, s);
+        self.keep_pieces(&out, s, keys);
         let scaling = match &out {
             Output::Scaling(r) if s.scaling_piece(ModelKind::Provisioned).is_some() => Some(s.piece_from_scaling(r)),
             _ => None,
@@ -598,25 +607,25 @@ impl Lane {
 
     /// Runs `s` in the workers, in as many parts as there are slots (at most [`MAX_PARTS`]), as slots come free;
     /// until then the lane shows as busy with the previous results. `key` is `s`'s inputs ([`Scenario::inputs_of`]);
-    /// with `reuse`, only the missing pieces run.
-    fn post(&self, s: &Scenario, key: String, reuse: Option<Reuse>) {
+    /// with `pieces`, only the missing ones run.
+    fn post(&self, s: &Scenario, key: String, pieces: Option<Pieces>) {
         let slots = worker_slots(false);
-        let pieces = s.pieces(self.kind);
-        let (which, kept, work) = match reuse {
-            Some(r) => (r.missing, r.kept, r.work),
-            None => ((0..pieces.len()).collect(), Vec::new(), pieces.iter().sum()),
+        let shares = s.pieces(self.kind);
+        let (which, kept, work, keys) = match pieces {
+            Some(p) => (p.missing, p.kept, p.work, Some(p.keys)),
+            None => ((0..shares.len()).collect(), Vec::new(), shares.iter().sum(), None),
         };
         // The piece that is the scaling run itself goes last, in a part of its own, which the scaling run's result
         // usually completes before a slot comes free for it.
         let apart = s.scaling_piece(self.kind).filter(|a| which.contains(a));
         let parts = s.split_pieces(self.kind, slots.min(MAX_PARTS), &which, apart);
         let rate = self.rate.get_value();
-        let estimates: Vec<f64> = parts.iter().map(|g| g.iter().map(|&i| pieces[i]).sum::<f64>() / rate).collect();
+        let estimates: Vec<f64> = parts.iter().map(|g| g.iter().map(|&i| shares[i]).sum::<f64>() / rate).collect();
         // The parts run side by side if there are slots for them all, else some after others.
         let computed = &estimates[..parts.len() - usize::from(apart.is_some())];
         let rounds = computed.len().div_ceil(slots) as f64;
         let estimate = computed.iter().copied().fold(0.0, f64::max) * rounds;
-        let from_scaling = apart.map(|a| (parts.len() - 1, pieces[a]));
+        let from_scaling = apart.map(|a| (parts.len() - 1, shares[a]));
         self.generation.update_value(|g| *g += 1);
         self.job_inputs.set_value(key);
         let n = parts.len();
@@ -627,6 +636,7 @@ impl Lane {
             estimates,
             state: vec![Part::Waiting; n],
             kept,
+            keys,
             worker_ms: 0.0,
             work,
             started: false,
@@ -751,7 +761,8 @@ impl Lane {
                         let j = j.take()?;
                         let outs =
                             j.state.into_iter().filter_map(|p| if let Part::Done(o) = p { Some(*o) } else { None });
-                        let merged = Output::merge(j.kept.into_iter().chain(outs).collect()).map(|o| (o, j.scenario));
+                        let merged =
+                            Output::merge(j.kept.into_iter().chain(outs).collect()).map(|o| (o, j.scenario, j.keys));
                         Some((merged, j.parts.len(), j.worker_ms, j.work))
                     })
                     .flatten()
@@ -763,7 +774,7 @@ impl Lane {
             self.measure();
             let took = if parts > 1 { super::now_ms() - self.started_ms.get_untracked() } else { worker_ms };
             match merged {
-                Ok((out, s)) => self.finish(out, took, worker_ms, work, &s),
+                Ok((out, s, keys)) => self.finish(out, took, worker_ms, work, &s, keys),
                 Err(e) => self.error.set(Some(e)),
             }
             // A failed part ends the run; the other parts' answers will be ignored.
