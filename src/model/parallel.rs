@@ -7,7 +7,10 @@
 //! to the first free instance). A task costs the invocation overhead plus its time, drawn from `task_time`; with
 //! probability `straggler_prob` it is a straggler and takes `straggler_factor` times as long (the tail that makes the
 //! slowest of N tasks dominate). Each task is one billed invocation; cold starts are billed when INIT billing is on.
-//! Monte Carlo runs give the makespan's mean and spread for every P of a sweep.
+//! Monte Carlo runs give the makespan's mean and spread for every P of a sweep, with common random numbers: run r
+//! has the same task times and the same cold starts (the first P of them) at every P, so two points of the sweep
+//! differ by the instance count alone, not by the noise of separate draws (the speedup curve is smoother for the
+//! same runs), and the draws are made once per run for all the points computed together.
 //!
 //! # Formulas beside it
 //! - The seed: T = N/P × t, t the mean task time (its text writes 1/t for a per-task *rate*; read as a time per task,
@@ -186,41 +189,117 @@ fn ns(t: f64) -> f64 {
     ((t * 1e9) as u64) as f64
 }
 
-/// One job with at most `pp` instances: (makespan [s], billed seconds, slowest task [s]).
-fn run_once(p: &ParallelParams, pp: u32, pricing: &Pricing, rng: &mut SimRng) -> (f64, f64, f64) {
-    let task = p.task_time.sampler();
-    let cold = p.cold_start.sampler();
-    let workers = pp.min(p.tasks);
+/// One Monte Carlo run's draws, the same for every P (common random numbers): the tasks' times in the order the
+/// queue hands them out (overhead and stragglers included) [s], and the cold starts of the instances in the order
+/// they start [s]; a point at P uses the first min(P, N) cold starts. Each run has two random streams of its own,
+/// one for the tasks and one for the cold starts, so the draws do not depend on which points are computed together
+/// or how many cold starts the largest of them needs. The first point of a run draws the tasks as it goes
+/// ([`RunDraws::first`]), the others reuse them ([`RunDraws::again`]).
+struct RunDraws {
+    /// The tasks' times [s].
+    tasks: Vec<f64>,
+    /// Their billed seconds, summed in task order [s].
+    tasks_billed: f64,
+    /// The slowest task [s].
+    slowest: f64,
+    /// The cold starts [s].
+    colds: Vec<f64>,
+    /// `colds_billed[k]`: the billed seconds of the first k cold starts, summed in order (0 without INIT billing).
+    colds_billed: Vec<f64>,
+}
+
+/// The first random stream of the runs' draws ([`RunDraws`]): run r draws from streams `RUN_STREAMS + 2r` (tasks)
+/// and `+ 1` (cold starts), apart from the other models' streams.
+const RUN_STREAMS: u64 = 1 << 40;
+
+impl RunDraws {
+    fn new() -> Self {
+        RunDraws { tasks: Vec::new(), tasks_billed: 0.0, slowest: 0.0, colds: Vec::new(), colds_billed: vec![0.0] }
+    }
+
+    /// Draws run `run`'s first `workers` cold starts, then runs the job with at most `pp` instances (`pp` ≤
+    /// `workers`), drawing its tasks as they are taken: (makespan [s], billed seconds). The buffers are reused.
+    fn first(
+        &mut self,
+        p: &ParallelParams,
+        pricing: &Pricing,
+        seed: u64,
+        run: u32,
+        workers: u32,
+        pp: u32,
+    ) -> (f64, f64) {
+        let mut r = rng(seed, RUN_STREAMS + 2 * run as u64 + 1);
+        let cold = p.cold_start.sampler();
+        self.colds.clear();
+        self.colds_billed.truncate(1);
+        let mut billed = 0.0;
+        for _ in 0..workers {
+            let c = cold.sample(&mut r);
+            if pricing.bill_init {
+                billed += pricing.billed_seconds(c);
+            }
+            self.colds.push(c);
+            self.colds_billed.push(billed);
+        }
+        let mut r = rng(seed, RUN_STREAMS + 2 * run as u64);
+        let task = p.task_time.sampler();
+        let (mut billed, mut slowest) = (0.0, 0.0f64);
+        let tasks = &mut self.tasks;
+        tasks.clear();
+        let span = makespan(
+            p,
+            pp,
+            &self.colds,
+            (0..p.tasks).map(|_| {
+                let d = draw_task(p, &task, &mut r);
+                slowest = slowest.max(d);
+                billed += pricing.billed_seconds(d);
+                tasks.push(d);
+                d
+            }),
+        );
+        (self.tasks_billed, self.slowest) = (billed, slowest);
+        (span, self.billed(p, pp))
+    }
+
+    /// The job with at most `pp` instances on the draws of the run [`RunDraws::first`] made (`pp` no more than the
+    /// cold starts it drew): (makespan [s], billed seconds).
+    fn again(&self, p: &ParallelParams, pp: u32) -> (f64, f64) {
+        (makespan(p, pp, &self.colds, self.tasks.iter().copied()), self.billed(p, pp))
+    }
+
+    /// Billed seconds of the job with at most `pp` instances: its cold starts' (with INIT billing) and its tasks'.
+    fn billed(&self, p: &ParallelParams, pp: u32) -> f64 {
+        self.colds_billed[pp.min(p.tasks) as usize] + self.tasks_billed
+    }
+}
+
+/// The makespan [s] of one job with at most `pp` instances, whose instances' cold starts are `colds` (the first
+/// min(`pp`, N) of them) and whose tasks take `tasks` [s], in the order the queue hands them out.
+#[inline(always)]
+fn makespan(p: &ParallelParams, pp: u32, colds: &[f64], tasks: impl Iterator<Item = f64>) -> f64 {
+    let workers = pp.min(p.tasks) as usize;
     let (burst, rate) = p.scale_rate.map_or((f64::INFINITY, 0.0), |r| (r.burst as f64, r.burst as f64 / r.per_seconds));
     let start = p.serial_before;
     // The instances by their next free time, in the engine's 4-ary heap: each task takes the first free instance
     // and gives it back with its new free time in one walk ([`TimeHeap::replace_top`]). Which of two instances free
     // at the same nanosecond takes the task does not matter: only the free times, not the instances' identities,
     // enter the results. Against std's binary heap of (time in integer ns, instance number) keys: same results to
-    // the bit (pinned hashes unchanged; test `same_as_pair_keyed_binary_heap`); the default job's sweep up to
-    // P = 50 in cachegrind 266 -> 251 instructions and 0.73 -> 0.38 mispredicts per task, and in wasm in the page
-    // 9.5 -> 7.9 ms (median of 40 runs, two alternated pages each).
+    // the bit (test `same_as_pair_keyed_binary_heap`); the default job's sweep up to P = 50 in cachegrind 266 -> 251
+    // instructions and 0.73 -> 0.38 mispredicts per task, and in wasm in the page 9.5 -> 7.9 ms (median of 40 runs,
+    // two alternated pages each).
     let mut free: TimeHeap<Free> = TimeHeap::default();
-    let mut billed = 0.0;
-    for k in 0..workers {
+    for (k, &c) in colds[..workers].iter().enumerate() {
         let wait = if (k as f64) < burst { 0.0 } else { (k as f64 - burst + 1.0) / rate };
-        let c = cold.sample(rng);
-        if pricing.bill_init {
-            billed += pricing.billed_seconds(c);
-        }
         free.push(Free(ns(start + wait + c)));
     }
-    let (mut end, mut slowest) = (start, 0.0f64);
-    for _ in 0..p.tasks {
-        let t_ns = free.peek_time();
-        let d = draw_task(p, &task, rng);
-        slowest = slowest.max(d);
-        billed += pricing.billed_seconds(d);
-        let done = t_ns * 1e-9 + d;
+    let mut end = start;
+    for t in tasks {
+        let done = free.peek_time() * 1e-9 + t;
         end = end.max(done);
         free.replace_top(Free(ns(done)));
     }
-    (end + p.serial_after, billed, slowest)
+    end + p.serial_after
 }
 
 /// The instance counts P of the sweep: 1, 2, 4, … below the top, then the top (`max_parallel`, or N when there are
@@ -232,10 +311,15 @@ pub fn sweep_points(p: &ParallelParams) -> Vec<u32> {
     ps
 }
 
-/// The work of the sweep's point at `pp` instances [tasks and instance starts simulated]: the points are
-/// independent (each has its own random stream), so groups of them can run apart ([`simulate_points`]).
+/// The work of the sweep's point at `pp` instances [task steps]: each task walks the heap of W = min(P, N)
+/// instances (1 + log4 W levels), each instance is drawn and pushed (counted twice). The points give the same result
+/// whatever group they run in ([`RunDraws`]), so groups of them can run apart ([`simulate_points`]). Measured in wasm
+/// (default job, each point's time added to a group): 0.4 ms at P = 2, 1.2 ms at P = 128, 1.8 ms at P = 512, 2.9 ms
+/// at P = 1000; this estimate's ratios 1 : 3.2 : 4.3 : 5.3 (the one before, N + W, gave 1 : 1.1 : 1.5 : 2 and left
+/// the two halves of the default sweep 5.5 and 6.1 ms apart).
 pub fn point_work(p: &ParallelParams, pp: u32) -> f64 {
-    p.runs as f64 * (p.tasks as f64 + pp.min(p.tasks) as f64)
+    let w = pp.min(p.tasks) as f64;
+    p.runs as f64 * (p.tasks as f64 * (1.0 + w.log2() / 2.0) + 2.0 * w)
 }
 
 /// Runs the sweep (validate first).
@@ -253,20 +337,23 @@ pub fn simulate_points(p: &ParallelParams, pricing: &Pricing, seed: u64, which: 
     let t1_work = p.tasks as f64 * p.mean_task();
     let serial = p.serial_before + p.serial_after;
     let f = t1_work / (t1_work + serial);
-    // Each point's runs first, then their analysis (quantiles, costs, speedups), so a profile shows them apart.
-    let mut runs = Vec::with_capacity(which.len());
-    for &pp in which.iter().filter_map(|&i| ps.get(i)) {
-        let mut r = rng(seed, 20 + pp as u64);
-        let mut spans = Vec::with_capacity(p.runs as usize);
-        let (mut billed_sum, mut slow_sum) = (0.0, 0.0);
-        for _ in 0..p.runs {
-            let (m, b, s) = run_once(p, pp, pricing, &mut r);
-            spans.push(m);
-            billed_sum += b;
-            slow_sum += s;
+    // The runs first, then their analysis (quantiles, costs, speedups), so a profile shows them apart. Each run's
+    // draws are made once and serve every point asked for ([`RunDraws`]).
+    let points: Vec<u32> = which.iter().filter_map(|&i| ps.get(i).copied()).collect();
+    let most = points.iter().map(|&pp| pp.min(p.tasks)).max().unwrap_or(0);
+    let mut spans = vec![Vec::with_capacity(p.runs as usize); points.len()];
+    let mut billed_sum = vec![0.0; points.len()];
+    let mut slow_sum = 0.0;
+    let mut draws = RunDraws::new();
+    for run in 0..p.runs {
+        for (k, &pp) in points.iter().enumerate() {
+            let (m, b) = if k == 0 { draws.first(p, pricing, seed, run, most, pp) } else { draws.again(p, pp) };
+            spans[k].push(m);
+            billed_sum[k] += b;
         }
-        runs.push((pp, spans, billed_sum, slow_sum));
+        slow_sum += draws.slowest;
     }
+    let runs = points.into_iter().zip(spans).zip(billed_sum).map(|((pp, s), b)| (pp, s, b, slow_sum));
     let _analysis = crate::model::phase::analyse();
     let mut sweep: Vec<SweepPoint> = Vec::with_capacity(runs.len());
     for (pp, mut spans, billed_sum, slow_sum) in runs {
@@ -350,44 +437,34 @@ mod tests {
     use super::*;
 
     /// The first version of [`run_once`]: std's binary heap of (free time in integer ns, instance number) keys.
-    fn run_once_pair_keyed(p: &ParallelParams, pp: u32, pricing: &Pricing, rng: &mut SimRng) -> (f64, f64, f64) {
+    fn run_once_pair_keyed(p: &ParallelParams, pp: u32, d: &RunDraws) -> (f64, f64) {
         use std::cmp::Reverse;
         use std::collections::BinaryHeap;
-        let task = p.task_time.sampler();
-        let cold = p.cold_start.sampler();
         let workers = pp.min(p.tasks);
         let (burst, rate) =
             p.scale_rate.map_or((f64::INFINITY, 0.0), |r| (r.burst as f64, r.burst as f64 / r.per_seconds));
         let start = p.serial_before;
         let key = |t_ns: u64, k: u32| Reverse(((t_ns as u128) << 32) | k as u128);
         let mut free = BinaryHeap::new();
-        let mut billed = 0.0;
         for k in 0..workers {
             let wait = if (k as f64) < burst { 0.0 } else { (k as f64 - burst + 1.0) / rate };
-            let c = cold.sample(rng);
-            if pricing.bill_init {
-                billed += pricing.billed_seconds(c);
-            }
-            free.push(key(((start + wait + c) * 1e9) as u64, k));
+            free.push(key(((start + wait + d.colds[k as usize]) * 1e9) as u64, k));
         }
-        let (mut end, mut slowest) = (start, 0.0f64);
-        for _ in 0..p.tasks {
+        let mut end = start;
+        for &t in &d.tasks {
             let Reverse(packed) = free.pop().unwrap();
             let (t_ns, k) = ((packed >> 32) as u64, packed as u32);
-            let d = draw_task(p, &task, rng);
-            slowest = slowest.max(d);
-            billed += pricing.billed_seconds(d);
-            let done = t_ns as f64 * 1e-9 + d;
+            let done = t_ns as f64 * 1e-9 + t;
             end = end.max(done);
             free.push(key((done * 1e9) as u64, k));
         }
-        (end + p.serial_after, billed, slowest)
+        (end + p.serial_after, d.colds_billed[workers as usize] + d.tasks_billed)
     }
 
-    /// The 4-ary heap of free times gives the same makespans, bills and slowest tasks to the bit as the binary heap
-    /// of (time, instance) keys, with random cold starts and also with fixed ones and no rate limit (every instance
-    /// free at the same nanosecond: ties everywhere), with fewer and more instances than tasks, and with a rate
-    /// limit that spaces the starts.
+    /// The 4-ary heap of free times gives the same makespans and bills to the bit as the binary heap of (time,
+    /// instance) keys, with random cold starts and also with fixed ones and no rate limit (every instance free at
+    /// the same nanosecond: ties everywhere), with fewer and more instances than tasks, and with a rate limit that
+    /// spaces the starts.
     #[test]
     fn same_as_pair_keyed_binary_heap() {
         let pricing = Pricing::default();
@@ -400,19 +477,41 @@ mod tests {
             ..cases[0].clone()
         });
         cases.push(ParallelParams { scale_rate: Some(ScaleRate { burst: 3, per_seconds: 1.0 }), ..cases[0].clone() });
+        let mut d = RunDraws::new();
         for (c, p) in cases.iter().enumerate() {
-            for pp in [1, 2, 3, 7, 64, 299, 300, 1000] {
-                let (mut a, mut b) = (rng(9, c as u64), rng(9, c as u64));
-                for _ in 0..5 {
-                    let (x, y) = (run_once(p, pp, &pricing, &mut a), run_once_pair_keyed(p, pp, &pricing, &mut b));
-                    assert_eq!(
-                        (x.0.to_bits(), x.1.to_bits(), x.2.to_bits()),
-                        (y.0.to_bits(), y.1.to_bits(), y.2.to_bits()),
-                        "case {c}, P = {pp}"
-                    );
+            for run in 0..5 {
+                let first = d.first(p, &pricing, 9 + c as u64, run, p.tasks, 1);
+                assert_eq!(first, d.again(p, 1));
+                for pp in [1, 2, 3, 7, 64, 299, 300, 1000] {
+                    let (x, y) = (d.again(p, pp), run_once_pair_keyed(p, pp, &d));
+                    assert_eq!((x.0.to_bits(), x.1.to_bits()), (y.0.to_bits(), y.1.to_bits()), "case {c}, P = {pp}");
                 }
             }
         }
+    }
+
+    /// Common random numbers: every point sees the same runs' draws, so a point's result is the same whether it is
+    /// computed alone or with others, and a job's slowest task is the same at every P; with equal tasks and no cold
+    /// start, one instance more never makes a run slower.
+    #[test]
+    fn points_share_their_runs_draws() {
+        let pricing = Pricing::default();
+        let p = ParallelParams { tasks: 200, max_parallel: 64, runs: 30, ..ParallelParams::default() };
+        let all = simulate(&p, &pricing, 5);
+        let alone: Vec<ParallelResult> = (0..all.sweep.len()).map(|i| simulate_points(&p, &pricing, 5, &[i])).collect();
+        assert_eq!(ParallelResult::merge(alone).unwrap(), all);
+        let halves =
+            vec![simulate_points(&p, &pricing, 5, &[0, 2, 4, 6]), simulate_points(&p, &pricing, 5, &[1, 3, 5])];
+        assert_eq!(ParallelResult::merge(halves).unwrap(), all);
+        assert!(all.sweep.iter().all(|s| s.slowest_task.to_bits() == all.sweep[0].slowest_task.to_bits()));
+        let q = ParallelParams {
+            task_time: Dist::Fixed { value: 1.0 },
+            cold_start: Dist::Fixed { value: 0.0 },
+            straggler_prob: 0.0,
+            ..p.clone()
+        };
+        let r = simulate(&q, &pricing, 5);
+        assert!(r.sweep.windows(2).all(|w| w[1].makespan <= w[0].makespan + 1e-9), "{:?}", r.sweep);
     }
 
     #[test]

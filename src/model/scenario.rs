@@ -202,7 +202,8 @@ impl Scenario {
             // One piece per run of the chain (`chain::runs`); a run of m hops: m hop visits and the arrival per
             // request.
             ModelKind::Chain => chain::runs(&self.chain).iter().map(|(m, _)| requests * (m + 1) as f64).collect(),
-            // One piece per point of the fan-out sweep (each has its own random stream).
+            // One piece per point of the fan-out sweep (a point gives the same result in any group: common random
+            // numbers, drawn per run).
             ModelKind::Parallel => parallel::sweep_points(&self.parallel)
                 .iter()
                 .map(|&pp| parallel::point_work(&self.parallel, pp))
