@@ -198,7 +198,7 @@ impl Scenario {
         let requests = self.load.expected_requests();
         match kind {
             ModelKind::Provisioned => vec![requests; self.provisioned_levels().len()],
-            ModelKind::Breaker => vec![self.work_of(kind) / 2.0; 2],
+            ModelKind::Breaker => self.breaker.variant_work(&self.load).to_vec(),
             // One piece per run of the chain (`chain::runs`); a run of m hops: m hop visits and the arrival per
             // request.
             ModelKind::Chain => chain::runs(&self.chain).iter().map(|(m, _)| requests * (m + 1) as f64).collect(),
@@ -382,7 +382,7 @@ impl Scenario {
                     + a.runs as f64 * a.horizon_days / 30.0
             }
             ModelKind::Parallel | ModelKind::Chain => self.pieces(kind).iter().sum(),
-            ModelKind::Breaker => 2.0 * requests * (1 + self.breaker.retries) as f64,
+            ModelKind::Breaker => self.breaker.variant_work(&self.load).iter().sum(),
             ModelKind::Validation => {
                 validation::experiments().iter().map(|e| validation::horizon(e, VALIDATION_REQUESTS) * e.rate).sum()
             }

@@ -1,5 +1,6 @@
 //! Running the models without blocking the page. Each model has a [`Lane`]: a run estimated to take less than
-//! [`INLINE_MS`] is done at once on the main thread (the edit redraws in the same frame); a longer one goes to the
+//! [`INLINE_MS`] (or [`INLINE_ONE_PART_MS`], when it would not be split) is done at once on the main thread (the edit
+//! redraws in the same frame); a longer one goes to the
 //! lane's Web Worker, which loads the page's own wasm module (`public/worker.js`), while the page keeps the previous
 //! results, shows a progress estimate and a Cancel button, and stays responsive. A newer edit supersedes: a run with
 //! more than [`SUPERSEDE_MS`] left is cancelled and restarted, a shorter one finishes and the newest edit runs next.
@@ -28,6 +29,12 @@ use wasm_bindgen::JsCast;
 
 /// Runs expected to take less than this are done on the main thread [ms] (about half a frame).
 pub const INLINE_MS: f64 = 8.0;
+/// A run that would go to one worker (a model run whole, or the one piece of it an edit left to run) is done on the
+/// main thread when expected to take less than this [ms] (most of a frame): in a worker it ended later than on the
+/// page by the worker's round trip (posting the scenario, reading it there, sending the result back) and by the
+/// page's own rendering beside it on two cores. The breaker's threshold edit, which reruns only the run with the
+/// breaker (6.7 ms on the page), redrew after 15.1 / 21.6 and 15.1 / 27.7 ms p50 / p95 that way.
+const INLINE_ONE_PART_MS: f64 = 14.0;
 /// A running job with more than this left is cancelled by a newer edit [ms].
 pub const SUPERSEDE_MS: f64 = 1000.0;
 /// A run expected to take less than this may start when every worker slot is taken, in one slot more [ms].
@@ -371,12 +378,14 @@ impl Lane {
         self.launch(s, key);
     }
 
-    /// Runs `s`, whose inputs are `key`: on the main thread if it is expected to take under [`INLINE_MS`] (or there
-    /// are no workers), otherwise in the workers. Pieces kept from earlier runs ([`Lane::kept`]) are not run again.
+    /// Runs `s`, whose inputs are `key`: on the main thread if it is expected to take under [`INLINE_MS`], or under
+    /// [`INLINE_ONE_PART_MS`] when it would go to one worker (or there are no workers), otherwise in the workers. Pieces kept from earlier runs ([`Lane::kept`]) are not run again.
     fn launch(&self, s: &Scenario, key: String) {
         let pieces = self.pieces_of(s);
         let work = pieces.as_ref().map_or_else(|| s.work_of(self.kind), |p| p.work);
-        if work / self.rate.get_value() < INLINE_MS || !workers_available() {
+        let parts = pieces.as_ref().map_or_else(|| s.pieces(self.kind).len(), |p| p.missing.len());
+        let expected = work / self.rate.get_value();
+        if expected < INLINE_MS || (parts <= 1 && expected < INLINE_ONE_PART_MS) || !workers_available() {
             if self.busy.get_untracked() {
                 self.busy.set(false);
             }
