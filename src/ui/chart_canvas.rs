@@ -67,10 +67,16 @@ fn redraw_soon(chart: u64, redraw: impl FnOnce() + 'static) {
 /// to the panels): the redraws it causes go to the tasks that follow, each chart's draw not added to a task that
 /// is long already.
 pub fn task_is_full() {
+    task_spent(TASK_BUDGET_MS);
+}
+
+/// Tells the redraw queue that the current task has already taken `ms` [ms] (reading a worker's result): the
+/// redraws it causes fill the rest of the task's budget, the others go to the tasks that follow.
+pub fn task_spent(ms: f64) {
     if SPENT.get() == 0.0 {
         gloo_timers::callback::Timeout::new(0, || SPENT.set(0.0)).forget();
     }
-    SPENT.set(SPENT.get().max(TASK_BUDGET_MS));
+    SPENT.set(SPENT.get().max(ms).max(f64::MIN_POSITIVE));
 }
 
 /// A chart's estimated draw time: its last draw's [ms].

@@ -207,7 +207,7 @@ fn offer_scaling_piece() {
                 j.work -= j.from_scaling.map_or(0.0, |(_, w)| w);
             }
         });
-        lane.part_done(part, Ok(piece), 0.0, false);
+        lane.part_done(part, Ok(piece), 0.0, None);
     }
 }
 
@@ -716,6 +716,7 @@ impl Lane {
     }
 
     fn on_message(&self, part: usize, ev: web_sys::MessageEvent) {
+        let read_since = super::now_ms();
         let data = ev.data();
         let get = |k: &str| js_sys::Reflect::get(&data, &k.into()).ok();
         let id = get("id").and_then(|v| v.as_f64()).unwrap_or(-2.0);
@@ -745,15 +746,17 @@ impl Lane {
                 }
             });
         }
-        self.part_done(part, outcome, ms, true);
+        self.part_done(part, outcome, ms, Some(read_since));
         if let Some(p) = perf() {
             let _ = p.measure_with_start_mark(&result_mark, &format!("{result_mark} start"));
         }
     }
 
-    /// Part `part` of the run under way ended with `outcome` after `ms` in its worker (`held_slot`: it held a worker
-    /// slot, now free); the last part merges the run and shows it.
-    fn part_done(&self, part: usize, outcome: Result<Output, String>, ms: f64, held_slot: bool) {
+    /// Part `part` of the run under way ended with `outcome` after `ms` in its worker; the last part merges the run
+    /// and shows it. `read_since`: when the page began reading the worker's answer [ms since page load], if it came
+    /// from a worker (which then held a slot, now free); `None` for a part another lane's result gave.
+    fn part_done(&self, part: usize, outcome: Result<Output, String>, ms: f64, read_since: Option<f64>) {
+        let held_slot = read_since.is_some();
         let whole = match outcome {
             Ok(out) => {
                 if held_slot {
@@ -790,9 +793,13 @@ impl Lane {
             self.withdraw();
             self.busy.set(false);
         }
-        // The charts of the result are drawn in the tasks that follow, not in this one (under load, reading a
-        // result and drawing its first chart in one task made it last over 50 ms).
-        super::chart_canvas::task_is_full();
+        // The charts of the result are drawn in what is left of this task's drawing budget after reading the result,
+        // the others in the tasks that follow (under load, reading a result and drawing all its charts in one task
+        // made it last over 50 ms). A part given by another lane's result leaves its charts to the tasks after.
+        match read_since {
+            Some(t0) => super::chart_canvas::task_spent(super::now_ms() - t0),
+            None => super::chart_canvas::task_is_full(),
+        }
         pump();
         if done {
             if let Some(next) = self.queued.get_value() {
