@@ -1,14 +1,13 @@
 //! Running the models without blocking the page. Each model has a [`Lane`]: a run estimated to take less than
 //! [`INLINE_MS`] (or [`INLINE_ONE_PART_MS`], when it would not be split) is done at once on the main thread (the edit
-//! redraws in the same frame); a longer one goes to the
-//! lane's Web Worker, which loads the page's own wasm module (`public/worker.js`), while the page keeps the previous
-//! results, shows a progress estimate and a Cancel button, and stays responsive. A newer edit supersedes: a run with
-//! more than [`SUPERSEDE_MS`] left is cancelled and restarted, a shorter one finishes and the newest edit runs next.
-//! Every run leaves User Timing measures: `compute <model>` on the page from the edit's submit to the result shown,
-//! `simulate <model>` in the worker, `analyse <model>` inside it for each analysis of a run's events
-//! ([`crate::model::phase`]; on the page for a run done there), `result <model>` on the page for reading a worker's
-//! answer, and `draw <chart>` for each chart drawn ([`super::chart_canvas`]). Workers run at
-//! most [`worker_slots`] at once (one core is left to the page while the scaling run is under way); the others wait
+//! redraws in the same frame); a longer one goes to the lane's Web Worker, which loads the page's own wasm module
+//! (`public/worker.js`), while the page keeps the previous results, shows a progress estimate and a Cancel button, and
+//! stays responsive. A newer edit supersedes: a run with more than [`SUPERSEDE_MS`] left is cancelled and restarted, a
+//! shorter one finishes and the newest edit runs next. Every run leaves User Timing measures: `compute <model>` on the
+//! page from the edit's submit to the result shown, `simulate <model>` in the worker, `analyse <model>` inside it for
+//! each analysis of a run's events ([`crate::model::phase`]; on the page for a run done there), `result <model>` on the
+//! page for reading a worker's answer, and `draw <chart>` for each chart drawn ([`super::chart_canvas`]). Workers run
+//! at most [`worker_slots`] at once (one core is left to the page while the scaling run is under way); the others wait
 //! their turn ([`pump`]: the scaling run first, so on a two-core machine the scaling run of a huge curve is not slowed
 //! by five others; then the shortest model first). A model made of independent runs (the provisioned sweep, the breaker
 //! with and without, the chain's lengths, the fan-out sweep's points) is split into parts, one per slot, each in its
@@ -379,7 +378,8 @@ impl Lane {
     }
 
     /// Runs `s`, whose inputs are `key`: on the main thread if it is expected to take under [`INLINE_MS`], or under
-    /// [`INLINE_ONE_PART_MS`] when it would go to one worker (or there are no workers), otherwise in the workers. Pieces kept from earlier runs ([`Lane::kept`]) are not run again.
+    /// [`INLINE_ONE_PART_MS`] when it would go to one worker (or there are no workers), otherwise in the workers.
+    /// Pieces kept from earlier runs ([`Lane::kept`]) are not run again.
     fn launch(&self, s: &Scenario, key: String) {
         let pieces = self.pieces_of(s);
         let work = pieces.as_ref().map_or_else(|| s.work_of(self.kind), |p| p.work);
