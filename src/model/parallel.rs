@@ -353,10 +353,9 @@ pub fn simulate_points(p: &ParallelParams, pricing: &Pricing, seed: u64, which: 
         }
         slow_sum += draws.slowest;
     }
-    let runs = points.into_iter().zip(spans).zip(billed_sum).map(|((pp, s), b)| (pp, s, b, slow_sum));
     let _analysis = crate::model::phase::analyse();
-    let mut sweep: Vec<SweepPoint> = Vec::with_capacity(runs.len());
-    for (pp, mut spans, billed_sum, slow_sum) in runs {
+    let mut sweep: Vec<SweepPoint> = Vec::with_capacity(points.len());
+    for ((pp, mut spans), billed_sum) in points.into_iter().zip(spans).zip(billed_sum) {
         spans.sort_by(f64::total_cmp);
         let n = spans.len();
         let q = |x: f64| spans[((x * n as f64).ceil() as usize).clamp(1, n) - 1];

@@ -383,7 +383,8 @@ impl Lane {
     fn launch(&self, s: &Scenario, key: String) {
         let pieces = self.pieces_of(s);
         let work = pieces.as_ref().map_or_else(|| s.work_of(self.kind), |p| p.work);
-        let parts = pieces.as_ref().map_or_else(|| s.pieces(self.kind).len(), |p| p.missing.len());
+        // A model without keyed pieces (the scaling run, availability, the validation) runs whole, in one part.
+        let parts = pieces.as_ref().map_or(1, |p| p.missing.len());
         let expected = work / self.rate.get_value();
         if expected < INLINE_MS || (parts <= 1 && expected < INLINE_ONE_PART_MS) || !workers_available() {
             if self.busy.get_untracked() {

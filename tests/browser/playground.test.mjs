@@ -463,8 +463,8 @@ test('User Timing: every model\'s run is measured as compute, simulate and analy
 test('an edit that keeps some of a model\'s runs runs only the others, with the figures of a run from scratch', async () => {
   // The fan-out sweep's points below a new top, the breaker's run without the breaker after an edit of its
   // threshold, the provisioned sweep's levels after an edit of the provisioned count and the chain's shorter runs
-  // after one more hop are kept from the runs before; the page runs the rest and merges. A fresh page opened with the edited scenario computes everything:
-  // the charts' data must be the same to the last digit.
+  // after one more hop are kept from the runs before; the page runs the rest and merges. A fresh page opened with
+  // the edited scenario computes everything: the charts' data must be the same to the last digit.
   const KEPT = ['chart-makespan', 'chart-speedup', 'chart-parallel-cost', 'chart-breaker-calls', 'chart-breaker-success',
     'chart-breaker-latency', 'chart-provisioned-cost', 'chart-provisioned-benefit', 'chart-chain-length', 'chart-chain-time'];
   const { page, context, errors } = await openApp(browser, site, { width: 1280, height: 900 });
