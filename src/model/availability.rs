@@ -28,7 +28,7 @@
 use super::dist::{exp, rng, SimRng};
 use super::load::LoadCurve;
 use super::stats::Histogram;
-use crate::model::check;
+use crate::model::{check, fmin};
 use serde::{Deserialize, Serialize};
 
 /// Length of a provider measurement interval [s] (AWS: 5 minutes).
@@ -366,9 +366,9 @@ pub fn simulate(p: &AvailabilityParams, curve: &LoadCurve, seed: u64) -> Availab
             };
             let mut next = common_next;
             for s in &st {
-                next = next.min(s.next).min(if s.up { f64::INFINITY } else { s.move_at });
+                next = fmin(fmin(next, s.next), if s.up { f64::INFINITY } else { s.move_at });
             }
-            let next = next.min(horizon);
+            let next = fmin(next, horizon);
             if share >= 1.0 {
                 full_outage += next - t;
             }

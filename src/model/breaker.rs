@@ -24,6 +24,7 @@ use super::dist::{Dist, Sampler, SimRng};
 use super::engine::arrivals::ArrivalStream;
 use super::engine::{bin_width, MAX_BINS};
 use super::events::EventQueue;
+use super::fmin;
 use super::load::LoadCurve;
 use super::stats::{split_by_bins, Histogram, Percentiles};
 use rand::Rng;
@@ -496,7 +497,7 @@ fn run(
         let mut open_from: Option<f64> = None;
         for &(t, s) in &tr {
             if let Some(a) = open_from.take() {
-                split_by_bins(a.min(end), t.min(end), width, nb, |k, dt| bins[k].open_share += dt / width);
+                split_by_bins(fmin(a, end), fmin(t, end), width, nb, |k, dt| bins[k].open_share += dt / width);
             }
             if s == State::Open {
                 open_from = Some(t);

@@ -28,6 +28,7 @@ use super::dist::{rng, Dist, Sampler, SimRng};
 use super::engine::arrivals::ArrivalStream;
 use super::engine::heap::{TimeHeap, Timed};
 use super::engine::{bin_width, MAX_BINS};
+use super::fmin;
 use super::load::LoadCurve;
 use super::stats::{split_by_bins, Histogram, Percentiles};
 use serde::{Deserialize, Serialize};
@@ -241,7 +242,12 @@ struct Sim<'a> {
     waiting: usize,
 }
 
+/// `push`, `release`, `release_held` and `Cut::record` are always inlined: at opt-level "s" (the browser build) they
+/// stayed calls, which V8's wasm code pays for by storing and reloading the loop's live values; inlined, the default
+/// chain in the page 4.6 % faster (pair ratio 0.954, 16 pairs). `enter` stays a call: inlined at its five places it
+/// added 20 KB of wasm for 1.5 %.
 impl Sim<'_> {
+    #[inline(always)]
     fn push(&mut self, t: f64, r: u32, hop: u32) {
         self.queue.push_late(Ev { t, r, hop });
     }
@@ -278,6 +284,7 @@ impl Sim<'_> {
 
     /// The synchronous callers of request `r` get their answer at `t`: frees the instances they held, innermost
     /// caller first (keeping the list's allocation for the slot's next request).
+    #[inline(always)]
     fn release_held(&mut self, t: f64, r: u32) {
         let mut held = std::mem::take(&mut self.reqs[r as usize].held);
         for &(h, i) in held.iter().rev() {
@@ -288,6 +295,7 @@ impl Sim<'_> {
     }
 
     /// Frees instance `i` of hop `h` at `t` and serves that hop's backlog.
+    #[inline(always)]
     fn release(&mut self, t: f64, h: u32, i: u32) {
         let gb = self.p.hops[h as usize].memory_mb / 1024.0;
         let pool = &mut self.pools[h as usize];
@@ -310,6 +318,7 @@ struct Cut {
 
 impl Cut {
     /// A request that has passed the length's last hop `lat` seconds after it arrived.
+    #[inline(always)]
     fn record(&mut self, lat: f64, cold: bool) {
         self.all.record(lat);
         if cold {
@@ -361,14 +370,16 @@ fn run(
     let mut requests = 0u64;
     loop {
         let t_ev = s.queue.peek_time();
-        let t = t_ev.min(next_arrival);
+        let t = fmin(t_ev, next_arrival);
         if t == f64::INFINITY {
             break;
         }
         // Backlog, time-averaged per bin (clipped to the curve).
         let waiting = s.waiting;
         if waiting > 0 {
-            split_by_bins(last.min(end), t.min(end), width, nb, |i, dt| bins[i].backlog += waiting as f64 * dt / width);
+            split_by_bins(fmin(last, end), fmin(t, end), width, nb, |i, dt| {
+                bins[i].backlog += waiting as f64 * dt / width
+            });
         }
         last = t;
         if next_arrival <= t_ev {

@@ -61,7 +61,9 @@ impl<K> Default for EventQueue<K> {
 }
 
 impl<K> EventQueue<K> {
-    /// Schedules `kind` at `t`.
+    /// Schedules `kind` at `t`. Always inlined: at opt-level "s" (the browser build) it stayed a call in the breaker's
+    /// loop; inlined, the breaker's default run in the page 2.8 % faster (pair ratio 0.972, 16 pairs).
+    #[inline(always)]
     pub fn push(&mut self, t: f64, kind: K) {
         self.heap.push(Entry { key: key(t, self.seq), kind });
         self.seq += 1;

@@ -19,6 +19,30 @@ pub mod units;
 pub mod validation;
 pub mod ziggurat;
 
+/// The smaller of two numbers that are never NaN (times, durations). `f64::min` treats NaN in its own way, which
+/// wasm's `f64.min` does not share, so in wasm it compiles to a call of the C library's `fmin` at every use. In the
+/// hot loops of the fan-out sweep and the chain those calls took 4 % and 3 % of V8's profile samples; with these,
+/// the default sweep in the page 2.8 % faster and the chain 1.5 % (pair ratios of alternated calls, 20 pairs). The
+/// same result for numbers that are not NaN (for +0 and −0 it may give the other zero); pinned outputs unchanged.
+#[inline(always)]
+pub(crate) fn fmin(a: f64, b: f64) -> f64 {
+    if a < b {
+        a
+    } else {
+        b
+    }
+}
+
+/// The larger of two numbers that are never NaN; see [`fmin`].
+#[inline(always)]
+pub(crate) fn fmax(a: f64, b: f64) -> f64 {
+    if a > b {
+        a
+    } else {
+        b
+    }
+}
+
 /// `Ok` when `ok`, otherwise the message (the parameter checks' building block; messages name the field).
 pub(crate) fn check(ok: bool, msg: &str) -> Result<(), String> {
     if ok {

@@ -24,7 +24,7 @@ use super::cost::Pricing;
 use super::dist::{rng, Dist, SimRng};
 use super::engine::heap::{TimeHeap, Timed};
 use super::engine::ScaleRate;
-use crate::model::check;
+use crate::model::{check, fmax};
 use rand::Rng;
 use serde::{Deserialize, Serialize};
 
@@ -252,7 +252,7 @@ impl RunDraws {
             &self.colds,
             (0..p.tasks).map(|_| {
                 let d = draw_task(p, &task, &mut r);
-                slowest = slowest.max(d);
+                slowest = fmax(slowest, d);
                 billed += pricing.billed_seconds(d);
                 tasks.push(d);
                 d
@@ -296,7 +296,7 @@ fn makespan(p: &ParallelParams, pp: u32, colds: &[f64], tasks: impl Iterator<Ite
     let mut end = start;
     for t in tasks {
         let done = free.peek_time() * 1e-9 + t;
-        end = end.max(done);
+        end = fmax(end, done);
         free.replace_top(Free(ns(done)));
     }
     end + p.serial_after

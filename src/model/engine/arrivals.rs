@@ -6,6 +6,7 @@
 //! s = 2m / (a + √(a² + 2bm)), stable for any sign of b. No per-second discretisation, no thinning.
 
 use crate::model::dist::{exp, rng, SimRng};
+use crate::model::fmax;
 use crate::model::load::LoadCurve;
 
 /// Arrival times generated at a time by [`ArrivalStream`].
@@ -88,7 +89,7 @@ impl Arrivals {
             while e < mass - used {
                 used += e;
                 buf[i] =
-                    t0 + if b == 0.0 { used / a } else { 2.0 * used / (a + (a * a + 2.0 * b * used).max(0.0).sqrt()) };
+                    t0 + if b == 0.0 { used / a } else { 2.0 * used / (a + fmax(a * a + 2.0 * b * used, 0.0).sqrt()) };
                 i += 1;
                 if i == buf.len() {
                     self.used = used;
@@ -112,7 +113,7 @@ impl Arrivals {
             if e < left {
                 self.used += e;
                 let m = self.used;
-                let s = if b == 0.0 { m / a } else { 2.0 * m / (a + (a * a + 2.0 * b * m).max(0.0).sqrt()) };
+                let s = if b == 0.0 { m / a } else { 2.0 * m / (a + fmax(a * a + 2.0 * b * m, 0.0).sqrt()) };
                 return Some(t0 + s);
             }
             e -= left;
