@@ -342,7 +342,8 @@ fn run(
     let end = curve.duration();
     let width = bin_width(end, MAX_BINS);
     let nb = ((end / width).ceil() as usize).max(1);
-    let bin = |t: f64| ((t / width) as usize).min(nb - 1);
+    let inv_width = 1.0 / width;
+    let bin = |t: f64| ((t * inv_width) as usize).min(nb - 1);
     let mut bins: Vec<ChainBin> = (0..nb).map(|i| ChainBin { t: i as f64 * width, ..Default::default() }).collect();
     let mut hists = vec![Histogram::default(); nb];
     // Per hop: the length whose figures are taken when a request leaves it (its index in `cuts`), if any.
@@ -385,8 +386,10 @@ fn run(
         if next_arrival <= t_ev {
             let r = match s.free_reqs.pop() {
                 Some(r) => {
-                    s.reqs[r as usize] =
-                        Req { arrival: t, cold: false, inst: 0, held: std::mem::take(&mut s.reqs[r as usize].held) };
+                    // Set in place: the slot's `held` list is empty and keeps its allocation (a new `Req` here
+                    // dropped the old one, a call per request in wasm).
+                    let q = &mut s.reqs[r as usize];
+                    (q.arrival, q.cold, q.inst) = (t, false, 0);
                     r
                 }
                 None => {
