@@ -63,13 +63,6 @@ fn redraw_soon(chart: u64, redraw: impl FnOnce() + 'static) {
     }
 }
 
-/// Tells the redraw queue that the current task has already done its share (a worker's result was read and handed
-/// to the panels): the redraws it causes go to the tasks that follow, each chart's draw not added to a task that
-/// is long already.
-pub fn task_is_full() {
-    task_spent(TASK_BUDGET_MS);
-}
-
 /// Tells the redraw queue that the current task has already taken `ms` [ms] (reading a worker's result): the
 /// redraws it causes fill the rest of the task's budget, the others go to the tasks that follow.
 pub fn task_spent(ms: f64) {
