@@ -56,9 +56,14 @@ impl<K: Copy> EventQueue<K> {
     pub fn push(&mut self, t: f64, kind: K) {
         let e = Entry { key: key(t, self.seq), kind };
         self.seq += 1;
+        self.heap.push(e);
+        self.rise(self.heap.len() - 1, e);
+    }
+
+    /// Places `e` at the hole `i` or above it, moving every later parent down.
+    #[inline(always)]
+    fn rise(&mut self, mut i: usize, e: Entry<K>) {
         let v = &mut self.heap;
-        v.push(e);
-        let mut i = v.len() - 1;
         while i > 0 {
             let parent = (i - 1) / 2;
             if e.key >= v[parent].key {
@@ -99,15 +104,7 @@ impl<K: Copy> EventQueue<K> {
             v[i] = v[c];
             i = c;
         }
-        while i > 0 {
-            let parent = (i - 1) / 2;
-            if last.key >= v[parent].key {
-                break;
-            }
-            v[i] = v[parent];
-            i = parent;
-        }
-        v[i] = last;
+        self.rise(i, last);
         Some((time(top.key), top.kind))
     }
 }
