@@ -4,6 +4,7 @@
 //! and their events fit in 16 bytes (the breaker's carry a time of their own).
 
 /// An event: its order key (time and sequence number in one integer, see [`key`]) and its kind.
+#[derive(Clone, Copy)]
 struct Entry<K> {
     key: u128,
     kind: K,
@@ -42,13 +43,6 @@ impl<K> Default for EventQueue<K> {
         EventQueue { heap: Vec::new(), seq: 0 }
     }
 }
-
-impl<K: Copy> Clone for Entry<K> {
-    fn clone(&self) -> Self {
-        *self
-    }
-}
-impl<K: Copy> Copy for Entry<K> {}
 
 impl<K: Copy> EventQueue<K> {
     /// Schedules `kind` at `t`: placed at the end and moved up past every later parent.

@@ -435,7 +435,8 @@ impl ParallelResult {
 mod tests {
     use super::*;
 
-    /// The first version of [`run_once`]: std's binary heap of (free time in integer ns, instance number) keys.
+    /// The first version of a run's job ([`makespan`] and its bill): std's binary heap of (free time in integer ns,
+    /// instance number) keys.
     fn run_once_pair_keyed(p: &ParallelParams, pp: u32, d: &RunDraws) -> (f64, f64) {
         use std::cmp::Reverse;
         use std::collections::BinaryHeap;

@@ -72,6 +72,11 @@ pub fn task_spent(ms: f64) {
     SPENT.set(SPENT.get().max(ms).max(f64::MIN_POSITIVE));
 }
 
+/// The width a chart's canvas takes in its container [CSS px], at least 200.
+fn css_width(container: &web_sys::Element) -> f64 {
+    container.client_width().max(200) as f64
+}
+
 /// A chart's estimated draw time: its last draw's [ms].
 fn estimated_cost(chart: u64) -> f64 {
     COST.with_borrow(|c| c.get(&chart).copied()).unwrap_or(FIRST_COST_MS)
@@ -225,7 +230,7 @@ where
         }
         let seen = div.clone();
         let changed = wasm_bindgen::closure::Closure::<dyn FnMut(js_sys::Array)>::new(move |_: js_sys::Array| {
-            let w = seen.client_width().max(200) as f64;
+            let w = css_width(&seen);
             if width.get_value().is_some_and(|old| old != w) {
                 width.set_value(Some(w));
                 resized.update(|n| *n += 1);
@@ -250,7 +255,7 @@ where
         resized.track();
         let (Some(div), Some(canvas)) = (container.get(), canvas_ref.get()) else { return };
         let css_w = width.get_value().unwrap_or_else(|| {
-            let w = div.client_width().max(200) as f64;
+            let w = css_width(&div);
             width.set_value(Some(w));
             w
         });
