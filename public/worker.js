@@ -1,8 +1,9 @@
 // Runs the playground's models off the main thread (src/ui/compute.rs). The page sends once the URL of its own
 // wasm-bindgen module and its compiled WebAssembly.Module (so nothing is downloaded or compiled twice), then jobs
-// { id, kind, scenario, pieces } (pieces: which of the model's independent runs, a Uint32Array; empty: all); each
-// answer is { id, out, ms } (out: the output's bytes, a Uint8Array whose buffer is transferred, not copied) or
-// { id, error }. User Timing marks name each run.
+// { id, kind, scenario, pieces } (pieces: which of the model's independent runs, a Uint32Array; empty: all); while a
+// run goes on it sends { id, progress } (the share of the run done, at most every 100 ms), and its answer is
+// { id, out, ms } (out: the output's bytes, a Uint8Array whose buffer is transferred, not copied) or { id, error }.
+// User Timing marks name each run.
 let ready = null;
 
 self.onmessage = async (e) => {
@@ -22,7 +23,8 @@ self.onmessage = async (e) => {
     const name = `simulate ${m.kind}`;
     performance.mark(`${name} start`);
     const t0 = performance.now();
-    const out = glue.worker_run(m.kind, m.scenario, m.pieces ?? new Uint32Array());
+    const progress = (done) => self.postMessage({ id: m.id, progress: done });
+    const out = glue.worker_run(m.kind, m.scenario, m.pieces ?? new Uint32Array(), progress);
     const ms = performance.now() - t0;
     performance.measure(name, `${name} start`);
     self.postMessage({ id: m.id, out, ms }, [out.buffer]);

@@ -330,6 +330,7 @@ pub fn simulate(p: &AvailabilityParams, curve: &LoadCurve, seed: u64) -> Availab
     let mut full_outage = 0.0;
     let mut timeline = Vec::new();
     for run in 0..p.runs {
+        crate::model::progress::report(run as f64 / p.runs as f64);
         let mut m = Meter::new(curve);
         let mut outages: Vec<Outage> = Vec::new();
         let mut st: Vec<RegionState> = p

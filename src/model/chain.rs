@@ -369,6 +369,8 @@ fn run(
     let mut next_arrival = arrivals.take();
     let mut last: f64 = 0.0;
     let mut requests = 0u64;
+    let mut last_bin = 0;
+    let progress = crate::model::progress::ByBins::by_rate(curve, width, nb);
     loop {
         let t_ev = s.queue.peek_time();
         let t = fmin(t_ev, next_arrival);
@@ -397,7 +399,13 @@ fn run(
                     (s.reqs.len() - 1) as u32
                 }
             };
-            bins[bin(t)].requests += 1;
+            let b = bin(t);
+            if b != last_bin {
+                // A bin's worth of simulated time done.
+                last_bin = b;
+                progress.reached(b);
+            }
+            bins[b].requests += 1;
             requests += 1;
             s.enter(t, r, 0);
             next_arrival = arrivals.take();
@@ -520,12 +528,15 @@ pub fn simulate_lengths(
     let bin_width = bin_width(curve.duration(), MAX_BINS);
     let mut r = ChainResult { bin_width, bins: Vec::new(), summary: ChainSummary::default(), by_length: Vec::new() };
     let wanted: Vec<usize> = lengths.iter().map(|&j| j.clamp(1, k)).collect();
-    for (m, gives) in runs(p) {
-        let these: Vec<usize> = gives.into_iter().filter(|j| wanted.contains(j)).collect();
-        if these.is_empty() {
-            continue;
-        }
-        let (mut bins, summaries) = run(p, m, &these, curve, pricing, seed);
+    let todo: Vec<(usize, Vec<usize>)> = runs(p)
+        .into_iter()
+        .map(|(m, gives)| (m, gives.into_iter().filter(|j| wanted.contains(j)).collect::<Vec<_>>()))
+        .filter(|(_, these)| !these.is_empty())
+        .collect();
+    // Each run a stage of the progress, as long as its hop visits and arrivals (as in `Scenario::pieces`).
+    let weights: Vec<f64> = todo.iter().map(|(m, _)| (m + 1) as f64).collect();
+    let done = crate::model::progress::stages(&todo, &weights, |_, (m, these)| run(p, *m, these, curve, pricing, seed));
+    for (mut bins, summaries) in done {
         for s in summaries {
             if s.hops == k {
                 r.bins = std::mem::take(&mut bins);

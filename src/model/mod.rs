@@ -12,6 +12,7 @@ pub mod lessons;
 pub mod load;
 pub mod parallel;
 pub mod phase;
+pub mod progress;
 pub mod scenario;
 pub mod share;
 pub mod stats;

@@ -352,6 +352,7 @@ pub fn simulate_points(p: &ParallelParams, pricing: &Pricing, seed: u64, which: 
             billed_sum[k] += b;
         }
         slow_sum += draws.slowest;
+        crate::model::progress::report((run + 1) as f64 / p.runs as f64);
     }
     let _analysis = crate::model::phase::analyse();
     let mut sweep: Vec<SweepPoint> = Vec::with_capacity(points.len());

@@ -8,6 +8,7 @@ use super::cost::{period_bill, AlwaysOn, Usage};
 use super::engine::{simulate, ScalingParams, SimResult};
 use super::load::LoadCurve;
 use super::parallel::{self, ParallelParams, ParallelResult};
+use super::progress;
 use super::validation::{self, Report};
 use serde::{Deserialize, Serialize};
 
@@ -150,14 +151,11 @@ impl Scenario {
 
     /// The sweep's points at the given levels only.
     fn provisioned_points(&self, levels: &[u32]) -> Vec<ProvisionedPoint> {
-        levels
-            .iter()
-            .map(|&n| {
-                let mut s = self.clone();
-                s.scaling.provisioned = n;
-                ProvisionedPoint::of_run(n, &s.simulate())
-            })
-            .collect()
+        progress::stages(levels, &vec![1.0; levels.len()], |_, &n| {
+            let mut s = self.clone();
+            s.scaling.provisioned = n;
+            ProvisionedPoint::of_run(n, &s.simulate())
+        })
     }
 
     /// The piece of `kind`'s run ([`Scenario::pieces`]) that is this scenario's scaling run itself, if there is one:
@@ -176,8 +174,12 @@ impl Scenario {
         Output::Provisioned(vec![ProvisionedPoint::of_run(self.scaling.provisioned, r)])
     }
 
-    /// Runs one model (validate first).
+    /// Runs one model (validate first). Its progress is reported as it goes ([`progress`]), its end as 1.
     pub fn run(&self, kind: ModelKind) -> Output {
+        progress::stage(0.0, 1.0, || self.run_whole(kind))
+    }
+
+    fn run_whole(&self, kind: ModelKind) -> Output {
         match kind {
             ModelKind::Scaling => Output::Scaling(self.simulate()),
             ModelKind::Provisioned => Output::Provisioned(self.provisioned_sweep()),
@@ -302,6 +304,10 @@ impl Scenario {
     /// Runs the given pieces of a model ([`Scenario::pieces`]; all of them: [`Scenario::run`]) (validate first).
     /// An index past the model's pieces is an error.
     pub fn run_pieces(&self, kind: ModelKind, which: &[usize]) -> Result<Output, String> {
+        progress::stage(0.0, 1.0, || self.run_some(kind, which))
+    }
+
+    fn run_some(&self, kind: ModelKind, which: &[usize]) -> Result<Output, String> {
         let count = self.pieces(kind).len();
         if let Some(i) = which.iter().find(|&&i| i >= count) {
             return Err(format!("the {} model has {count} parts, not a part {}", kind.id(), i + 1));

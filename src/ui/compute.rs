@@ -52,10 +52,18 @@ pub struct Lane {
     pub output: RwSignal<Option<Output>>,
     /// A run is under way in the workers (or waiting for them).
     pub busy: RwSignal<bool>,
-    /// When it started [ms since page load].
+    /// When it was asked for [ms since page load].
+    pub posted_ms: RwSignal<f64>,
+    /// When it started: its first part went to a worker [ms since page load].
     pub started_ms: RwSignal<f64>,
-    /// How long it is expected to take [ms].
+    /// A part of it is in a worker (until then all its parts wait for a free worker).
+    pub running: RwSignal<bool>,
+    /// How long it is expected to take from its start [ms]: from the workers' progress reports once they come
+    /// ([`crate::model::progress`]), before that from the speed of this lane's last run.
     pub estimate_ms: RwSignal<f64>,
+    /// [`Lane::estimate_ms`] rests on a measurement: a progress report of this run, or a run of this model before
+    /// (the first run's estimate, from [`FIRST_RATE`], is a guess and not shown).
+    pub estimate_known: RwSignal<bool>,
     /// How long the last finished run took [ms].
     pub last_ms: RwSignal<f64>,
     /// The results are from an older scenario: the run for the current one was cancelled.
@@ -65,6 +73,8 @@ pub struct Lane {
     /// The result shown was kept from an earlier run of the same inputs ([`Lane::recent`]), not simulated again.
     pub recalled: RwSignal<bool>,
     rate: StoredValue<f64>,
+    /// [`Lane::rate`] was measured by a run.
+    rate_measured: StoredValue<bool>,
     generation: StoredValue<u64>,
     inputs: StoredValue<String>,
     /// The inputs of the run under way (worker or inline), and of the result shown.
@@ -114,6 +124,8 @@ struct Job {
     /// Each part's expected time [ms].
     estimates: Vec<f64>,
     state: Vec<Part>,
+    /// The share of each part done, as its worker last reported it (0 ..= 1).
+    progress: Vec<f64>,
     /// The pieces kept from earlier runs ([`Lane::kept`]), merged with the parts' outputs.
     kept: Vec<Output>,
     /// The keys of the run's pieces, if the model has them ([`Pieces::keys`]).
@@ -127,6 +139,27 @@ struct Job {
     /// The part that is the scaling run itself, and its work ([`Scenario::scaling_piece`]): taken from the scaling
     /// lane's result ([`offer_scaling_piece`]) if that comes while the part still waits for a slot.
     from_scaling: Option<(usize, f64)>,
+}
+
+impl Job {
+    /// The share of the run's work done (0 ..= 1), by the parts' reports ([`Lane::progressed`]).
+    fn share_done(&self) -> f64 {
+        let given = self.from_scaling.map(|(p, _)| p);
+        let (mut done, mut all) = (0.0, 0.0);
+        for (p, (w, state)) in self.estimates.iter().zip(&self.state).enumerate().filter(|(p, _)| Some(*p) != given) {
+            all += w;
+            done += w * match state {
+                Part::Done(_) => 1.0,
+                Part::Running => self.progress[p],
+                Part::Waiting => 0.0,
+            };
+        }
+        if all > 0.0 {
+            done / all
+        } else {
+            0.0
+        }
+    }
 }
 
 #[derive(Clone)]
@@ -318,13 +351,17 @@ impl Lane {
             kind,
             output: RwSignal::new(None),
             busy: RwSignal::new(false),
+            posted_ms: RwSignal::new(0.0),
             started_ms: RwSignal::new(0.0),
+            running: RwSignal::new(false),
             estimate_ms: RwSignal::new(0.0),
+            estimate_known: RwSignal::new(false),
             last_ms: RwSignal::new(0.0),
             stale: RwSignal::new(false),
             error: RwSignal::new(None),
             recalled: RwSignal::new(false),
             rate: StoredValue::new(FIRST_RATE),
+            rate_measured: StoredValue::new(false),
             generation: StoredValue::new(0),
             inputs: StoredValue::new(String::new()),
             prices: StoredValue::new(String::new()),
@@ -587,7 +624,9 @@ impl Lane {
         }
         if cpu_ms > 0.5 {
             // Smoothed throughput: one odd run (a GC pause, a busy machine) does not swing the next estimate.
-            self.rate.update_value(|r| *r = 0.5 * *r + 0.5 * work / cpu_ms);
+            let first = !self.rate_measured.get_value();
+            self.rate.update_value(|r| *r = if first { work / cpu_ms } else { 0.5 * *r + 0.5 * work / cpu_ms });
+            self.rate_measured.set_value(true);
         }
         self.last_ms.set(took_ms);
         self.error.set(None);
@@ -645,6 +684,7 @@ impl Lane {
             parts,
             estimates,
             state: vec![Part::Waiting; n],
+            progress: vec![0.0; n],
             kept,
             keys,
             worker_ms: 0.0,
@@ -653,8 +693,11 @@ impl Lane {
             from_scaling,
         }));
         self.busy.set(true);
+        self.posted_ms.set(super::now_ms());
         self.started_ms.set(super::now_ms());
+        self.running.set(false);
         self.estimate_ms.set(estimate);
+        self.estimate_known.set(self.rate_measured.get_value());
         if self.kind == ModelKind::Scaling {
             SCALING_UNDER_WAY.with(|u| *u.borrow_mut() = Some(self.job_inputs.get_value()));
         }
@@ -713,6 +756,7 @@ impl Lane {
         if first {
             self.mark_start();
             self.started_ms.set(super::now_ms());
+            self.running.set(true);
         }
     }
 
@@ -722,6 +766,10 @@ impl Lane {
         let get = |k: &str| js_sys::Reflect::get(&data, &k.into()).ok();
         let id = get("id").and_then(|v| v.as_f64()).unwrap_or(-2.0);
         if id >= 0.0 && id as u64 != self.generation.get_value() {
+            return;
+        }
+        if let Some(done) = get("progress").and_then(|v| v.as_f64()) {
+            self.progressed(part, done);
             return;
         }
         // User Timing: reading the result and handing it to the page, named `result <model>`.
@@ -750,6 +798,26 @@ impl Lane {
         self.part_done(part, outcome, ms, Some(read_since));
         if let Some(p) = perf() {
             let _ = p.measure_with_start_mark(&result_mark, &format!("{result_mark} start"));
+        }
+    }
+
+    /// Part `part` of the run under way reports the share `done` of its work done: the run's expected time becomes
+    /// the time since it started over the share of the whole run done (the parts weighted by their expected
+    /// times; a part done counts whole, one waiting for a worker nothing).
+    fn progressed(&self, part: usize, done: f64) {
+        let share = self.job.try_update_value(|j| {
+            let j = j.as_mut()?;
+            *j.progress.get_mut(part)? = done.clamp(0.0, 1.0);
+            Some(j.share_done())
+        });
+        let elapsed = super::now_ms() - self.started_ms.get_untracked();
+        if let Some(Some(share)) = share.filter(|_| elapsed > 0.0) {
+            if share > 0.0 {
+                self.estimate_ms.set(elapsed / share);
+                if !self.estimate_known.get_untracked() {
+                    self.estimate_known.set(true);
+                }
+            }
         }
     }
 
@@ -848,13 +916,49 @@ fn spawn_worker(on_message: impl FnMut(web_sys::MessageEvent) + 'static) -> Resu
 
 /// Entry point of the worker (`public/worker.js`): runs one model on a scenario given as JSON and returns the
 /// output as bytes ([`Output::to_bytes`]; a `Uint8Array` the worker hands over without a copy), or throws a message
-/// naming the problem.
+/// naming the problem. `on_progress`, if given, is called with the share of the run done
+/// ([`crate::model::progress`]) at most every [`PROGRESS_EVERY_MS`].
 #[wasm_bindgen]
-pub fn worker_run(kind: &str, scenario_json: &str, pieces: &[u32]) -> Result<Vec<u8>, String> {
+pub fn worker_run(
+    kind: &str,
+    scenario_json: &str,
+    pieces: &[u32],
+    on_progress: Option<js_sys::Function>,
+) -> Result<Vec<u8>, String> {
     let kind = ModelKind::from_id(kind).ok_or_else(|| format!("unknown model '{kind}'"))?;
     let s = Scenario::from_json(scenario_json).map_err(|e| e.to_string())?;
     let pieces: Vec<usize> = pieces.iter().map(|&i| i as usize).collect();
+    let reporting = on_progress.is_some();
+    if let Some(f) = on_progress {
+        PROGRESS.with_borrow_mut(|p| *p = Some((f, js_sys::Date::now())));
+        crate::model::progress::set_hook(Some(progress_to_page));
+    }
     let out =
-        with_analysis_marks(kind, || if pieces.is_empty() { Ok(s.run(kind)) } else { s.run_pieces(kind, &pieces) })?;
-    Ok(out.to_bytes())
+        with_analysis_marks(kind, || if pieces.is_empty() { Ok(s.run(kind)) } else { s.run_pieces(kind, &pieces) });
+    if reporting {
+        crate::model::progress::set_hook(None);
+        PROGRESS.with_borrow_mut(|p| *p = None);
+    }
+    Ok(out?.to_bytes())
+}
+
+/// A worker's progress reports go to the page at most this often [ms] (the progress row redraws every 100 ms).
+const PROGRESS_EVERY_MS: f64 = 100.0;
+
+thread_local! {
+    /// The worker's progress callback ([`worker_run`]) and when it was last called [ms since 1970].
+    static PROGRESS: RefCell<Option<(js_sys::Function, f64)>> = const { RefCell::new(None) };
+}
+
+/// The progress hook of a worker's run: passes the share done to the callback, at most every [`PROGRESS_EVERY_MS`].
+fn progress_to_page(done: f64) {
+    PROGRESS.with_borrow_mut(|p| {
+        if let Some((f, last)) = p {
+            let now = js_sys::Date::now();
+            if now - *last >= PROGRESS_EVERY_MS {
+                *last = now;
+                let _ = f.call1(&JsValue::NULL, &JsValue::from_f64(done));
+            }
+        }
+    });
 }

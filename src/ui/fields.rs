@@ -186,17 +186,28 @@ pub fn LaneStatus(
     })));
     on_cleanup(move || timer.update_value(|t| drop(t.take())));
     let id = lane.kind.id();
+    // The share done and the seconds left, from the run's start and its expected time; nothing until a part is in a
+    // worker, and no time left until the estimate rests on a measurement ([`Lane::estimate_known`]).
     let progress = move || {
         tick.track();
+        if !lane.running.get() {
+            return (0.0, None);
+        }
         let elapsed = super::now_ms() - lane.started_ms.get();
         let est = lane.estimate_ms.get().max(1.0);
-        ((elapsed / est).min(0.97), ((est - elapsed) / 1000.0).max(0.0))
+        let left = lane.estimate_known.get().then(|| ((est - elapsed) / 1000.0).max(0.1));
+        ((elapsed / est).min(0.97), left)
     };
     // Changes only when the row is to show or go (the tick re-evaluates it every 100 ms of a run).
     let show_progress = Memo::new(move |_| {
         tick.track();
-        lane.busy.get() && super::now_ms() - lane.started_ms.get() >= PROGRESS_AFTER_MS
+        lane.busy.get() && super::now_ms() - lane.posted_ms.get() >= PROGRESS_AFTER_MS
     });
+    let progress_text = move || match (lane.running.get(), progress().1) {
+        (false, _) => tr("run.queued").to_string(),
+        (true, None) => tr("run.computing_first").to_string(),
+        (true, Some(left)) => trf("run.computing", &[&sig(left, 2)]),
+    };
     view! {
         <div class="lane-status" data-testid=format!("status-{id}") aria-live="polite" aria-busy=move || lane.busy.get().to_string()>
             {move || {
@@ -206,7 +217,7 @@ pub fn LaneStatus(
                     view! {
                         <div class="progress-row">
                             <progress max="1" value=move || progress().0.to_string() aria-label=move || tr("run.progress")></progress>
-                            <span>{move || trf("run.computing", &[&sig(progress().1.max(0.1), 2)])}</span>
+                            <span>{progress_text}</span>
                             <button type="button" class="small" data-testid=format!("cancel-{id}") on:click=move |_| lane.cancel()>{move || tr("run.cancel")}</button>
                         </div>
                     }.into_any()
