@@ -235,7 +235,9 @@ pub fn LaneStatus(
                         }}</p>
                     }.into_any()
                 } else {
-                    view! { <p class="hint">{move || tr("run.waiting")}</p> }.into_any()
+                    // The validation runs only on request: before that there is no result to wait for.
+                    let idle = lane.kind == crate::model::scenario::ModelKind::Validation && !lane.busy.get();
+                    view! { <p class="hint">{move || tr(if idle { "run.not_run" } else { "run.waiting" })}</p> }.into_any()
                 }
             }}
         </div>

@@ -459,6 +459,9 @@ test('named saves: save, list, open, delete', async () => {
 
 test('the validation panel runs the 20 AWS experiments and shows both errors', async () => {
   const { page, context } = await openApp(browser, site);
+  // It runs only on request; until then its status says so (not that a result is coming).
+  await page.getByTestId('run-validation').waitFor();
+  assert.match(await page.getByTestId('status-validation').textContent(), /Not run yet/);
   await page.getByTestId('run-validation').click();
   await page.getByTestId('validation-table').waitFor({ timeout: 120000 });
   assert.equal(await page.getByTestId('validation-table').locator('tbody tr').count(), 20);
