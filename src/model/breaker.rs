@@ -216,9 +216,10 @@ impl BreakerParams {
     /// were counted alike before, so an edit of the breaker's settings, which reruns only the run with it, was
     /// estimated at half the model's time and never ran on the page).
     pub fn variant_work(&self, curve: &LoadCurve) -> [f64; 2] {
-        const CALL: f64 = VARIANT_CALL;
+        const CALL: f64 = 3.7;
         let total = curve.expected_requests();
-        let (failing, calls) = (|err, latency| self.failing(err, latency), |f| self.calls_per_request(f));
+        let failing = |err: f64, latency: f64| if latency >= self.timeout { 1.0 } else { err };
+        let calls = |f: f64| (0..=self.retries).map(|k| f.powi(k as i32)).sum::<f64>();
         let (mut with, mut without, mut inside) = (0.0, 0.0, 0.0);
         for e in &self.episodes {
             let n = curve.expected_between(e.start, e.end);
@@ -236,45 +237,11 @@ impl BreakerParams {
         [total + CALL * (with + healthy), total + CALL * (without + healthy)]
     }
 
-    /// Roughly the calls to the dependency per request arriving at `t` [-], as [`BreakerParams::variant_work`]
-    /// counts them: 1 + f + … + f^retries in a period whose calls fail with probability f, and with the breaker,
-    /// hardly any in an episode that opens it.
-    fn calls_per_request_at(&self, t: f64, with_breaker: bool) -> f64 {
-        let condition = self.condition_at(t);
-        let f = match condition {
-            0 => self.failing(self.base_error_rate, self.base_latency),
-            i => self.failing(self.episodes[i - 1].error_rate, self.episodes[i - 1].latency),
-        };
-        if with_breaker && condition > 0 && f >= self.breaker.failure_rate_threshold {
-            return 0.0;
-        }
-        self.calls_per_request(f)
-    }
-
-    /// The share of calls that fail in a period with the error rate `err` and the mean call latency `latency` [s],
-    /// a call slower on average than the time-out counted as failing [-].
-    fn failing(&self, err: f64, latency: f64) -> f64 {
-        if latency >= self.timeout {
-            1.0
-        } else {
-            err
-        }
-    }
-
-    /// Calls per request when each fails with probability `f`: 1 + f + … + f^retries [-].
-    fn calls_per_request(&self, f: f64) -> f64 {
-        (0..=self.retries).map(|k| f.powi(k as i32)).sum()
-    }
-
     /// The dependency's condition at `t`: 0 when healthy, 1 + i during episode i (the first that covers `t`).
     fn condition_at(&self, t: f64) -> usize {
         self.episodes.iter().position(|e| (e.start..e.end).contains(&t)).map_or(0, |i| i + 1)
     }
 }
-
-/// The work of one dependency call against one request's in [`BreakerParams::variant_work`] (measured in wasm on
-/// the default scenario: ~13 ns per request and ~50 ns per call).
-const VARIANT_CALL: f64 = 3.7;
 
 /// The breaker's state.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -458,13 +425,6 @@ fn run(
     // calls coincide.
     let mut rng: SimRng = super::dist::rng(seed, 30);
     let mut arrivals = ArrivalStream::new(curve, seed);
-    let mut last_bin = 0;
-    // Progress by the work expected in each bin: the requests, and their calls to the dependency (retries in a
-    // failure episode; with the breaker open, hardly any).
-    let progress = crate::model::progress::ByBins::new(nb, |k| {
-        let t = (k as f64 + 0.5) * width;
-        curve.rate_at(t) * (1.0 + VARIANT_CALL * p.calls_per_request_at(t, use_breaker))
-    });
     let mut next_arrival = arrivals.take();
     let mut queue: EventQueue<Kind> = EventQueue::default();
     let mut br = Breaker::new(p.breaker);
@@ -490,13 +450,7 @@ fn run(
         let first_call = next_arrival + p.work;
         let (t, kind) = if first_call < t_ev {
             let a = next_arrival;
-            let b = bin(a);
-            if b != last_bin {
-                // A bin's worth of simulated time done.
-                last_bin = b;
-                progress.reached(b);
-            }
-            bins[b].requests += 1;
+            bins[bin(a)].requests += 1;
             next_arrival = arrivals.take();
             (first_call, Kind::Attempt(a, 0))
         } else {
@@ -590,12 +544,12 @@ pub fn simulate_variants(p: &BreakerParams, curve: &LoadCurve, seed: u64, with: 
     let [w_with, w_without] = p.variant_work(curve);
     let share = if with && without { w_with / (w_with + w_without) } else { f64::from(u8::from(with)) };
     if with {
-        (r.with_breaker, r.summary_with, r.transitions) =
-            crate::model::progress::stage(0.0, share, || run(p, curve, seed, true));
+        let _stage = crate::model::progress::stage(0.0, share);
+        (r.with_breaker, r.summary_with, r.transitions) = run(p, curve, seed, true);
     }
     if without {
-        (r.without_breaker, r.summary_without, _) =
-            crate::model::progress::stage(share, 1.0, || run(p, curve, seed, false));
+        let _stage = crate::model::progress::stage(share, 1.0);
+        (r.without_breaker, r.summary_without, _) = run(p, curve, seed, false);
     }
     r
 }

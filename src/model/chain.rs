@@ -369,8 +369,6 @@ fn run(
     let mut next_arrival = arrivals.take();
     let mut last: f64 = 0.0;
     let mut requests = 0u64;
-    let mut last_bin = 0;
-    let progress = crate::model::progress::ByBins::by_rate(curve, width, nb);
     loop {
         let t_ev = s.queue.peek_time();
         let t = fmin(t_ev, next_arrival);
@@ -399,13 +397,7 @@ fn run(
                     (s.reqs.len() - 1) as u32
                 }
             };
-            let b = bin(t);
-            if b != last_bin {
-                // A bin's worth of simulated time done.
-                last_bin = b;
-                progress.reached(b);
-            }
-            bins[b].requests += 1;
+            bins[bin(t)].requests += 1;
             requests += 1;
             s.enter(t, r, 0);
             next_arrival = arrivals.take();
@@ -535,8 +527,9 @@ pub fn simulate_lengths(
         .collect();
     // Each run a stage of the progress, as long as its hop visits and arrivals (as in `Scenario::pieces`).
     let weights: Vec<f64> = todo.iter().map(|(m, _)| (m + 1) as f64).collect();
-    let done = crate::model::progress::stages(&todo, &weights, |_, (m, these)| run(p, *m, these, curve, pricing, seed));
-    for (mut bins, summaries) in done {
+    for ((m, these), (from, to)) in todo.iter().zip(crate::model::progress::spans(&weights)) {
+        let _stage = crate::model::progress::stage(from, to);
+        let (mut bins, summaries) = run(p, *m, these, curve, pricing, seed);
         for s in summaries {
             if s.hops == k {
                 r.bins = std::mem::take(&mut bins);

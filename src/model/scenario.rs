@@ -151,11 +151,16 @@ impl Scenario {
 
     /// The sweep's points at the given levels only.
     fn provisioned_points(&self, levels: &[u32]) -> Vec<ProvisionedPoint> {
-        progress::stages(levels, &vec![1.0; levels.len()], |_, &n| {
-            let mut s = self.clone();
-            s.scaling.provisioned = n;
-            ProvisionedPoint::of_run(n, &s.simulate())
-        })
+        levels
+            .iter()
+            .zip(progress::spans(&vec![1.0; levels.len()]))
+            .map(|(&n, (from, to))| {
+                let _stage = progress::stage(from, to);
+                let mut s = self.clone();
+                s.scaling.provisioned = n;
+                ProvisionedPoint::of_run(n, &s.simulate())
+            })
+            .collect()
     }
 
     /// The piece of `kind`'s run ([`Scenario::pieces`]) that is this scenario's scaling run itself, if there is one:
@@ -176,10 +181,7 @@ impl Scenario {
 
     /// Runs one model (validate first). Its progress is reported as it goes ([`progress`]), its end as 1.
     pub fn run(&self, kind: ModelKind) -> Output {
-        progress::stage(0.0, 1.0, || self.run_whole(kind))
-    }
-
-    fn run_whole(&self, kind: ModelKind) -> Output {
+        let _whole = progress::stage(0.0, 1.0);
         match kind {
             ModelKind::Scaling => Output::Scaling(self.simulate()),
             ModelKind::Provisioned => Output::Provisioned(self.provisioned_sweep()),
@@ -304,10 +306,7 @@ impl Scenario {
     /// Runs the given pieces of a model ([`Scenario::pieces`]; all of them: [`Scenario::run`]) (validate first).
     /// An index past the model's pieces is an error.
     pub fn run_pieces(&self, kind: ModelKind, which: &[usize]) -> Result<Output, String> {
-        progress::stage(0.0, 1.0, || self.run_some(kind, which))
-    }
-
-    fn run_some(&self, kind: ModelKind, which: &[usize]) -> Result<Output, String> {
+        let _whole = progress::stage(0.0, 1.0);
         let count = self.pieces(kind).len();
         if let Some(i) = which.iter().find(|&&i| i >= count) {
             return Err(format!("the {} model has {count} parts, not a part {}", kind.id(), i + 1));

@@ -937,10 +937,8 @@ impl<'a> Sim<'a> {
     /// is no on-stack replacement for wasm), so a run made of one long call stayed in baseline code to the end
     /// (the first run in a page was about 1.5× slower than the next).
     fn run(&mut self, curve: &LoadCurve) {
-        let progress = crate::model::progress::ByBins::by_rate(curve, self.width, self.bins.len());
         let mut stop = 0.0;
         while let Some(next) = self.run_until(stop, curve) {
-            progress.reached(self.bin_of(stop));
             // Past a long quiet stretch (a very long request after the end) in one step.
             stop = next.max(stop) + self.width;
         }
