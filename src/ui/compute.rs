@@ -38,8 +38,26 @@ const INLINE_ONE_PART_MS: f64 = 14.0;
 pub const SUPERSEDE_MS: f64 = 1000.0;
 /// A run expected to take less than this may start when every worker slot is taken, in one slot more [ms].
 const EXPRESS_MS: f64 = 250.0;
-/// Throughput assumed before a model's first run [work units per ms]: low, so a first run goes to the worker.
+/// Throughput assumed before a model's first run, for the choice to run it on the page [work units per ms]: low,
+/// so a first run goes to a worker.
 const FIRST_RATE: f64 = 500.0;
+
+/// Throughput assumed before a model's first run, for its expected time in the workers, which decides whether it
+/// may start at once in one slot more ([`EXPRESS_MS`]) [work units per ms]: half what each model does natively here
+/// (`Scenario::work_of` of the default scenario over its time; a first run in V8's baseline code is up to twice as
+/// slow as later ones). With [`FIRST_RATE`] for this too, the fan-out sweep (~11 ms) was expected to take 4 s, so a
+/// link to a day at 1,000 req/s left it waiting 6.5 s for the scaling run (a week: 41 s).
+fn prior_rate(kind: ModelKind) -> f64 {
+    match kind {
+        ModelKind::Scaling => 6_000.0,
+        ModelKind::Provisioned => 9_000.0,
+        ModelKind::Availability => 18_000.0,
+        ModelKind::Parallel => 90_000.0,
+        ModelKind::Breaker => 55_000.0,
+        ModelKind::Chain => 15_000.0,
+        ModelKind::Validation => 12_000.0,
+    }
+}
 
 type Handler = Closure<dyn FnMut(web_sys::MessageEvent)>;
 
@@ -62,7 +80,7 @@ pub struct Lane {
     /// ([`crate::model::progress`]), before that from the speed of this lane's last run.
     pub estimate_ms: RwSignal<f64>,
     /// [`Lane::estimate_ms`] rests on a measurement: a progress report of this run, or a run of this model before
-    /// (the first run's estimate, from [`FIRST_RATE`], is a guess and not shown).
+    /// (the first run's estimate, from [`prior_rate`], is a guess and not shown).
     pub estimate_known: RwSignal<bool>,
     /// How long the last finished run took [ms].
     pub last_ms: RwSignal<f64>,
@@ -360,7 +378,7 @@ impl Lane {
             stale: RwSignal::new(false),
             error: RwSignal::new(None),
             recalled: RwSignal::new(false),
-            rate: StoredValue::new(FIRST_RATE),
+            rate: StoredValue::new(prior_rate(kind)),
             rate_measured: StoredValue::new(false),
             generation: StoredValue::new(0),
             inputs: StoredValue::new(String::new()),
@@ -422,7 +440,8 @@ impl Lane {
         let work = pieces.as_ref().map_or_else(|| s.work_of(self.kind), |p| p.work);
         // A model without keyed pieces (the scaling run, availability, the validation) runs whole, in one part.
         let parts = pieces.as_ref().map_or(1, |p| p.missing.len());
-        let expected = work / self.rate.get_value();
+        let rate = if self.rate_measured.get_value() { self.rate.get_value() } else { FIRST_RATE };
+        let expected = work / rate;
         if expected < INLINE_MS || (parts <= 1 && expected < INLINE_ONE_PART_MS) || !workers_available() {
             if self.busy.get_untracked() {
                 self.busy.set(false);
