@@ -36,7 +36,7 @@ use std::collections::VecDeque;
 
 /// How a hop is triggered by the one before it.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[serde(tag = "kind", rename_all = "snake_case", try_from = "LinkJson")]
 pub enum Link {
     /// Direct invocation; the caller waits.
     Sync,
@@ -45,6 +45,25 @@ pub enum Link {
         /// Delivery delay [s].
         delay: f64,
     },
+}
+
+/// The JSON form of a [`Link`], read as one object ([`crate::model::need`]).
+#[derive(Deserialize)]
+#[serde(expecting = "a link (an object with a kind)")]
+struct LinkJson {
+    kind: String,
+    delay: Option<f64>,
+}
+
+impl TryFrom<LinkJson> for Link {
+    type Error = String;
+    fn try_from(j: LinkJson) -> Result<Self, String> {
+        Ok(match j.kind.as_str() {
+            "sync" => Link::Sync,
+            "queue" => Link::Queue { delay: crate::model::need(j.delay, "delay")? },
+            other => return Err(crate::model::unknown_kind(other, &["sync", "queue"])),
+        })
+    }
 }
 
 /// One function of the chain.

@@ -26,7 +26,7 @@ pub fn exp(rng: &mut SimRng, mean: f64) -> f64 {
 
 /// A non-negative duration distribution [s].
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[serde(tag = "kind", rename_all = "snake_case", try_from = "DistJson")]
 pub enum Dist {
     /// Always `value` [s].
     Fixed {
@@ -46,6 +46,29 @@ pub enum Dist {
         /// Coefficient of variation [-].
         cv: f64,
     },
+}
+
+/// The JSON form of a [`Dist`], read as one object ([`crate::model::need`]).
+#[derive(Deserialize)]
+#[serde(expecting = "a distribution (an object with a kind)")]
+struct DistJson {
+    kind: String,
+    value: Option<f64>,
+    mean: Option<f64>,
+    cv: Option<f64>,
+}
+
+impl TryFrom<DistJson> for Dist {
+    type Error = String;
+    fn try_from(j: DistJson) -> Result<Self, String> {
+        use crate::model::need;
+        Ok(match j.kind.as_str() {
+            "fixed" => Dist::Fixed { value: need(j.value, "value")? },
+            "exponential" => Dist::Exponential { mean: need(j.mean, "mean")? },
+            "log_normal" => Dist::LogNormal { mean: need(j.mean, "mean")?, cv: need(j.cv, "cv")? },
+            other => return Err(crate::model::unknown_kind(other, &["fixed", "exponential", "log_normal"])),
+        })
+    }
 }
 
 impl Dist {

@@ -678,6 +678,47 @@ mod tests {
         assert!(Scenario::from_json(&bad_region).unwrap_err().0.starts_with("availability.failover_success"));
     }
 
+    /// The tagged enums (a distribution, the cold-start mode, the overflow rule, the policy, a chain's link) are read
+    /// as one flat object each ([`crate::model::need`]): every variant comes back as it was written, and a missing
+    /// field, an unknown kind or a kind that is not a string is named as serde names them.
+    #[test]
+    fn every_variant_of_the_tagged_enums_round_trips_and_errors_name_the_problem() {
+        use crate::model::chain::Link;
+        use crate::model::dist::Dist;
+        use crate::model::engine::{ColdMode, Overflow, Policy};
+        fn back<T: Serialize + serde::de::DeserializeOwned + PartialEq + std::fmt::Debug>(x: T) {
+            let json = serde_json::to_string(&x).unwrap();
+            assert_eq!(serde_json::from_str::<T>(&json).unwrap(), x, "{json}");
+        }
+        let d = Dist::LogNormal { mean: 0.3, cv: 1.5 };
+        for x in [Dist::Fixed { value: 0.1 }, Dist::Exponential { mean: 2.0 }, d] {
+            back(x);
+        }
+        back(ColdMode::InitThenWarm { init: d });
+        back(ColdMode::SeparateCold { cold_service: Dist::Fixed { value: 1.0 } });
+        back(Overflow::Throttle);
+        back(Overflow::Queue { max_len: 7, timeout: 3.5 });
+        back(Link::Sync);
+        back(Link::Queue { delay: 0.05 });
+        back(Policy::PerRequest);
+        back(Policy::TargetTracking { target: 0.6, interval: 2.0, window: 60.0, stabilization: 30.0, max_scale: 9 });
+        back(Policy::Proportional { r_min: 1, r_max: 8, interval: 10.0 });
+        let p =
+            Policy::Predictive { alpha: 0.5, beta: 0.2, interval: 5.0, target: 0.7, stabilization: 60.0, max_scale: 3 };
+        back(p);
+        let err = |json: &str| serde_json::from_str::<Policy>(json).unwrap_err().to_string();
+        assert!(err(r#"{"kind":"predictive","alpha":0.5}"#).starts_with("missing field `beta`"));
+        assert!(err(r#"{"kind":"guess"}"#).starts_with("unknown variant `guess`, expected one of `per_request`,"));
+        assert!(err(r#"{"kind":3}"#).starts_with("invalid type: integer `3`, expected a string"));
+        assert!(err(r#"{"alpha":1}"#).starts_with("missing field `kind`"));
+        assert!(err("4").starts_with("invalid type: integer `4`, expected a scaling policy (an object with a kind)"));
+        let dist = |json: &str| serde_json::from_str::<Dist>(json).unwrap_err().to_string();
+        assert!(
+            dist(r#"{"kind":"log_normal","mean":"x","cv":1}"#).starts_with("invalid type: string \"x\", expected f64")
+        );
+        assert!(dist(r#"{"kind":"log_normal","mean":1}"#).starts_with("missing field `cv`"));
+    }
+
     #[test]
     fn each_model_reruns_only_when_its_inputs_change() {
         let a = Scenario::default();

@@ -55,12 +55,12 @@ pub use self::core::{simulate, MAX_BINS};
 use super::cost::{period_bill, AlwaysOn, Bill, Pricing, Usage};
 use super::dist::Dist;
 use super::stats::Percentiles;
-use crate::model::check;
+use crate::model::{check, need};
 use serde::{Deserialize, Serialize};
 
 /// How a cold start shows up in a request's latency.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[serde(tag = "kind", rename_all = "snake_case", try_from = "ColdModeJson")]
 pub enum ColdMode {
     /// An init latency [s] is added before the warm service of the instance's first request.
     InitThenWarm {
@@ -89,7 +89,7 @@ pub enum IdleChoice {
 
 /// What happens to a request that finds no free slot and may not start a new instance.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[serde(tag = "kind", rename_all = "snake_case", try_from = "OverflowJson")]
 pub enum Overflow {
     /// Rejected at once (HTTP 429), as Lambda does for synchronous invocations.
     Throttle,
@@ -124,7 +124,7 @@ pub struct Prewarm {
 
 /// How the number of instances is decided.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[serde(tag = "kind", rename_all = "snake_case", try_from = "PolicyJson")]
 pub enum Policy {
     /// Every request with no free slot starts a new instance (AWS Lambda, SimFaaS).
     PerRequest,
@@ -165,6 +165,97 @@ pub enum Policy {
         /// Most instances the autoscaler asks for [instances].
         max_scale: u32,
     },
+}
+
+/// The JSON form of a [`ColdMode`], read as one object ([`crate::model::need`]).
+#[derive(Deserialize)]
+#[serde(expecting = "a cold-start mode (an object with a kind)")]
+struct ColdModeJson {
+    kind: String,
+    init: Option<Dist>,
+    cold_service: Option<Dist>,
+}
+
+impl TryFrom<ColdModeJson> for ColdMode {
+    type Error = String;
+    fn try_from(j: ColdModeJson) -> Result<Self, String> {
+        Ok(match j.kind.as_str() {
+            "init_then_warm" => ColdMode::InitThenWarm { init: need(j.init, "init")? },
+            "separate_cold" => ColdMode::SeparateCold { cold_service: need(j.cold_service, "cold_service")? },
+            other => return Err(crate::model::unknown_kind(other, &["init_then_warm", "separate_cold"])),
+        })
+    }
+}
+
+/// The JSON form of an [`Overflow`], read as one object ([`crate::model::need`]).
+#[derive(Deserialize)]
+#[serde(expecting = "an overflow rule (an object with a kind)")]
+struct OverflowJson {
+    kind: String,
+    max_len: Option<u32>,
+    timeout: Option<f64>,
+}
+
+impl TryFrom<OverflowJson> for Overflow {
+    type Error = String;
+    fn try_from(j: OverflowJson) -> Result<Self, String> {
+        Ok(match j.kind.as_str() {
+            "throttle" => Overflow::Throttle,
+            "queue" => Overflow::Queue { max_len: need(j.max_len, "max_len")?, timeout: need(j.timeout, "timeout")? },
+            other => return Err(crate::model::unknown_kind(other, &["throttle", "queue"])),
+        })
+    }
+}
+
+/// The JSON form of a [`Policy`], read as one object ([`crate::model::need`]).
+#[derive(Deserialize)]
+#[serde(expecting = "a scaling policy (an object with a kind)")]
+struct PolicyJson {
+    kind: String,
+    target: Option<f64>,
+    interval: Option<f64>,
+    window: Option<f64>,
+    stabilization: Option<f64>,
+    max_scale: Option<u32>,
+    r_min: Option<u32>,
+    r_max: Option<u32>,
+    alpha: Option<f64>,
+    beta: Option<f64>,
+}
+
+impl TryFrom<PolicyJson> for Policy {
+    type Error = String;
+    fn try_from(j: PolicyJson) -> Result<Self, String> {
+        Ok(match j.kind.as_str() {
+            "per_request" => Policy::PerRequest,
+            "target_tracking" => Policy::TargetTracking {
+                target: need(j.target, "target")?,
+                interval: need(j.interval, "interval")?,
+                window: need(j.window, "window")?,
+                stabilization: need(j.stabilization, "stabilization")?,
+                max_scale: need(j.max_scale, "max_scale")?,
+            },
+            "proportional" => Policy::Proportional {
+                r_min: need(j.r_min, "r_min")?,
+                r_max: need(j.r_max, "r_max")?,
+                interval: need(j.interval, "interval")?,
+            },
+            "predictive" => Policy::Predictive {
+                alpha: need(j.alpha, "alpha")?,
+                beta: need(j.beta, "beta")?,
+                interval: need(j.interval, "interval")?,
+                target: need(j.target, "target")?,
+                stabilization: need(j.stabilization, "stabilization")?,
+                max_scale: need(j.max_scale, "max_scale")?,
+            },
+            other => {
+                return Err(crate::model::unknown_kind(
+                    other,
+                    &["per_request", "target_tracking", "proportional", "predictive"],
+                ))
+            }
+        })
+    }
 }
 
 impl Policy {
