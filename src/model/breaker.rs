@@ -540,15 +540,16 @@ pub fn simulate_variants(p: &BreakerParams, curve: &LoadCurve, seed: u64, with: 
         summary_without: BreakerSummary::default(),
         transitions: Vec::new(),
     };
-    // Each variant a stage of the progress, as long as its expected work ([`BreakerParams::variant_work`]).
+    // Each variant run a stage of the progress, as long as its expected work ([`BreakerParams::variant_work`]).
     let [w_with, w_without] = p.variant_work(curve);
-    let share = if with && without { w_with / (w_with + w_without) } else { f64::from(u8::from(with)) };
+    let weight = |run: bool, w: f64| if run { w } else { 0.0 };
+    let spans = crate::model::progress::spans(&[weight(with, w_with), weight(without, w_without)]);
     if with {
-        let _stage = crate::model::progress::stage(0.0, share);
+        let _stage = crate::model::progress::stage(spans[0].0, spans[0].1);
         (r.with_breaker, r.summary_with, r.transitions) = run(p, curve, seed, true);
     }
     if without {
-        let _stage = crate::model::progress::stage(share, 1.0);
+        let _stage = crate::model::progress::stage(spans[1].0, spans[1].1);
         (r.without_breaker, r.summary_without, _) = run(p, curve, seed, false);
     }
     r

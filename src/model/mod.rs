@@ -44,7 +44,6 @@ pub(crate) fn fmax(a: f64, b: f64) -> f64 {
     }
 }
 
-/// `Ok` when `ok`, otherwise the message (the parameter checks' building block; messages name the field).
 /// A field of a variant read from its JSON form ([`Dist`](dist::Dist) and the other tagged enums read theirs as one
 /// flat object with every variant's fields: serde's own reading of internally tagged enums buffers the object
 /// first, which took 13 KB of the gzipped wasm); the same message as serde's when it is missing.
@@ -57,6 +56,7 @@ pub(crate) fn unknown_kind(kind: &str, kinds: &'static [&'static str]) -> String
     <serde::de::value::Error as serde::de::Error>::unknown_variant(kind, kinds).to_string()
 }
 
+/// `Ok` when `ok`, otherwise the message (the parameter checks' building block; messages name the field).
 pub(crate) fn check(ok: bool, msg: &str) -> Result<(), String> {
     if ok {
         Ok(())

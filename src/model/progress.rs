@@ -2,9 +2,10 @@
 //! (every 0.2 % of the expected arrivals, from the arrival stream the engine, the chain and the breaker read; each
 //! run of the fan-out sweep and of the availability Monte Carlo), and a model made of several runs gives each its
 //! stage ([`stage`]: a level of the provisioned sweep, a run of the chain, a variant of the breaker), so the reports
-//! rise from 0 to 1 over the whole run. The workers install a hook that passes them to the page (`public/worker.js`), which shows them instead of
-//! an estimate from the last run's speed; without a hook (native tools, tests, the page's own short runs) a report
-//! is a read of a thread-local and nothing more. Reports never change what a model computes.
+//! rise from 0 to 1 over the whole run. The workers install a hook that passes them to the page
+//! (`public/worker.js`), which shows them instead of an estimate from the last run's speed; without a hook (native
+//! tools, tests, the page's own short runs) a report is a read of a thread-local and nothing more. Reports never
+//! change what a model computes.
 
 use std::cell::Cell;
 

@@ -824,18 +824,20 @@ impl Lane {
     /// the time since it started over the share of the whole run done (the parts weighted by their expected
     /// times; a part done counts whole, one waiting for a worker nothing).
     fn progressed(&self, part: usize, done: f64) {
-        let share = self.job.try_update_value(|j| {
-            let j = j.as_mut()?;
-            *j.progress.get_mut(part)? = done.clamp(0.0, 1.0);
-            Some(j.share_done())
-        });
+        let share = self
+            .job
+            .try_update_value(|j| {
+                let j = j.as_mut()?;
+                *j.progress.get_mut(part)? = done.clamp(0.0, 1.0);
+                Some(j.share_done())
+            })
+            .flatten()
+            .unwrap_or(0.0);
         let elapsed = super::now_ms() - self.started_ms.get_untracked();
-        if let Some(Some(share)) = share.filter(|_| elapsed > 0.0) {
-            if share > 0.0 {
-                self.estimate_ms.set(elapsed / share);
-                if !self.estimate_known.get_untracked() {
-                    self.estimate_known.set(true);
-                }
+        if share > 0.0 && elapsed > 0.0 {
+            self.estimate_ms.set(elapsed / share);
+            if !self.estimate_known.get_untracked() {
+                self.estimate_known.set(true);
             }
         }
     }

@@ -91,7 +91,7 @@ impl Arrivals {
     }
 
     /// The share of the expected arrivals generated so far (0 ..= 1; 1 for a curve without any).
-    pub fn done(&self) -> f64 {
+    fn done(&self) -> f64 {
         if self.total > 0.0 {
             ((self.passed + self.used) / self.total).min(1.0)
         } else {
