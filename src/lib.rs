@@ -5,8 +5,10 @@
 //!   second, money is US dollars, memory is MB. Every simulation is seeded from the scenario: the same scenario gives
 //!   the same result, natively and in WebAssembly.
 //! - [`charts`]: draws model output on any plotters backend (a canvas in the page, an SVG string in tests).
+//! - [`sched`]: the worker pool's decisions (what runs where and when), a plain type tested natively.
 //! - [`ui`]: Leptos 0.8 components (compiled natively for lints, run in the browser).
 
 pub mod charts;
 pub mod model;
+pub mod sched;
 pub mod ui;

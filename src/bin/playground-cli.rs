@@ -9,7 +9,7 @@
 
 use serverless_playground::model::engine::{simulate, ScalingParams};
 use serverless_playground::model::load::LoadCurve;
-use serverless_playground::model::scenario::Scenario;
+use serverless_playground::model::scenario::{ModelKind, Scenario};
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -43,24 +43,14 @@ fn run(args: &[String]) -> Result<String, String> {
             let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}"))?;
             let scenario = Scenario::from_json(&text).map_err(|e| format!("{path}: {e}"))?;
             let t0 = Instant::now();
-            let scaling = scenario.simulate().summary;
-            let mut availability = scenario.availability();
-            // The per-month samples and the timeline are for charts; the summary keeps the figures.
-            availability.monthly_downtime_min.clear();
-            availability.timeline.clear();
-            let parallel = scenario.parallel();
-            let breaker = scenario.breaker();
-            let chain = scenario.chain();
-            let v = serde_json::json!({
-                "scaling": scaling,
-                "availability": availability,
-                "parallel": { "at_max": parallel.at_max, "knee": parallel.knee, "seed_chain": parallel.seed_chain,
-                              "parallel_share": parallel.parallel_share, "sweep": parallel.sweep },
-                "breaker": { "with_breaker": breaker.summary_with, "without_breaker": breaker.summary_without,
-                             "transitions": breaker.transitions },
-                "chain": { "summary": chain.summary, "by_length": chain.by_length },
-                "wall_seconds": t0.elapsed().as_secs_f64(),
-            });
+            // Every model of the registry with a command-line summary, under its id.
+            let mut v = serde_json::Map::new();
+            for kind in ModelKind::ALL {
+                if let Some(summary) = kind.model().cli(&scenario) {
+                    v.insert(kind.id().to_string(), summary);
+                }
+            }
+            v.insert("wall_seconds".into(), t0.elapsed().as_secs_f64().into());
             serde_json::to_string_pretty(&v).map_err(|e| e.to_string())
         }
         Some("steady") => steady(&args[1..]),

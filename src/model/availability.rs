@@ -27,7 +27,10 @@
 
 use super::dist::{exp, rng, SimRng};
 use super::load::LoadCurve;
+use super::registry::{FigureSpec, Formula, Model, ModelKind, Output, Reading};
+use super::scenario::Scenario;
 use super::stats::Histogram;
+use super::units::{sig, Unit};
 use crate::model::{check, fmin};
 use serde::{Deserialize, Serialize};
 
@@ -466,6 +469,101 @@ pub fn simulate(p: &AvailabilityParams, curve: &LoadCurve, seed: u64) -> Availab
 fn unit(rng: &mut SimRng) -> f64 {
     use rand::Rng;
     rng.random::<f64>()
+}
+
+/// The availability model's entry in the registry.
+pub struct AvailabilityModel;
+
+const FIGURES: &[FigureSpec] = &[
+    FigureSpec {
+        section: "availability",
+        label: "av.f.availability",
+        id: "availability",
+        compare: Some("cmp.availability"),
+        unit: Unit::Nines,
+        read: |_, o| o.availability().map(|r| Reading::of(r.availability)),
+    },
+    FigureSpec {
+        section: "availability",
+        label: "av.f.nines",
+        id: "nines",
+        compare: None,
+        unit: Unit::Number,
+        read: |_, o| o.availability().map(|r| Reading::of(r.nines)),
+    },
+    FigureSpec {
+        section: "availability",
+        label: "av.f.downtime",
+        id: "downtime",
+        compare: None,
+        unit: Unit::Number,
+        read: |_, o| {
+            let r = o.availability()?;
+            let text = format!("{} / {} min", sig(r.downtime_min_p50, 3), sig(r.downtime_min_p99, 3));
+            Some(Reading::text(r.downtime_min_p50, text))
+        },
+    },
+    FigureSpec {
+        section: "availability",
+        label: "av.f.breach",
+        id: "breach",
+        compare: None,
+        unit: Unit::Share,
+        read: |_, o| o.availability().map(|r| Reading::of(r.sla_breach_prob)),
+    },
+    FigureSpec {
+        section: "availability",
+        label: "av.f.failed",
+        id: "failed-requests",
+        compare: None,
+        unit: Unit::Count,
+        read: |_, o| o.availability().map(|r| Reading::of(r.failed_requests_per_year)),
+    },
+];
+
+impl Model for AvailabilityModel {
+    fn kind(&self) -> ModelKind {
+        ModelKind::Availability
+    }
+    fn prior_rate(&self) -> f64 {
+        18_000.0
+    }
+    fn inputs(&self, s: &Scenario) -> String {
+        serde_json::to_string(&(s.seed, &s.load, &s.availability)).unwrap_or_default()
+    }
+    /// Each outage walks its 5-minute intervals; the months between outages are skipped over.
+    fn work(&self, s: &Scenario) -> f64 {
+        let a = &s.availability;
+        let hours = a.runs as f64 * a.horizon_days * 24.0;
+        let outages = |mtbf_h: f64, mttr_h: f64| hours / mtbf_h * (2.0 + 12.0 * mttr_h);
+        a.regions.iter().map(|r| outages(r.mtbf_h, r.mttr_h)).sum::<f64>()
+            + a.common_mode.map_or(0.0, |c| outages(c.mtbf_h, c.mttr_h) * a.regions.len() as f64)
+            + a.runs as f64 * a.horizon_days / 30.0
+    }
+    fn run(&self, s: &Scenario) -> Output {
+        Output::Availability(simulate(&s.availability, &s.load, s.seed))
+    }
+    fn figures(&self) -> &'static [FigureSpec] {
+        FIGURES
+    }
+    fn formulas(&self, s: &Scenario, out: &Output) -> Vec<Formula> {
+        let Some(r) = out.availability() else { return Vec::new() };
+        let pct9 = |v: f64| Unit::Nines.fmt(v, 9);
+        let f = &r.formulas;
+        let n = s.availability.regions.len().to_string();
+        vec![Formula {
+            key: "av.formula",
+            args: vec![pct9(f.single), n, pct9(f.parallel), pct9(f.seed), pct9(r.availability)],
+        }]
+    }
+    /// The per-month samples and the timeline are for charts; the summary keeps the figures.
+    fn cli(&self, s: &Scenario) -> Option<serde_json::Value> {
+        let out = &self.run(s);
+        let mut r = out.availability()?.clone();
+        r.monthly_downtime_min.clear();
+        r.timeline.clear();
+        serde_json::to_value(r).ok()
+    }
 }
 
 #[cfg(test)]

@@ -26,7 +26,10 @@ use super::engine::{bin_width, MAX_BINS};
 use super::events::EventQueue;
 use super::fmin;
 use super::load::LoadCurve;
+use super::registry::{digest_json, parts_of, FigureSpec, Formula, Model, ModelKind, Output, Reading};
+use super::scenario::Scenario;
 use super::stats::{split_by_bins, Histogram, Percentiles};
+use super::units::{fmt_duration, sig, Unit};
 use rand::Rng;
 use serde::{Deserialize, Serialize};
 use std::collections::VecDeque;
@@ -608,6 +611,128 @@ impl BreakerResult {
             (true, _) => Err("the breaker model's parts do not fit: the run with the breaker is missing".into()),
             (_, true) => Err("the breaker model's parts do not fit: the run without it is missing".into()),
         }
+    }
+}
+
+/// The breaker's entry in the registry: two pieces, the run with the breaker and the run without it (which never
+/// reads the breaker's settings, so an edit of a threshold, the window or the open wait reruns only the other).
+pub struct BreakerModel;
+
+/// A figure of both runs, "without → with"; the A/B table compares the run with the breaker.
+macro_rules! both {
+    ($f:expr) => {
+        |_: &Scenario, o: &Output| {
+            let r = o.breaker()?;
+            let f: fn(&BreakerSummary) -> (f64, String) = $f;
+            let ((_, a), (v, b)) = (f(&r.summary_without), f(&r.summary_with));
+            Some(Reading::text(v, format!("{a} → {b}")))
+        }
+    };
+}
+
+const FIGURES: &[FigureSpec] = &[
+    FigureSpec {
+        section: "resilience",
+        label: "br.f.success",
+        id: "success",
+        compare: None,
+        unit: Unit::Share,
+        read: both!(|s| (s.success_rate, format!("{} %", sig(s.success_rate * 100.0, 4)))),
+    },
+    FigureSpec {
+        section: "resilience",
+        label: "br.f.peak",
+        id: "peak-dependency",
+        compare: Some("cmp.breaker_peak"),
+        unit: Unit::Number,
+        read: both!(|s| (s.peak_dependency_rate, Unit::PerSecond.fmt(s.peak_dependency_rate, 3))),
+    },
+    FigureSpec {
+        section: "resilience",
+        label: "br.f.p99",
+        id: "breaker-p99",
+        compare: None,
+        unit: Unit::Duration,
+        read: both!(|s| (s.latency.p99, fmt_duration(s.latency.p99))),
+    },
+    FigureSpec {
+        section: "resilience",
+        label: "br.f.wasted",
+        id: "wasted",
+        compare: None,
+        unit: Unit::GbS,
+        read: both!(|s| (s.wasted_gb_s, Unit::GbS.fmt(s.wasted_gb_s, 3))),
+    },
+];
+
+/// Expected calls per request without a breaker when each call fails with probability p (the first incident's
+/// error rate) and is retried up to r times: 1 + p + … + pʳ.
+pub fn retry_amplification(p: &BreakerParams) -> f64 {
+    let fail = p.episodes.first().map_or(p.base_error_rate, |e| e.error_rate);
+    (0..=p.retries).map(|k| fail.powi(k as i32)).sum()
+}
+
+impl Model for BreakerModel {
+    fn kind(&self) -> ModelKind {
+        ModelKind::Breaker
+    }
+    fn prior_rate(&self) -> f64 {
+        55_000.0
+    }
+    fn inputs(&self, s: &Scenario) -> String {
+        serde_json::to_string(&(s.seed, &s.load, &s.breaker)).unwrap_or_default()
+    }
+    fn work(&self, s: &Scenario) -> f64 {
+        s.breaker.variant_work(&s.load).iter().sum()
+    }
+    fn run(&self, s: &Scenario) -> Output {
+        Output::Breaker(simulate(&s.breaker, &s.load, s.seed))
+    }
+    fn pieces(&self, s: &Scenario) -> Vec<f64> {
+        s.breaker.variant_work(&s.load).to_vec()
+    }
+    fn piece_keys(&self, s: &Scenario) -> Option<Vec<String>> {
+        let without = BreakerParams { breaker: Default::default(), ..s.breaker.clone() };
+        let common = digest_json(&(s.seed, &s.load, &without));
+        let settings = serde_json::to_string(&s.breaker.breaker).unwrap_or_default();
+        Some(vec![format!("{common}|with {settings}"), format!("{common}|without")])
+    }
+    fn run_some(&self, s: &Scenario, which: &[usize]) -> Output {
+        Output::Breaker(simulate_variants(&s.breaker, &s.load, s.seed, which.contains(&0), which.contains(&1)))
+    }
+    fn merge(&self, parts: Vec<Output>) -> Result<Output, String> {
+        let parts = parts_of(parts, |o| match o {
+            Output::Breaker(b) => Some(b),
+            _ => None,
+        })?;
+        Ok(Output::Breaker(BreakerResult::merge(parts)?))
+    }
+    fn piece_outputs(&self, _s: &Scenario, out: &Output) -> Vec<Output> {
+        out.breaker().map_or(Vec::new(), |b| b.variants().into_iter().map(Output::Breaker).collect())
+    }
+    fn figures(&self) -> &'static [FigureSpec] {
+        FIGURES
+    }
+    /// The retry amplification beside the simulation where it applies: during the (first) failure episode.
+    fn formulas(&self, s: &Scenario, out: &Output) -> Vec<Formula> {
+        let Some(r) = out.breaker() else { return Vec::new() };
+        let amp = sig(retry_amplification(&s.breaker), 3);
+        vec![match s.breaker.episodes.first() {
+            Some(e) => {
+                let (without, with) = r.calls_per_request_in(e.start, e.end);
+                Formula { key: "br.formula", args: vec![amp, sig(without, 3), sig(with, 3)] }
+            }
+            None => Formula {
+                key: "br.formula_all",
+                args: vec![amp, sig(r.summary_without.calls_per_request, 3), sig(r.summary_with.calls_per_request, 3)],
+            },
+        }]
+    }
+    fn cli(&self, s: &Scenario) -> Option<serde_json::Value> {
+        let out = &self.run(s);
+        let r = out.breaker()?;
+        Some(serde_json::json!({ "with_breaker": r.summary_with, "without_breaker": r.summary_without,
+                                 "transitions": r.transitions }))
     }
 }
 

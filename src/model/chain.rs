@@ -30,7 +30,10 @@ use super::engine::heap::{TimeHeap, Timed};
 use super::engine::{bin_width, MAX_BINS};
 use super::fmin;
 use super::load::LoadCurve;
+use super::registry::{digest_json, parts_of, FigureSpec, Formula, Model, ModelKind, Output, Reading};
+use super::scenario::Scenario;
 use super::stats::{split_by_bins, Histogram, Percentiles};
+use super::units::{fmt_duration, Unit};
 use serde::{Deserialize, Serialize};
 use std::collections::VecDeque;
 
@@ -595,6 +598,128 @@ impl ChainResult {
             return Err("the chain model's parts do not fit: the whole chain is missing".into());
         }
         Ok(whole)
+    }
+}
+
+/// The chain's entry in the registry: one piece per run of [`runs`]; a run of m hops reads the first m hops only,
+/// so a chain made longer keeps its shorter runs (the run of the whole chain, which gives its bins, is keyed apart).
+pub struct ChainModel;
+
+/// A figure read from the chain's summary alone.
+macro_rules! from_summary {
+    ($f:expr) => {
+        |_: &Scenario, o: &Output| o.chain().map(|r| &r.summary).map($f)
+    };
+}
+
+const FIGURES: &[FigureSpec] = &[
+    FigureSpec {
+        section: "chains",
+        label: "ch.f.p50",
+        id: "chain-p50",
+        compare: None,
+        unit: Unit::Duration,
+        read: from_summary!(|s| Reading::of(s.latency.p50)),
+    },
+    FigureSpec {
+        section: "chains",
+        label: "ch.f.p99",
+        id: "chain-p99",
+        compare: Some("cmp.chain_p99"),
+        unit: Unit::Duration,
+        read: from_summary!(|s| Reading::of(s.latency.p99)),
+    },
+    FigureSpec {
+        section: "chains",
+        label: "ch.f.cold",
+        id: "chain-cold",
+        compare: None,
+        unit: Unit::Share,
+        read: from_summary!(|s| Reading::of(s.any_cold_prob)),
+    },
+    FigureSpec {
+        section: "chains",
+        label: "ch.f.cold_share",
+        id: "chain-cold-share",
+        compare: None,
+        unit: Unit::Share,
+        read: from_summary!(|s| Reading::of(s.p99_cold_share)),
+    },
+    FigureSpec {
+        section: "chains",
+        label: "ch.f.cost",
+        id: "chain-cost",
+        compare: None,
+        unit: Unit::Usd,
+        read: from_summary!(|s| Reading::of(s.cost_per_request * 1e6)),
+    },
+];
+
+impl Model for ChainModel {
+    fn kind(&self) -> ModelKind {
+        ModelKind::Chain
+    }
+    fn prior_rate(&self) -> f64 {
+        15_000.0
+    }
+    fn inputs(&self, s: &Scenario) -> String {
+        serde_json::to_string(&(s.seed, &s.load, &s.chain, &s.scaling.pricing)).unwrap_or_default()
+    }
+    fn work(&self, s: &Scenario) -> f64 {
+        self.pieces(s).iter().sum()
+    }
+    fn run(&self, s: &Scenario) -> Output {
+        Output::Chain(simulate(&s.chain, &s.load, &s.scaling.pricing, s.seed))
+    }
+    /// A run of m hops: m hop visits and the arrival per request.
+    fn pieces(&self, s: &Scenario) -> Vec<f64> {
+        let requests = s.load.expected_requests();
+        runs(&s.chain).iter().map(|(m, _)| requests * (m + 1) as f64).collect()
+    }
+    fn piece_keys(&self, s: &Scenario) -> Option<Vec<String>> {
+        let common = digest_json(&(s.seed, &s.load, &s.scaling.pricing));
+        let hops = &s.chain.hops;
+        let key = |(m, gives): &(usize, Vec<usize>)| {
+            let run = serde_json::to_string(&(&hops[..*m], gives, *m == hops.len()));
+            format!("{common}|{}", run.unwrap_or_default())
+        };
+        Some(runs(&s.chain).iter().map(key).collect())
+    }
+    fn run_some(&self, s: &Scenario, which: &[usize]) -> Output {
+        let runs = runs(&s.chain);
+        let lengths: Vec<usize> = which.iter().flat_map(|&i| runs[i].1.iter().copied()).collect();
+        Output::Chain(simulate_lengths(&s.chain, &s.load, &s.scaling.pricing, s.seed, &lengths))
+    }
+    fn merge(&self, parts: Vec<Output>) -> Result<Output, String> {
+        let parts = parts_of(parts, |o| match o {
+            Output::Chain(c) => Some(c),
+            _ => None,
+        })?;
+        Ok(Output::Chain(ChainResult::merge(parts)?))
+    }
+    fn piece_outputs(&self, s: &Scenario, out: &Output) -> Vec<Output> {
+        let Some(c) = out.chain() else { return Vec::new() };
+        let k = s.chain.hops.len();
+        runs(&s.chain).iter().map(|(m, gives)| Output::Chain(c.part(gives, *m == k))).collect()
+    }
+    fn figures(&self) -> &'static [FigureSpec] {
+        FIGURES
+    }
+    fn formulas(&self, _s: &Scenario, out: &Output) -> Vec<Formula> {
+        let Some(r) = out.chain() else { return Vec::new() };
+        let s = &r.summary;
+        let args = vec![
+            s.hops.to_string(),
+            fmt_duration(s.seed_formula),
+            fmt_duration(s.latency.mean),
+            fmt_duration(s.latency.p99),
+        ];
+        vec![Formula { key: "ch.formula", args }]
+    }
+    fn cli(&self, s: &Scenario) -> Option<serde_json::Value> {
+        let out = &self.run(s);
+        let r = out.chain()?;
+        Some(serde_json::json!({ "summary": r.summary, "by_length": r.by_length }))
     }
 }
 

@@ -24,6 +24,9 @@ use super::cost::Pricing;
 use super::dist::{rng, Dist, SimRng};
 use super::engine::heap::{TimeHeap, Timed};
 use super::engine::ScaleRate;
+use super::registry::{digest_json, parts_of, FigureSpec, Formula, Model, ModelKind, Output, Reading};
+use super::scenario::Scenario;
+use super::units::{fmt_duration, sig, Unit};
 use crate::model::{check, fmax};
 use rand::Rng;
 use serde::{Deserialize, Serialize};
@@ -429,6 +432,120 @@ impl ParallelResult {
             }
         }
         Ok(ParallelResult::from_sweep(sweep, seed_chain, parallel_share))
+    }
+}
+
+/// The fan-out sweep's entry in the registry: one piece per instance count P (a point gives the same result in any
+/// group: common random numbers, drawn per run), keyed by the job, so an edit of the top of the sweep runs only
+/// the new top point.
+pub struct ParallelModel;
+
+const FIGURES: &[FigureSpec] = &[
+    FigureSpec {
+        section: "parallel",
+        label: "par.f.makespan",
+        id: "makespan",
+        compare: Some("cmp.makespan"),
+        unit: Unit::Duration,
+        read: |_, o| o.parallel().map(|r| Reading::of(r.at_max.makespan)),
+    },
+    FigureSpec {
+        section: "parallel",
+        label: "par.f.speedup",
+        id: "speedup",
+        compare: None,
+        unit: Unit::Times,
+        read: |_, o| o.parallel().map(|r| Reading::of(r.at_max.speedup)),
+    },
+    FigureSpec {
+        section: "parallel",
+        label: "par.f.efficiency",
+        id: "efficiency",
+        compare: None,
+        unit: Unit::Share,
+        read: |_, o| o.parallel().map(|r| Reading::of(r.at_max.efficiency)),
+    },
+    FigureSpec {
+        section: "parallel",
+        label: "par.f.cost",
+        id: "job-cost",
+        compare: None,
+        unit: Unit::Usd,
+        read: |_, o| o.parallel().map(|r| Reading::of(r.at_max.cost)),
+    },
+    FigureSpec {
+        section: "parallel",
+        label: "par.f.knee",
+        id: "knee",
+        compare: None,
+        unit: Unit::Number,
+        read: |_, o| o.parallel().map(|r| Reading::text(r.knee as f64, r.knee.to_string())),
+    },
+];
+
+impl Model for ParallelModel {
+    fn kind(&self) -> ModelKind {
+        ModelKind::Parallel
+    }
+    fn prior_rate(&self) -> f64 {
+        90_000.0
+    }
+    fn inputs(&self, s: &Scenario) -> String {
+        serde_json::to_string(&(s.seed, &s.parallel, &s.scaling.pricing)).unwrap_or_default()
+    }
+    fn work(&self, s: &Scenario) -> f64 {
+        self.pieces(s).iter().sum()
+    }
+    fn run(&self, s: &Scenario) -> Output {
+        Output::Parallel(simulate(&s.parallel, &s.scaling.pricing, s.seed))
+    }
+    fn pieces(&self, s: &Scenario) -> Vec<f64> {
+        sweep_points(&s.parallel).iter().map(|&pp| point_work(&s.parallel, pp)).collect()
+    }
+    fn piece_keys(&self, s: &Scenario) -> Option<Vec<String>> {
+        let job = ParallelParams { max_parallel: 0, ..s.parallel.clone() };
+        let common = digest_json(&(s.seed, &job, &s.scaling.pricing));
+        Some(sweep_points(&s.parallel).iter().map(|pp| format!("{common}|P {pp}")).collect())
+    }
+    fn run_some(&self, s: &Scenario, which: &[usize]) -> Output {
+        Output::Parallel(simulate_points(&s.parallel, &s.scaling.pricing, s.seed, which))
+    }
+    fn merge(&self, parts: Vec<Output>) -> Result<Output, String> {
+        let parts = parts_of(parts, |o| match o {
+            Output::Parallel(r) => Some(r),
+            _ => None,
+        })?;
+        Ok(Output::Parallel(ParallelResult::merge(parts)?))
+    }
+    fn piece_outputs(&self, _s: &Scenario, out: &Output) -> Vec<Output> {
+        out.parallel().map_or(Vec::new(), |r| r.points().into_iter().map(Output::Parallel).collect())
+    }
+    fn figures(&self) -> &'static [FigureSpec] {
+        FIGURES
+    }
+    fn formulas(&self, s: &Scenario, out: &Output) -> Vec<Formula> {
+        let Some(r) = out.parallel() else { return Vec::new() };
+        let p = &r.at_max;
+        vec![
+            Formula {
+                key: "par.formula",
+                args: vec![sig(p.amdahl, 3), fmt_duration(p.seed_formula), sig(p.speedup, 3), fmt_duration(p.makespan)],
+            },
+            Formula {
+                key: "par.gap",
+                args: vec![
+                    sig(r.parallel_share * 100.0, 4),
+                    fmt_duration(p.slowest_task),
+                    fmt_duration(s.parallel.mean_task()),
+                ],
+            },
+        ]
+    }
+    fn cli(&self, s: &Scenario) -> Option<serde_json::Value> {
+        let out = &self.run(s);
+        let r = out.parallel()?;
+        Some(serde_json::json!({ "at_max": r.at_max, "knee": r.knee, "seed_chain": r.seed_chain,
+                                 "parallel_share": r.parallel_share, "sweep": r.sweep }))
     }
 }
 

@@ -59,7 +59,7 @@ mod tests {
         assert!(before.is_none());
         for kind in ModelKind::ALL.into_iter().filter(|k| *k != ModelKind::Validation) {
             SEEN.with_borrow_mut(Vec::clear);
-            let _ = s.run(kind);
+            let _ = kind.run(&s);
             let seen = SEEN.with_borrow(Vec::clone);
             // Begins and ends in turn, at least one analysis (a sweep or a chain analyses each of its runs).
             assert!(!seen.is_empty(), "{kind:?} marks no analysis");
@@ -67,7 +67,7 @@ mod tests {
         }
         set_hook(None);
         SEEN.with_borrow_mut(Vec::clear);
-        let _ = s.run(ModelKind::Scaling);
+        let _ = ModelKind::Scaling.run(&s);
         assert!(SEEN.with_borrow(Vec::is_empty), "no hook, no calls");
     }
 }

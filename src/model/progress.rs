@@ -106,10 +106,10 @@ mod tests {
         let load = crate::model::load::LoadCurve::from_pairs(&[(0.0, 20.0), (600.0, 40.0)]).unwrap();
         let s = Scenario { load, ..Scenario::default() };
         for kind in ModelKind::ALL.into_iter().filter(|k| *k != ModelKind::Validation) {
-            let quiet = s.run(kind);
+            let quiet = kind.run(&s);
             SEEN.with_borrow_mut(Vec::clear);
             set_hook(Some(record));
-            let reported = s.run(kind);
+            let reported = kind.run(&s);
             set_hook(None);
             assert_eq!(quiet.to_bytes(), reported.to_bytes(), "{kind:?}: a report changed the output");
             let seen = SEEN.with_borrow(Vec::clone);

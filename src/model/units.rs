@@ -74,6 +74,51 @@ pub fn sig(v: f64, digits: i32) -> String {
     }
 }
 
+/// How a quantity reads: its unit and the scale between the model's value and the value shown (a share
+/// 0.25 shows as 25 %, a duration in seconds in its most readable unit). Figures and the A/B table format through
+/// it, so no panel converts by hand.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unit {
+    /// A share 0 ..= 1, shown as a percentage.
+    Share,
+    /// A share shown with enough digits for many nines (availability).
+    Nines,
+    /// A duration [s], in its most readable unit ([`fmt_duration`]).
+    Duration,
+    /// Money [$].
+    Usd,
+    /// A plain number.
+    Number,
+    /// A count of things: grouped digits, or M and B when large ([`fmt_count`]).
+    Count,
+    /// A factor, shown with ×.
+    Times,
+    /// A rate [1/s].
+    PerSecond,
+    /// Requests per second.
+    Rps,
+    /// Billed memory-time [GB-s].
+    GbS,
+}
+
+impl Unit {
+    /// `v` in this unit with `digits` significant digits (a count and a duration choose their own).
+    pub fn fmt(self, v: f64, digits: i32) -> String {
+        match self {
+            Unit::Share => format!("{} %", sig(v * 100.0, digits)),
+            Unit::Nines => format!("{} %", sig(v * 100.0, 9)),
+            Unit::Duration => fmt_duration(v),
+            Unit::Usd => format!("${}", sig(v, digits)),
+            Unit::Number => sig(v, digits),
+            Unit::Count => fmt_count(v),
+            Unit::Times => format!("{}×", sig(v, digits)),
+            Unit::PerSecond => format!("{}/s", sig(v, digits)),
+            Unit::Rps => format!("{} req/s", sig(v, digits)),
+            Unit::GbS => format!("{} GB-s", fmt_amount(v)),
+        }
+    }
+}
+
 /// Axis unit for time axes: the divisor [s] and its label, chosen from the axis span.
 pub fn time_axis_unit(span_s: f64) -> (f64, &'static str) {
     if span_s <= 180.0 {

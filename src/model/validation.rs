@@ -4,6 +4,9 @@
 use super::analytic::pacs;
 use super::engine::{simulate, ScalingParams};
 use super::load::LoadCurve;
+use super::registry::{FigureSpec, Model, ModelKind, Output, Reading};
+use super::scenario::Scenario;
+use super::units::Unit;
 use serde::{Deserialize, Serialize};
 
 /// The experiments file, embedded at build time.
@@ -152,5 +155,82 @@ pub fn report(requests: f64, seed: u64) -> Report {
             .zip(pacs)
             .map(|((e, s), p)| Row { experiment: *e, simulated: s, pacs: p })
             .collect(),
+    }
+}
+
+/// Arrivals simulated per AWS experiment in the validation panel (each runs at least 10⁶ s).
+pub const VALIDATION_REQUESTS: f64 = 20_000.0;
+
+/// The validation's entry in the registry: the 20 experiments beside this simulator and PACS (reads only the seed).
+pub struct ValidationModel;
+
+/// A mean absolute percentage error of the report.
+macro_rules! mape {
+    ($f:expr) => {
+        |_: &Scenario, o: &Output| o.validation().map($f).map(|v| Reading::of(v / 100.0))
+    };
+}
+
+const FIGURES: &[FigureSpec] = &[
+    FigureSpec {
+        section: "validation",
+        label: "val.f.sim_cold",
+        id: "mape-sim-cold",
+        compare: None,
+        unit: Unit::Share,
+        read: mape!(|r| r.mape_simulated.cold_prob),
+    },
+    FigureSpec {
+        section: "validation",
+        label: "val.f.sim_inst",
+        id: "mape-sim-instances",
+        compare: None,
+        unit: Unit::Share,
+        read: mape!(|r| r.mape_simulated.instances),
+    },
+    FigureSpec {
+        section: "validation",
+        label: "val.f.pacs_cold",
+        id: "mape-pacs-cold",
+        compare: None,
+        unit: Unit::Share,
+        read: mape!(|r| r.mape_pacs.cold_prob),
+    },
+    FigureSpec {
+        section: "validation",
+        label: "val.f.pacs_inst",
+        id: "mape-pacs-instances",
+        compare: None,
+        unit: Unit::Share,
+        read: mape!(|r| r.mape_pacs.instances),
+    },
+];
+
+impl Model for ValidationModel {
+    fn kind(&self) -> ModelKind {
+        ModelKind::Validation
+    }
+    /// Its inputs are the seed alone and it takes seconds: it runs when the reader asks.
+    fn on_request(&self) -> bool {
+        true
+    }
+    fn prior_rate(&self) -> f64 {
+        12_000.0
+    }
+    fn inputs(&self, s: &Scenario) -> String {
+        serde_json::to_string(&(s.seed,)).unwrap_or_default()
+    }
+    fn work(&self, _s: &Scenario) -> f64 {
+        experiments().iter().map(|e| horizon(e, VALIDATION_REQUESTS) * e.rate).sum()
+    }
+    fn run(&self, s: &Scenario) -> Output {
+        Output::Validation(report(VALIDATION_REQUESTS, s.seed))
+    }
+    fn figures(&self) -> &'static [FigureSpec] {
+        FIGURES
+    }
+    /// Not in `playground-cli run`'s summary (`cargo run --example validation_rows` prints it).
+    fn cli(&self, _s: &Scenario) -> Option<serde_json::Value> {
+        None
     }
 }

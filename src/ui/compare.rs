@@ -3,35 +3,16 @@
 
 use super::i18n::tr;
 use super::ScenarioCtx;
-use crate::model::scenario::{ModelKind, Output};
+use crate::model::registry::{FigureSpec, ModelKind};
 use crate::model::share::differences;
-use crate::model::units::{fmt_duration, sig};
 use leptos::prelude::*;
 
-/// (string key, model, how to read the figure, whether more is better).
-type Row = (&'static str, ModelKind, fn(&Output) -> Option<f64>, fn(f64) -> String);
-
-const ROWS: [Row; 10] = [
-    ("cmp.cold", ModelKind::Scaling, |o| o.scaling().map(|r| r.summary.cold_start_prob * 100.0), pct),
-    ("cmp.p99", ModelKind::Scaling, |o| o.scaling().map(|r| r.summary.latency.p99), fmt_duration),
-    ("cmp.rejected", ModelKind::Scaling, |o| o.scaling().map(|r| r.summary.rejection_prob * 100.0), pct),
-    ("cmp.instances", ModelKind::Scaling, |o| o.scaling().map(|r| r.summary.avg_instances), num),
-    ("cmp.cost", ModelKind::Scaling, |o| o.scaling().map(|r| r.summary.bill.total), usd),
-    ("cmp.always_on", ModelKind::Scaling, |o| o.scaling().map(|r| r.summary.always_on_cost), usd),
-    ("cmp.availability", ModelKind::Availability, |o| o.availability().map(|r| r.availability * 100.0), pct),
-    ("cmp.makespan", ModelKind::Parallel, |o| o.parallel().map(|r| r.at_max.makespan), fmt_duration),
-    ("cmp.breaker_peak", ModelKind::Breaker, |o| o.breaker().map(|r| r.summary_with.peak_dependency_rate), num),
-    ("cmp.chain_p99", ModelKind::Chain, |o| o.chain().map(|r| r.summary.latency.p99), fmt_duration),
-];
-
-fn pct(v: f64) -> String {
-    format!("{} %", sig(v, 4))
-}
-fn num(v: f64) -> String {
-    sig(v, 4)
-}
-fn usd(v: f64) -> String {
-    format!("${}", sig(v, 4))
+/// The A/B table's rows: every figure of every model that has a compare label ([`FigureSpec::compare`]), in the
+/// registry's order.
+fn rows() -> impl Iterator<Item = (ModelKind, &'static FigureSpec)> {
+    ModelKind::ALL
+        .into_iter()
+        .flat_map(|k| k.model().figures().iter().filter(|f| f.compare.is_some()).map(move |f| (k, f)))
 }
 
 /// The comparison table (shown while comparing).
@@ -55,9 +36,15 @@ pub fn CompareTable() -> impl IntoView {
                             <caption>{move || tr("cmp.figures")}</caption>
                             <thead><tr><th scope="col">{move || tr("cmp.figure")}</th><th scope="col">"A"</th><th scope="col">"B"</th><th scope="col">"B − A"</th></tr></thead>
                             <tbody>
-                                {ROWS.iter().map(|&(key, kind, get, fmt)| {
-                                    let a = move || ctx.with_pinned(kind, |o| o.and_then(get));
-                                    let b = move || ctx.with_output(kind, get);
+                                {rows().map(|(kind, f)| {
+                                    let key = f.compare.unwrap_or(f.label);
+                                    let fmt = move |v: f64| f.unit.fmt(v, 4);
+                                    // A is read with A's scenario, B with B's.
+                                    let a = move || ctx.pinned.with(|p| {
+                                        let p = p.as_ref()?;
+                                        Some((f.read)(&p.scenario, p.output(kind)?)?.value)
+                                    });
+                                    let b = move || ctx.scenario.with(|s| ctx.with_output(kind, |o| Some((f.read)(s, o)?.value)));
                                     // B's model still running for the edit: its figure is the previous one.
                                     let running = move || ctx.lanes.get(kind).busy.get();
                                     view! {

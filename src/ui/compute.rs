@@ -18,7 +18,9 @@
 //! ([`offer_scaling_piece`]).
 
 use super::perf;
+use crate::model::plan;
 use crate::model::scenario::{ModelKind, Output, Scenario};
+use crate::sched::{Pool, Waiting};
 use leptos::prelude::*;
 use std::cell::RefCell;
 use std::collections::VecDeque;
@@ -36,28 +38,9 @@ pub const INLINE_MS: f64 = 8.0;
 const INLINE_ONE_PART_MS: f64 = 14.0;
 /// A running job with more than this left is cancelled by a newer edit [ms].
 pub const SUPERSEDE_MS: f64 = 1000.0;
-/// A run expected to take less than this may start when every worker slot is taken, in one slot more [ms].
-const EXPRESS_MS: f64 = 250.0;
 /// Throughput assumed before a model's first run, for the choice to run it on the page [work units per ms]: low,
 /// so a first run goes to a worker.
 const FIRST_RATE: f64 = 500.0;
-
-/// Throughput assumed before a model's first run, for its expected time in the workers, which decides whether it
-/// may start at once in one slot more ([`EXPRESS_MS`]) [work units per ms]: half what each model does natively here
-/// (`Scenario::work_of` of the default scenario over its time; a first run in V8's baseline code is up to twice as
-/// slow as later ones). With [`FIRST_RATE`] for this too, the fan-out sweep (~11 ms) was expected to take 4 s, so a
-/// link to a day at 1,000 req/s left it waiting 6.5 s for the scaling run (a week: 41 s).
-fn prior_rate(kind: ModelKind) -> f64 {
-    match kind {
-        ModelKind::Scaling => 6_000.0,
-        ModelKind::Provisioned => 9_000.0,
-        ModelKind::Availability => 18_000.0,
-        ModelKind::Parallel => 90_000.0,
-        ModelKind::Breaker => 55_000.0,
-        ModelKind::Chain => 15_000.0,
-        ModelKind::Validation => 12_000.0,
-    }
-}
 
 type Handler = Closure<dyn FnMut(web_sys::MessageEvent)>;
 
@@ -80,7 +63,7 @@ pub struct Lane {
     /// ([`crate::model::progress`]), before that from the speed of this lane's last run.
     pub estimate_ms: RwSignal<f64>,
     /// [`Lane::estimate_ms`] rests on a measurement: a progress report of this run, or a run of this model before
-    /// (the first run's estimate, from [`prior_rate`], is a guess and not shown).
+    /// (the first run's estimate, from the model's prior rate, is a guess and not shown).
     pub estimate_known: RwSignal<bool>,
     /// How long the last finished run took [ms].
     pub last_ms: RwSignal<f64>,
@@ -154,15 +137,15 @@ struct Job {
     work: f64,
     /// A part has gone to its worker.
     started: bool,
-    /// The part that is the scaling run itself, and its work ([`Scenario::scaling_piece`]): taken from the scaling
-    /// lane's result ([`offer_scaling_piece`]) if that comes while the part still waits for a slot.
-    from_scaling: Option<(usize, f64)>,
+    /// The part that another model's whole run gives ([`plan::given_piece`]), its work, that model and its inputs:
+    /// taken from that model's result ([`offer_given_pieces`]) if it comes while the part still waits for a slot.
+    from_scaling: Option<Given>,
 }
 
 impl Job {
     /// The share of the run's work done (0 ..= 1), by the parts' reports ([`Lane::progressed`]).
     fn share_done(&self) -> f64 {
-        let given = self.from_scaling.map(|(p, _)| p);
+        let given = self.from_scaling.as_ref().map(|g| g.part);
         let (mut done, mut all) = (0.0, 0.0);
         for (p, (w, state)) in self.estimates.iter().zip(&self.state).enumerate().filter(|(p, _)| Some(*p) != given) {
             all += w;
@@ -180,6 +163,15 @@ impl Job {
     }
 }
 
+/// A part of a run that another model's result gives ([`Job::from_scaling`]).
+#[derive(Clone)]
+struct Given {
+    part: usize,
+    work: f64,
+    by: ModelKind,
+    inputs: String,
+}
+
 #[derive(Clone)]
 enum Part {
     /// Waiting for a worker slot.
@@ -194,145 +186,72 @@ enum Part {
 /// the sweep has six pieces, the chain four, the breaker two, the fan-out sweep one per instance count).
 const MAX_PARTS: usize = 4;
 
-/// Worker runs allowed at once. One core is left to the page, except on a two-core machine once the scaling run is
-/// done: there the page is idle while the other models run (its longest task stayed under 50 ms), and the second
-/// worker cut the time until every model of a 24-hour curve is drawn by a quarter. While the scaling run, the chart a
-/// reader looks at first, is under way, no other run starts beside it on such a machine (sharing the cores made it
-/// 10.1 → 12.8 s on that curve).
-fn worker_slots(scaling_running: bool) -> usize {
-    let cores = web_sys::window().map_or(2.0, |w| w.navigator().hardware_concurrency()) as usize;
-    let spare = cores.saturating_sub(1).max(1);
-    if scaling_running {
-        spare
-    } else {
-        spare.max(cores.min(2))
-    }
-}
-
-/// Runs under way in workers and parts of runs waiting for a slot.
-#[derive(Default)]
-struct Pool {
-    /// Slots taken.
-    running: usize,
-    /// The scaling lane holds one of them.
-    scaling_running: bool,
-    /// When the scaling run under way is expected to end [ms since page load].
-    scaling_ends_ms: f64,
-    /// Waiting: a lane and which part of its run; see [`pump`] for the order.
-    waiting: VecDeque<(Lane, usize)>,
+/// The machine's logical cores (the pool leaves one to the page).
+fn cores() -> usize {
+    web_sys::window().map_or(2.0, |w| w.navigator().hardware_concurrency()) as usize
 }
 
 thread_local! {
-    static POOL: RefCell<Pool> = RefCell::new(Pool::default());
-    /// The last scaling result as the piece of the provisioned sweep it is ([`Scenario::piece_from_scaling`]), with
-    /// the inputs it was computed for.
-    static SCALING_PIECE: RefCell<Option<(String, Output)>> = const { RefCell::new(None) };
-    /// The inputs of the scaling run under way in a worker, if any: a sweep's part that this run will give waits.
-    static SCALING_UNDER_WAY: RefCell<Option<String>> = const { RefCell::new(None) };
+    /// The worker slots and the parts waiting for them ([`Pool`]: the decisions; this module starts the workers).
+    static POOL: RefCell<Pool> = RefCell::new(Pool::new(cores()));
+    /// The last whole result of each model that gives a piece of another's run ([`plan::given_piece`]), with its
+    /// inputs.
+    static GIVERS: RefCell<Vec<(ModelKind, String, Output)>> = const { RefCell::new(Vec::new()) };
 }
 
-/// Whether part `part` of `lane`'s run is the scaling run under way (so it waits for its result, not for a slot).
-fn given_by_scaling_run(lane: &Lane, part: usize) -> bool {
-    lane.is_scaling_part(part)
-        && SCALING_UNDER_WAY.with(|u| u.borrow().as_ref().is_some_and(|i| lane.job_inputs.with_value(|k| k == i)))
-}
-
-/// Completes the waiting part of a provisioned sweep that is the scaling run itself, from the last scaling result,
-/// when both are for the same inputs (the sweep's level at the scenario's own provisioned count: simulating it again
-/// gives the same bits). Called when a scaling result arrives and when a sweep is queued.
-fn offer_scaling_piece() {
-    let Some((inputs, piece)) = SCALING_PIECE.with(|l| l.borrow().clone()) else { return };
-    let found = POOL.with(|p| {
-        let mut p = p.borrow_mut();
-        let at = p.waiting.iter().position(|(lane, part)| {
-            lane.kind == ModelKind::Provisioned
-                && lane.is_scaling_part(*part)
-                && lane.job_inputs.with_value(|k| *k == inputs)
-        })?;
-        p.waiting.remove(at)
-    });
-    if let Some((lane, part)) = found {
-        lane.job.update_value(|j| {
-            if let Some(j) = j {
-                j.work -= j.from_scaling.map_or(0.0, |(_, w)| w);
+/// Completes the waiting parts that a result already at hand gives (the provisioned sweep's level at the scenario's
+/// own count is the scaling run itself: simulating it again gives the same bits). Called when such a result
+/// arrives and when a run is queued.
+fn offer_given_pieces() {
+    let givers = GIVERS.with_borrow(|g| g.iter().map(|(k, i, _)| (*k, i.clone())).collect::<Vec<_>>());
+    for (by, inputs) in givers {
+        let given = POOL.with_borrow_mut(|p| p.take_given(by, &inputs));
+        for w in given {
+            let Some(lane) = lane_of(w.kind) else { continue };
+            let piece = lane.job.with_value(|j| {
+                let j = j.as_ref()?;
+                GIVERS.with_borrow(|g| {
+                    let (_, _, out) = g.iter().find(|(k, i, _)| *k == by && *i == inputs)?;
+                    plan::piece_from(&j.scenario, w.kind, out)
+                })
+            });
+            lane.job.update_value(|j| {
+                if let Some(j) = j {
+                    j.work -= j.from_scaling.as_ref().map_or(0.0, |g| g.work);
+                }
+            });
+            match piece {
+                Some(piece) => lane.part_done(w.part, Ok(piece), 0.0, None),
+                // Cannot happen (the giver's output is of its kind); run the part after all.
+                None => POOL.with_borrow_mut(|p| p.queue(Waiting { given_by: None, ..w })),
             }
-        });
-        lane.part_done(part, Ok(piece), 0.0, None);
+        }
     }
 }
 
-/// Starts waiting parts while there are free slots. The scaling run goes first; then the model with the least
-/// work left to start, its parts side by side. The long models are split into as many parts as there are slots, so
-/// running them one after another keeps every slot busy to the end, and the shorter models' charts come first.
-/// 24-hour curve, two cores, alternated with the previous order (the models whole, one slot taking the longest
-/// first, the other the shortest): every model drawn 142 → 130 s, the sweep's charts 107 → 40 s after the edit.
-/// A sweep's part that the scaling run under way will give ([`offer_scaling_piece`]) does not start.
-/// No run starts in the express slot while a scaling run expected to end within [`EXPRESS_MS`] holds a slot: it
-/// would take half of the scaling run's core, and waiting costs it less than that. An edit of the keep-alive on a
-/// two-core machine (the default hour: the scaling run and the sweep's other five levels in two parts), four
-/// alternated runs of 20 edits: the scaling result 33.2 / 33.3 → 29.7 / 29.4 ms after the edit (median), its
-/// simulation 30.8 / 30.9 → 27.3 / 26.7 ms; the sweep's result 90.7 / 88.3 → 101.7 / 101.2 ms.
+thread_local! {
+    /// Each model's lane, for the pool's answers (which name a model).
+    static LANES: RefCell<Vec<Lane>> = const { RefCell::new(Vec::new()) };
+}
+
+/// The lane of a model ([`Lane::new`] registers it).
+fn lane_of(kind: ModelKind) -> Option<Lane> {
+    LANES.with_borrow(|l| l.iter().find(|l| l.kind == kind).copied())
+}
+
+/// Starts waiting parts while the pool lets them ([`Pool::next`]).
 fn pump() {
-    loop {
-        let next = POOL.with(|p| {
-            let mut p = p.borrow_mut();
-            let scaling = p.waiting.iter().position(|(l, _)| l.kind == ModelKind::Scaling);
-            // The scaling run may take the second slot of a two-core machine; the others wait while it runs.
-            let slots = worker_slots(p.scaling_running && scaling.is_none());
-            if p.running > slots {
-                return None;
-            }
-            let at = match scaling {
-                Some(at) => at,
-                None => {
-                    let left = |kind: ModelKind| {
-                        p.waiting
-                            .iter()
-                            .filter(|(l, _)| l.kind == kind)
-                            .map(|(l, part)| l.part_estimate(*part))
-                            .sum::<f64>()
-                    };
-                    let order = |a: &(usize, &(Lane, usize)), b: &(usize, &(Lane, usize))| {
-                        left(a.1 .0.kind).total_cmp(&left(b.1 .0.kind)).then(a.1 .1.cmp(&b.1 .1))
-                    };
-                    p.waiting
-                        .iter()
-                        .enumerate()
-                        .filter(|(_, (l, part))| !given_by_scaling_run(l, *part))
-                        .min_by(order)?
-                        .0
-                }
-            };
-            // Every slot taken: only a short run may start, in one more (a long model's parts hold all the slots,
-            // so an edit elsewhere would otherwise wait for them to finish); not while a scaling run that ends
-            // sooner holds a slot (see above).
-            if p.running == slots {
-                let now = super::now_ms();
-                let scaling_soon = p.scaling_running && (now..now + EXPRESS_MS).contains(&p.scaling_ends_ms);
-                if scaling_soon || p.waiting.get(at).is_none_or(|(l, part)| l.part_estimate(*part) >= EXPRESS_MS) {
-                    return None;
-                }
-            }
-            let (lane, part) = p.waiting.remove(at)?;
-            p.running += 1;
-            if lane.kind == ModelKind::Scaling {
-                p.scaling_running = true;
-                p.scaling_ends_ms = super::now_ms() + lane.part_estimate(part);
-            }
-            Some((lane, part))
-        });
-        let Some((lane, part)) = next else { break };
-        lane.start(part);
+    while let Some(w) = POOL.with_borrow_mut(|p| p.next(super::now_ms())) {
+        match lane_of(w.kind) {
+            Some(lane) => lane.start(w.part),
+            None => free_slot(w.kind),
+        }
     }
 }
 
 /// Gives back the slot of a part of `kind`'s run.
 fn free_slot(kind: ModelKind) {
-    POOL.with(|p| {
-        let mut p = p.borrow_mut();
-        p.running = p.running.saturating_sub(1);
-        p.scaling_running &= kind != ModelKind::Scaling;
-    });
+    POOL.with_borrow_mut(|p| p.free(kind));
 }
 
 thread_local! {
@@ -365,7 +284,7 @@ fn with_analysis_marks<T>(kind: ModelKind, run: impl FnOnce() -> T) -> T {
 impl Lane {
     /// A lane with no result yet.
     pub fn new(kind: ModelKind) -> Self {
-        Lane {
+        let lane = Lane {
             kind,
             output: RwSignal::new(None),
             busy: RwSignal::new(false),
@@ -378,7 +297,7 @@ impl Lane {
             stale: RwSignal::new(false),
             error: RwSignal::new(None),
             recalled: RwSignal::new(false),
-            rate: StoredValue::new(prior_rate(kind)),
+            rate: StoredValue::new(kind.model().prior_rate()),
             rate_measured: StoredValue::new(false),
             generation: StoredValue::new(0),
             inputs: StoredValue::new(String::new()),
@@ -391,7 +310,12 @@ impl Lane {
             job: StoredValue::new(None),
             recent: StoredValue::new(VecDeque::new()),
             kept: StoredValue::new(VecDeque::new()),
-        }
+        };
+        LANES.with_borrow_mut(|l| {
+            l.retain(|x| x.kind != kind);
+            l.push(lane);
+        });
+        lane
     }
 
     /// The inputs (as [`Scenario::inputs_of`]) of the result shown.
@@ -401,7 +325,7 @@ impl Lane {
 
     /// Runs the model for `s` unless its inputs are those of the last run.
     pub fn submit(&self, s: &Scenario) {
-        let key = s.inputs_of(self.kind);
+        let key = self.kind.inputs(s);
         if self.inputs.with_value(|k| *k == key) && !self.stale.get_untracked() {
             self.reprice(s);
             return;
@@ -437,7 +361,7 @@ impl Lane {
     /// Pieces kept from earlier runs ([`Lane::kept`]) are not run again.
     fn launch(&self, s: &Scenario, key: String) {
         let pieces = self.pieces_of(s);
-        let work = pieces.as_ref().map_or_else(|| s.work_of(self.kind), |p| p.work);
+        let work = pieces.as_ref().map_or_else(|| self.kind.work(s), |p| p.work);
         // A model without keyed pieces (the scaling run, availability, the validation) runs whole, in one part.
         let parts = pieces.as_ref().map_or(1, |p| p.missing.len());
         let rate = if self.rate_measured.get_value() { self.rate.get_value() } else { FIRST_RATE };
@@ -455,7 +379,7 @@ impl Lane {
     /// The pieces of `s`'s run, if the model has them ([`Scenario::piece_keys`]): those this lane has kept and those
     /// it has not.
     fn pieces_of(&self, s: &Scenario) -> Option<Pieces> {
-        let keys = s.piece_keys(self.kind)?;
+        let keys = self.kind.piece_keys(s)?;
         let (mut kept, mut missing) = (Vec::new(), Vec::new());
         self.kept.with_value(|k| {
             for (i, key) in keys.iter().enumerate() {
@@ -470,7 +394,7 @@ impl Lane {
                 let _ = p.mark(&format!("kept {} {}/{}", self.kind.id(), kept.len(), keys.len()));
             }
         }
-        let shares = s.pieces(self.kind);
+        let shares = self.kind.pieces(s);
         let work = missing.iter().map(|&i| shares[i]).sum();
         Some(Pieces { keys, kept, missing, work })
     }
@@ -478,7 +402,7 @@ impl Lane {
     /// Keeps the pieces of `out`, a whole run of `s` ([`Output::piece_outputs`]), for the runs to come; `keys` are
     /// their keys if the run had them at hand.
     fn keep_pieces(&self, out: &Output, s: &Scenario, keys: Option<Vec<String>>) {
-        let Some(keys) = keys.or_else(|| s.piece_keys(self.kind)) else { return };
+        let Some(keys) = keys.or_else(|| self.kind.piece_keys(s)) else { return };
         let outs = out.piece_outputs(s);
         if outs.len() != keys.len() {
             return;
@@ -525,24 +449,11 @@ impl Lane {
         }
     }
 
-    /// Whether part `part` of the run under way is the scaling run itself ([`Job::from_scaling`]).
-    fn is_scaling_part(&self, part: usize) -> bool {
-        self.job.with_value(|j| j.as_ref().and_then(|j| j.from_scaling).is_some_and(|(k, _)| k == part))
-    }
-
-    /// Expected time of part `part` of the run under way [ms] (0 if there is none).
-    fn part_estimate(&self, part: usize) -> f64 {
-        self.job.with_value(|j| j.as_ref().and_then(|j| j.estimates.get(part).copied()).unwrap_or(0.0))
-    }
-
     /// Drops the run under way, if any: its waiting parts leave the line, its running parts give back their slots
     /// (their answers will be ignored), and the next waiting runs may start.
     fn withdraw(&self) {
         let kind = self.kind;
-        if kind == ModelKind::Scaling {
-            SCALING_UNDER_WAY.with(|u| u.borrow_mut().take());
-        }
-        POOL.with(|p| p.borrow_mut().waiting.retain(|(l, _)| l.kind != kind));
+        POOL.with_borrow_mut(|p| p.withdraw(kind));
         if let Some(job) = self.job.try_update_value(|j| j.take()).flatten() {
             for _ in job.state.iter().filter(|p| matches!(p, Part::Running)) {
                 free_slot(kind);
@@ -596,13 +507,13 @@ impl Lane {
         self.job_inputs.set_value(key);
         self.mark_start();
         let t0 = super::now_ms();
-        let work = pieces.as_ref().map_or_else(|| s.work_of(self.kind), |p| p.work);
+        let work = pieces.as_ref().map_or_else(|| self.kind.work(s), |p| p.work);
         let (out, keys) = match pieces {
-            None => (Ok(with_analysis_marks(self.kind, || s.run(self.kind))), None),
+            None => (Ok(with_analysis_marks(self.kind, || self.kind.run(s))), None),
             Some(Pieces { keys, mut kept, missing, .. }) => {
                 let out = with_analysis_marks(self.kind, || {
                     if !missing.is_empty() {
-                        kept.push(s.run_pieces(self.kind, &missing)?);
+                        kept.push(self.kind.run_pieces(s, &missing)?);
                     }
                     Output::merge(kept)
                 });
@@ -619,7 +530,7 @@ impl Lane {
 
     /// Prices the shown result with the prices of `s`, if they changed.
     fn reprice(&self, s: &Scenario) {
-        if !matches!(self.kind, ModelKind::Scaling | ModelKind::Provisioned) {
+        if !self.kind.model().reprices() {
             return;
         }
         let key = price_key(s);
@@ -662,14 +573,18 @@ impl Lane {
             self.recalled.set(false);
         }
         self.keep_pieces(&out, s, keys);
-        let scaling = match &out {
-            Output::Scaling(r) if s.scaling_piece(ModelKind::Provisioned).is_some() => Some(s.piece_from_scaling(r)),
-            _ => None,
-        };
+        // A result that gives a piece of another model's run is kept for it.
+        let gives = ModelKind::ALL.iter().any(|&k| plan::given_piece(s, k).is_some_and(|(by, _)| by == self.kind));
+        if gives {
+            let (kind, inputs) = (self.kind, self.job_inputs.get_value());
+            GIVERS.with_borrow_mut(|g| {
+                g.retain(|(k, ..)| *k != kind);
+                g.push((kind, inputs, out.clone()));
+            });
+        }
         self.output.set(Some(out));
-        if let Some(piece) = scaling {
-            SCALING_PIECE.with(|l| *l.borrow_mut() = Some((self.job_inputs.get_value(), piece)));
-            offer_scaling_piece();
+        if gives {
+            offer_given_pieces();
         }
     }
 
@@ -677,23 +592,26 @@ impl Lane {
     /// until then the lane shows as busy with the previous results. `key` is `s`'s inputs ([`Scenario::inputs_of`]);
     /// with `pieces`, only the missing ones run.
     fn post(&self, s: &Scenario, key: String, pieces: Option<Pieces>) {
-        let slots = worker_slots(false);
-        let shares = s.pieces(self.kind);
+        let slots = POOL.with_borrow(Pool::all_slots);
+        let shares = self.kind.pieces(s);
         let (which, kept, work, keys) = match pieces {
             Some(p) => (p.missing, p.kept, p.work, Some(p.keys)),
             None => ((0..shares.len()).collect(), Vec::new(), shares.iter().sum(), None),
         };
-        // The piece that is the scaling run itself goes last, in a part of its own, which the scaling run's result
+        // The piece that another model's run gives goes last, in a part of its own, which that run's result
         // usually completes before a slot comes free for it.
-        let apart = s.scaling_piece(self.kind).filter(|a| which.contains(a));
-        let parts = s.split_pieces(self.kind, slots.min(MAX_PARTS), &which, apart);
+        let whole = which.len() == shares.len();
+        let given = plan::given_piece(s, self.kind).filter(|(_, a)| which.contains(a));
+        let apart = given.map(|(_, a)| a);
+        let parts = plan::split_pieces(&shares, slots.min(MAX_PARTS), &which, apart);
         let rate = self.rate.get_value();
         let estimates: Vec<f64> = parts.iter().map(|g| g.iter().map(|&i| shares[i]).sum::<f64>() / rate).collect();
         // The parts run side by side if there are slots for them all, else some after others.
         let computed = &estimates[..parts.len() - usize::from(apart.is_some())];
         let rounds = computed.len().div_ceil(slots) as f64;
         let estimate = computed.iter().copied().fold(0.0, f64::max) * rounds;
-        let from_scaling = apart.map(|a| (parts.len() - 1, shares[a]));
+        let from_scaling =
+            given.map(|(by, a)| Given { part: parts.len() - 1, work: shares[a], by, inputs: by.inputs(s) });
         self.generation.update_value(|g| *g += 1);
         self.job_inputs.set_value(key);
         let n = parts.len();
@@ -717,12 +635,25 @@ impl Lane {
         self.running.set(false);
         self.estimate_ms.set(estimate);
         self.estimate_known.set(self.rate_measured.get_value());
-        if self.kind == ModelKind::Scaling {
-            SCALING_UNDER_WAY.with(|u| *u.borrow_mut() = Some(self.job_inputs.get_value()));
-        }
-        let lane = *self;
-        POOL.with(|p| p.borrow_mut().waiting.extend((0..n).map(|part| (lane, part))));
-        offer_scaling_piece();
+        let waiting: Vec<Waiting> = self.job.with_value(|j| {
+            let Some(j) = j else { return Vec::new() };
+            (0..n)
+                .map(|part| Waiting {
+                    kind: self.kind,
+                    part,
+                    estimate_ms: j.estimates[part],
+                    given_by: j.from_scaling.as_ref().filter(|g| g.part == part).map(|g| (g.by, g.inputs.clone())),
+                })
+                .collect()
+        });
+        POOL.with_borrow_mut(|p| {
+            // A whole run: parts of other models' runs that its result gives wait for it.
+            if whole {
+                p.run_under_way(self.kind, self.job_inputs.get_value());
+            }
+            waiting.into_iter().for_each(|w| p.queue(w));
+        });
+        offer_given_pieces();
         pump();
     }
 
@@ -896,7 +827,7 @@ impl Lane {
         if done {
             if let Some(next) = self.queued.get_value() {
                 self.queued.set_value(None);
-                self.launch(&next, next.inputs_of(self.kind));
+                self.launch(&next, self.kind.inputs(&next));
             }
         }
     }
@@ -955,12 +886,26 @@ pub fn worker_run(
         crate::model::progress::set_hook(Some(progress_to_page));
     }
     let out =
-        with_analysis_marks(kind, || if pieces.is_empty() { Ok(s.run(kind)) } else { s.run_pieces(kind, &pieces) });
+        with_analysis_marks(kind, || if pieces.is_empty() { Ok(kind.run(&s)) } else { kind.run_pieces(&s, &pieces) });
     if reporting {
         crate::model::progress::set_hook(None);
         PROGRESS.with_borrow_mut(|p| *p = None);
     }
     Ok(out?.to_bytes())
+}
+
+/// The registry's models as JSON, for the browser tests (which list no model themselves): each model's `id`,
+/// whether it `runs_on_edit` (or only on request), and the test ids of its `figures`.
+#[wasm_bindgen]
+pub fn models() -> String {
+    let list: Vec<serde_json::Value> = ModelKind::ALL
+        .iter()
+        .map(|k| {
+            let figures: Vec<&str> = k.model().figures().iter().map(|f| f.id).collect();
+            serde_json::json!({ "id": k.id(), "runs_on_edit": !k.model().on_request(), "figures": figures })
+        })
+        .collect();
+    serde_json::Value::Array(list).to_string()
 }
 
 /// A worker's progress reports go to the page at most this often [ms] (the progress row redraws every 100 ms).

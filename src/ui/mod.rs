@@ -8,6 +8,7 @@ mod compare;
 mod compute;
 mod download;
 mod fields;
+mod figures;
 pub mod i18n;
 mod lessons;
 mod load_editor;
@@ -17,7 +18,7 @@ mod scenario_bar;
 mod storage;
 
 pub use chart_canvas::{ChartCanvas, SpecChart};
-pub use compute::{worker_run, Lane};
+pub use compute::{models, worker_run, Lane};
 pub use lessons::keys as lessons_keys;
 pub use load_editor::LoadEditor;
 pub use scaling_panel::ScalingPanel;
@@ -95,11 +96,11 @@ impl ScenarioCtx {
     fn new(initial: Scenario) -> Self {
         let scenario = RwSignal::new(initial);
         let lanes = Lanes::new();
-        // Every edit: each model whose inputs changed runs again (validation only on request).
+        // Every edit: each model whose inputs changed runs again (those that run on request only when asked).
         Effect::new(move |_| {
             scenario.with(|s| {
                 for lane in lanes.all() {
-                    if lane.kind != ModelKind::Validation {
+                    if !lane.kind.model().on_request() {
                         lane.submit(s);
                     }
                 }
@@ -115,8 +116,7 @@ impl ScenarioCtx {
                 }
                 let missing = pinned.with_untracked(|p| {
                     p.as_ref().is_some_and(|p| {
-                        p.outputs.get(i).is_some_and(Option::is_none)
-                            && p.scenario.inputs_of(lane.kind) == lane.inputs()
+                        p.outputs.get(i).is_some_and(Option::is_none) && lane.kind.inputs(&p.scenario) == lane.inputs()
                     })
                 });
                 if missing {

@@ -4,6 +4,7 @@
 
 use super::chart_canvas::SpecChart;
 use super::fields::{num, LaneStatus, Range, SelectField};
+use super::figures::{formula_args, formula_line, Figures};
 use super::i18n::{tr, trf};
 use super::{ChartGrid, ScenarioCtx};
 use crate::charts::models as mc;
@@ -14,42 +15,18 @@ use crate::charts::xy::XyChart;
 use crate::model::availability::CommonMode;
 use crate::model::breaker::BreakerResult;
 use crate::model::chain::Link;
-use crate::model::cost::{break_even_rps, monthly_pay_per_use, period_bill, PricingPreset, Usage};
+use crate::model::cost::PricingPreset;
 use crate::model::scenario::{ModelKind, Output, ProvisionedPoint, Scenario};
-use crate::model::units::{fmt_amount, fmt_count, fmt_duration, sig};
+use crate::model::units::{fmt_duration, sig};
 use leptos::prelude::*;
-
-/// A figure's text from a model's result, read in place (the result is not copied); "–" before the first run.
-fn shown<T: ?Sized>(
-    ctx: ScenarioCtx,
-    kind: ModelKind,
-    get: fn(&Output) -> Option<&T>,
-    f: impl Fn(&T) -> String,
-) -> String {
-    ctx.with_output(kind, |o| get(o).map(f)).unwrap_or_else(|| "–".into())
-}
 
 /// A percentage with three significant digits.
 fn pct(v: f64) -> String {
     format!("{} %", sig(v, 3))
 }
 
-/// A share as a percentage with enough digits for many nines.
-fn pct9(v: f64) -> String {
-    format!("{} %", sig(v * 100.0, 9))
-}
-
 fn t() -> Tr<'static> {
     &tr
-}
-
-/// A figure: label key, value text, test id.
-fn figure(
-    label: &'static str,
-    testid: &'static str,
-    value: impl Fn() -> String + Send + Sync + 'static,
-) -> impl IntoView {
-    view! { <div><dt>{move || tr(label)}</dt><dd data-testid=testid>{value}</dd></div> }
 }
 
 /// A section's frame: title, introduction, the lane's status and the content.
@@ -89,7 +66,6 @@ fn titled(
 pub fn CostPanel() -> impl IntoView {
     let ctx = expect_context::<ScenarioCtx>();
     let sc = ctx.scenario;
-    let s = move || ctx.with_output(ModelKind::Scaling, |o| o.scaling().map(|r| r.summary.clone())).unwrap_or_default();
     let preset = Callback::new(move |id: String| {
         let p = if id == "arm64" { PricingPreset::AwsLambdaArm64 } else { PricingPreset::AwsLambdaX86 };
         let _ = ctx.try_edit(|s| {
@@ -102,15 +78,6 @@ pub fn CostPanel() -> impl IntoView {
     let flag =
         move |f: fn(&mut Scenario, bool)| Callback::new(move |v: String| drop(ctx.try_edit(|s| f(s, v == "on"))));
     let onoff = vec![("on", "cost.on"), ("off", "cost.off")];
-    let formula_bill = move || {
-        sc.with(|s| {
-            let n = s.load.expected_requests();
-            let gb_s = n * s.scaling.memory_mb / 1024.0 * s.scaling.warm_service.mean();
-            period_bill(&Usage { requests: n, gb_s, ..Usage::default() }, &s.scaling.pricing, s.load.duration()).total
-        })
-    };
-    let be = move || sc.with(|c| break_even_rps(s().gb_s_per_request, &c.scaling.pricing, &c.scaling.always_on));
-    let monthly = move || sc.with(|c| monthly_pay_per_use(c.load.mean(), s().gb_s_per_request, &c.scaling.pricing));
     let duration = move || sc.with(|s| s.load.duration());
     let cum = move || {
         let d = duration();
@@ -165,16 +132,10 @@ pub fn CostPanel() -> impl IntoView {
                 {num("cost.vm_min", "u.servers", "cost.vm_min.hint", "vm-min", "1", Some(Range::lin(1.0, 10.0)),
                     |s| s.scaling.always_on.min_servers as f64, |s, v| s.scaling.always_on.min_servers = v as u32)}
             </div>
-            <dl class="figures">
-                {figure("cost.f.bill", "cost-bill", move || format!("${}", sig(s().bill.total, 3)))}
-                {figure("cost.f.per_million", "cost-per-million", move || format!("${}", sig(s().cost_per_million, 3)))}
-                {figure("cost.f.always_on", "always-on", move || format!("${} ({})", sig(s().always_on_cost, 3), s().always_on_servers))}
-                {figure("cost.f.break_even", "break-even", move || be().map_or_else(|| tr("cost.never").to_string(), |r| format!("{} req/s", sig(r, 3))))}
-                {figure("cost.f.monthly", "monthly", move || format!("${}", sig(monthly(), 3)))}
-            </dl>
+            <Figures kind=ModelKind::Scaling section="cost" />
             <div class="formula" data-testid="cost-formula">
                 <h3>{move || tr("formula.title")}</h3>
-                <p>{move || trf("cost.formula", &[&sig(formula_bill(), 4), &sig(s().bill.total, 4)])}</p>
+                <p>{move || formula_line(ctx, ModelKind::Scaling, "cost.formula")}</p>
                 <p class="hint">{move || tr("cost.gap")}</p>
             </div>
             <ChartGrid>
@@ -207,11 +168,7 @@ pub fn CostPanel() -> impl IntoView {
 pub fn AvailabilityPanel() -> impl IntoView {
     let ctx = expect_context::<ScenarioCtx>();
     let sc = ctx.scenario;
-    let av = move |f: fn(&crate::model::availability::AvailabilityResult) -> String| {
-        move || shown(ctx, ModelKind::Availability, Output::availability, f)
-    };
     let sla = move || sc.with(|s| s.availability.sla);
-    let nregions = move || sc.with(|s| s.availability.regions.len());
     view! {
         <Section id="availability" title="av.title" intro="av.intro" kind=ModelKind::Availability>
             <div class="params">
@@ -240,19 +197,10 @@ pub fn AvailabilityPanel() -> impl IntoView {
                 {num("av.runs", "u.none", "av.runs.hint", "runs", "1", Some(Range::log(10.0, 2000.0)),
                     |s| s.availability.runs as f64, |s, v| s.availability.runs = v as u32)}
             </div>
-            <dl class="figures">
-                {figure("av.f.availability", "availability", av(|r| pct9(r.availability)))}
-                {figure("av.f.nines", "nines", av(|r| sig(r.nines, 3)))}
-                {figure("av.f.downtime", "downtime", av(|r| format!("{} / {} min", sig(r.downtime_min_p50, 3), sig(r.downtime_min_p99, 3))))}
-                {figure("av.f.breach", "breach", av(|r| format!("{} %", sig(r.sla_breach_prob * 100.0, 3))))}
-                {figure("av.f.failed", "failed-requests", av(|r| fmt_count(r.failed_requests_per_year)))}
-            </dl>
+            <Figures kind=ModelKind::Availability section="availability" />
             <div class="formula" data-testid="av-formula">
                 <h3>{move || tr("formula.title")}</h3>
-                <p>{move || {
-                    let n = nregions().to_string();
-                    ctx.with_output(ModelKind::Availability, |o| o.availability().map(|r| trf("av.formula", &[&pct9(r.formulas.single), &n, &pct9(r.formulas.parallel), &pct9(r.formulas.seed), &pct9(r.availability)])))
-                }}</p>
+                <p>{move || formula_line(ctx, ModelKind::Availability, "av.formula")}</p>
                 <p class="hint">{move || trf("av.gap", &[&fmt_duration(sc.with(|s| s.availability.failover_delay()))])}</p>
             </div>
             <ChartGrid>
@@ -283,8 +231,6 @@ pub fn AvailabilityPanel() -> impl IntoView {
 #[component]
 pub fn ParallelPanel() -> impl IntoView {
     let ctx = expect_context::<ScenarioCtx>();
-    let sc = ctx.scenario;
-    let m = move || ctx.with_output(ModelKind::Parallel, |o| o.parallel().map(|r| r.at_max));
     let chart = move |f: fn(
         &crate::model::parallel::ParallelResult,
         Option<&crate::model::parallel::ParallelResult>,
@@ -317,17 +263,11 @@ pub fn ParallelPanel() -> impl IntoView {
                 {num("par.memory", "u.mb", "par.memory.hint", "par-memory", "64", Some(Range::log(128.0, 10240.0)),
                     |s| s.parallel.memory_mb, |s, v| s.parallel.memory_mb = v)}
             </div>
-            <dl class="figures">
-                {figure("par.f.makespan", "makespan", move || m().map_or("–".into(), |p| fmt_duration(p.makespan)))}
-                {figure("par.f.speedup", "speedup", move || m().map_or("–".into(), |p| format!("{}×", sig(p.speedup, 3))))}
-                {figure("par.f.efficiency", "efficiency", move || m().map_or("–".into(), |p| format!("{} %", sig(p.efficiency * 100.0, 3))))}
-                {figure("par.f.cost", "job-cost", move || m().map_or("–".into(), |p| format!("${}", sig(p.cost, 3))))}
-                {figure("par.f.knee", "knee", move || shown(ctx, ModelKind::Parallel, Output::parallel, |r| r.knee.to_string()))}
-            </dl>
+            <Figures kind=ModelKind::Parallel section="parallel" />
             <div class="formula" data-testid="par-formula">
                 <h3>{move || tr("formula.title")}</h3>
-                <p>{move || m().map(|p| trf("par.formula", &[&sig(p.amdahl, 3), &fmt_duration(p.seed_formula), &sig(p.speedup, 3), &fmt_duration(p.makespan)]))}</p>
-                <p class="hint">{move || ctx.with_output(ModelKind::Parallel, |o| o.parallel().map(|r| trf("par.gap", &[&sig(r.parallel_share * 100.0, 4), &fmt_duration(r.at_max.slowest_task), &fmt_duration(sc.with(|s| s.parallel.mean_task()))])))}</p>
+                <p>{move || formula_line(ctx, ModelKind::Parallel, "par.formula")}</p>
+                <p class="hint">{move || formula_args(ctx, ModelKind::Parallel, "par.gap").map(|a| trf("par.gap", &[&a[0], &a[1], &a[2]]))}</p>
             </div>
             <ChartGrid>
                 {titled("par.c.makespan", "chart-makespan", chart(mc::makespan))}
@@ -343,13 +283,6 @@ pub fn ParallelPanel() -> impl IntoView {
 pub fn ResiliencePanel() -> impl IntoView {
     let ctx = expect_context::<ScenarioCtx>();
     let sc = ctx.scenario;
-    let both = move |f: fn(&crate::model::breaker::BreakerSummary) -> String| {
-        move || {
-            shown(ctx, ModelKind::Breaker, Output::breaker, |r| {
-                format!("{} → {}", f(&r.summary_without), f(&r.summary_with))
-            })
-        }
-    };
     let duration = move || sc.with(|s| s.load.duration());
     let chart = move |f: fn(&BreakerResult, f64, Option<&BreakerResult>, Tr) -> TimeChart| {
         move || {
@@ -359,13 +292,6 @@ pub fn ResiliencePanel() -> impl IntoView {
                 Some(Chart::Time(ctx.with_pinned(ModelKind::Breaker, |b| f(r, d, b.and_then(Output::breaker), t()))))
             })
         }
-    };
-    // Expected calls per request without a breaker when each call fails with probability p and up to r retries.
-    let amplification = move || {
-        sc.with(|s| {
-            let p = s.breaker.episodes.first().map_or(s.breaker.base_error_rate, |e| e.error_rate);
-            (0..=s.breaker.retries).map(|k| p.powi(k as i32)).sum::<f64>()
-        })
     };
     view! {
         <Section id="resilience" title="br.title" intro="br.intro" kind=ModelKind::Breaker>
@@ -397,25 +323,13 @@ pub fn ResiliencePanel() -> impl IntoView {
                     |s, v| { let d = s.load.duration(); s.breaker.first_episode(d).end = v / 100.0 * d })}
             </div>
             <p class="hint">{move || tr("br.arrow")}</p>
-            <dl class="figures">
-                {figure("br.f.success", "success", both(|s| format!("{} %", sig(s.success_rate * 100.0, 4))))}
-                {figure("br.f.peak", "peak-dependency", both(|s| format!("{}/s", sig(s.peak_dependency_rate, 3))))}
-                {figure("br.f.p99", "breaker-p99", both(|s| fmt_duration(s.latency.p99)))}
-                {figure("br.f.wasted", "wasted", both(|s| format!("{} GB-s", fmt_amount(s.wasted_gb_s))))}
-            </dl>
+            <Figures kind=ModelKind::Breaker section="resilience" />
             <div class="formula" data-testid="br-formula">
                 <h3>{move || tr("formula.title")}</h3>
                 <p>{move || {
-                    let amp = sig(amplification(), 3);
                     // Beside the formula, the simulation where it applies: during the (first) failure episode.
-                    let episode = sc.with(|s| s.breaker.episodes.first().map(|e| (e.start, e.end)));
-                    ctx.with_output(ModelKind::Breaker, |o| o.breaker().map(|r| match episode {
-                        Some((from, to)) => {
-                            let (without, with) = r.calls_per_request_in(from, to);
-                            trf("br.formula", &[&amp, &sig(without, 3), &sig(with, 3)])
-                        }
-                        None => trf("br.formula_all", &[&amp, &sig(r.summary_without.calls_per_request, 3), &sig(r.summary_with.calls_per_request, 3)]),
-                    }))
+                    let key = if sc.with(|s| s.breaker.episodes.is_empty()) { "br.formula_all" } else { "br.formula" };
+                    formula_line(ctx, ModelKind::Breaker, key)
                 }}</p>
                 <p class="hint">{move || tr("br.gap")}</p>
             </div>
@@ -433,7 +347,6 @@ pub fn ResiliencePanel() -> impl IntoView {
 pub fn ChainsPanel() -> impl IntoView {
     let ctx = expect_context::<ScenarioCtx>();
     let sc = ctx.scenario;
-    let s = move || ctx.with_output(ModelKind::Chain, |o| o.chain().map(|r| r.summary));
     let duration = move || sc.with(|s| s.load.duration());
     let link_set = Callback::new(move |id: String| {
         let _ = ctx.try_edit(|s| {
@@ -467,16 +380,10 @@ pub fn ChainsPanel() -> impl IntoView {
                     options=vec![("sync", "ch.link.sync"), ("queue", "ch.link.queue"), ("mixed", "ch.link.mixed")]
                     value=Signal::derive(link_now) set=link_set />
             </div>
-            <dl class="figures">
-                {figure("ch.f.p50", "chain-p50", move || s().map_or("–".into(), |s| fmt_duration(s.latency.p50)))}
-                {figure("ch.f.p99", "chain-p99", move || s().map_or("–".into(), |s| fmt_duration(s.latency.p99)))}
-                {figure("ch.f.cold", "chain-cold", move || s().map_or("–".into(), |s| format!("{} %", sig(s.any_cold_prob * 100.0, 3))))}
-                {figure("ch.f.cold_share", "chain-cold-share", move || s().map_or("–".into(), |s| format!("{} %", sig(s.p99_cold_share * 100.0, 3))))}
-                {figure("ch.f.cost", "chain-cost", move || s().map_or("–".into(), |s| format!("${}", sig(s.cost_per_request * 1e6, 3))))}
-            </dl>
+            <Figures kind=ModelKind::Chain section="chains" />
             <div class="formula" data-testid="ch-formula">
                 <h3>{move || tr("formula.title")}</h3>
-                <p>{move || s().map(|s| trf("ch.formula", &[&s.hops.to_string(), &fmt_duration(s.seed_formula), &fmt_duration(s.latency.mean), &fmt_duration(s.latency.p99)]))}</p>
+                <p>{move || formula_line(ctx, ModelKind::Chain, "ch.formula")}</p>
                 <p class="hint">{move || tr("ch.gap")}</p>
             </div>
             <ChartGrid>
@@ -496,20 +403,12 @@ pub fn ValidationPanel() -> impl IntoView {
     let ctx = expect_context::<ScenarioCtx>();
     let lane = ctx.lanes.get(ModelKind::Validation);
     let has_report = move || ctx.with_output(ModelKind::Validation, |o| o.validation().map(|_| ())).is_some();
-    let mape = move |f: fn(&crate::model::validation::Report) -> f64| {
-        move || shown(ctx, ModelKind::Validation, Output::validation, |r| pct(f(r)))
-    };
     let run = move |_| lane.submit(&ctx.scenario.get_untracked());
     view! {
         <Section id="validation" title="val.title" intro="val.intro" kind=ModelKind::Validation>
             <p><button type="button" data-testid="run-validation" on:click=run disabled=move || lane.busy.get()>{move || tr("val.run")}</button></p>
             <Show when=has_report>
-                <dl class="figures">
-                    {figure("val.f.sim_cold", "mape-sim-cold", mape(|r| r.mape_simulated.cold_prob))}
-                    {figure("val.f.sim_inst", "mape-sim-instances", mape(|r| r.mape_simulated.instances))}
-                    {figure("val.f.pacs_cold", "mape-pacs-cold", mape(|r| r.mape_pacs.cold_prob))}
-                    {figure("val.f.pacs_inst", "mape-pacs-instances", mape(|r| r.mape_pacs.instances))}
-                </dl>
+                <Figures kind=ModelKind::Validation section="validation" />
                 <p class="hint">{move || tr("val.gap")}</p>
                 {titled("val.c.cold", "chart-validation", move || ctx.with_output(ModelKind::Validation, |o| Some(Chart::Xy(mc::validation(o.validation()?, t())))))}
                 <div class="table-scroll" tabindex="0">

@@ -2,24 +2,19 @@
 
 use super::chart_canvas::SpecChart;
 use super::fields::{whole, LaneStatus, NumberField, Range, SelectField};
+use super::figures::{formula_args, formula_line, Figures, NONE_YET};
 use super::i18n::{tr, trf};
 use super::{ChartGrid, ScenarioCtx};
 use crate::charts::scaling::{self as scaling_charts, Tr};
 use crate::charts::spec::Chart;
 use crate::charts::timeseries::TimeChart;
-use crate::model::analytic::{mg_inf_busy, pacs};
+use crate::model::analytic::mg_inf_busy;
 use crate::model::dist::Dist;
 use crate::model::engine::{ColdMode, Overflow, Policy, ScalingParams, SimResult};
+use crate::model::scaling::cold_dist;
 use crate::model::scenario::{ModelKind, Output};
 use crate::model::units::{fmt_count, fmt_duration, sig};
 use leptos::prelude::*;
-
-fn cold_dist(p: &ScalingParams) -> Dist {
-    match p.cold {
-        ColdMode::InitThenWarm { init } => init,
-        ColdMode::SeparateCold { cold_service } => cold_service,
-    }
-}
 
 fn set_cold_dist(p: &mut ScalingParams, d: Dist) {
     match &mut p.cold {
@@ -95,7 +90,10 @@ pub fn ScalingPanel() -> impl IntoView {
         });
     });
 
-    let s = move || ctx.with_output(ModelKind::Scaling, |o| o.scaling().map(|r| r.summary.clone())).unwrap_or_default();
+    // One argument of the scaling model's formula line `key`, or "—" before the first result.
+    let arg = move |key: &str, i: usize| {
+        formula_args(ctx, ModelKind::Scaling, key).and_then(|a| a.get(i).cloned()).unwrap_or_else(|| NONE_YET.into())
+    };
     let mean_rate = move || sc.with(|s| s.load.mean());
     let formula_busy = move || sc.with(|s| mg_inf_busy(s.load.mean(), s.scaling.warm_service.mean()));
     let steady = move || sc.with(|s| s.load.points().iter().all(|q| q.rate == s.load.points()[0].rate));
@@ -180,39 +178,20 @@ pub fn ScalingPanel() -> impl IntoView {
                     trf("sc.simulated", &[&fmt_count(n as f64), &rate])
                 })}
             </p>
-            <dl class="figures">
-                <div><dt>{move || tr("sc.f.cold")}</dt><dd data-testid="cold-prob">{move || format!("{} %", sig(s().cold_start_prob * 100.0, 3))}</dd></div>
-                <div><dt>{move || tr("sc.f.rejected")}</dt><dd data-testid="rejected">{move || format!("{} %", sig(s().rejection_prob * 100.0, 3))}</dd></div>
-                <div><dt>{move || tr("sc.f.p50")}</dt><dd data-testid="p50">{move || fmt_duration(s().latency.p50)}</dd></div>
-                <div><dt>{move || tr("sc.f.p99")}</dt><dd data-testid="p99">{move || format!("{} / {}", fmt_duration(s().latency.p99), fmt_duration(s().latency_warm.p99))}</dd></div>
-                <div><dt>{move || tr("sc.f.mean")}</dt><dd data-testid="mean-latency">{move || fmt_duration(s().latency.mean)}</dd></div>
-                <div><dt>{move || tr("sc.f.instances")}</dt><dd data-testid="avg-instances">{move || sig(s().avg_instances, 3)}</dd></div>
-                <div><dt>{move || tr("sc.f.utilisation")}</dt><dd data-testid="utilization">{move || format!("{} %", sig(s().utilization * 100.0, 3))}</dd></div>
-                <div><dt>{move || tr("sc.f.cost")}</dt><dd data-testid="cost">{move || format!("${}", sig(s().bill.total, 3))}</dd></div>
-            </dl>
+            <Figures kind=ModelKind::Scaling section="scaling" />
             <div class="formula" data-testid="formula">
                 <h3>{move || tr("formula.title")}</h3>
                 <p>
+                    // M/G/∞: the busy instances λ·E[S] from the scenario alone; the simulated ones once a result exists.
                     <strong>{move || tr("sc.mginf")}</strong>
                     {move || format!(" {} req/s × {} = {}", sig(mean_rate(), 4), fmt_duration(sc.with(|s| s.scaling.warm_service.mean())), sig(formula_busy(), 4))}
                     <strong>{move || tr("sc.sim_busy")}</strong>
-                    <span data-testid="sim-busy">{move || sig(s().avg_running + s().avg_initializing, 4)}</span>
-                    <strong>{move || tr("sc.all_instances")}</strong>{move || sig(s().avg_instances, 4)}
+                    <span data-testid="sim-busy">{move || arg("sc.mginf", 3)}</span>
+                    <strong>{move || tr("sc.all_instances")}</strong>{move || arg("sc.mginf", 4)}
                 </p>
-                <p class="hint">
-                    {move || {
-                        let r = s();
-                        trf("sc.gap", &[&sig(r.cold_start_prob * 100.0, 2), &fmt_duration(cold_dist(&p()).mean()), &sig(r.avg_idle, 3), &sig(r.rejection_prob * 100.0, 2)])
-                    }}
-                </p>
+                <p class="hint">{move || formula_args(ctx, ModelKind::Scaling, "sc.gap").map(|a| trf("sc.gap", &[&a[0], &a[1], &a[2], &a[3]]))}</p>
                 <Show when=steady>
-                    <p data-testid="pacs">
-                        {move || {
-                            let sc2 = sc.get();
-                            let a = pacs(sc2.load.mean(), sc2.scaling.warm_service.mean(), sc2.scaling.warm_service.mean() + cold_dist(&sc2.scaling).mean(), sc2.scaling.keep_alive, sc2.scaling.max_instances);
-                            trf("sc.pacs", &[&sig(a.cold_prob * 100.0, 3), &sig(a.avg_instances, 3), &sig(s().cold_start_prob * 100.0, 3), &sig(s().avg_instances, 3)])
-                        }}
-                    </p>
+                    <p data-testid="pacs">{move || formula_line(ctx, ModelKind::Scaling, "sc.pacs")}</p>
                 </Show>
             </div>
             <ChartGrid>

@@ -486,7 +486,8 @@ test('User Timing: every model\'s run is measured as compute, simulate and analy
   const worker_measures = (await Promise.all(page.workers().map((w) => names(w).catch(() => [])))).flat();
   const all = [...page_measures, ...worker_measures];
   const has = (name) => all.some(([n]) => n === name);
-  for (const model of ['scaling', 'provisioned', 'availability', 'parallel', 'breaker', 'chain']) {
+  const models = JSON.parse(await page.evaluate(() => window.wasmBindings.models()));
+  for (const model of models.filter((m) => m.runs_on_edit).map((m) => m.id)) {
     assert.ok(page_measures.some(([n]) => n === `compute ${model}`), `compute ${model} on the page`);
     // In a worker, or on the page for a run short enough to run there.
     assert.ok(has(`analyse ${model}`), `analyse ${model}`);

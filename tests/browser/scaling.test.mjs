@@ -119,9 +119,11 @@ test('every model gives the same bytes in wasm as natively', async () => {
       }
       return h.toString(16).padStart(16, '0');
     };
-    const kinds = ['scaling', 'provisioned', 'availability', 'parallel', 'breaker', 'chain', 'validation'];
+    // Every model of the registry (src/model/registry.rs), as the page's wasm lists them.
+    const kinds = JSON.parse(window.wasmBindings.models()).map((m) => m.id);
     return [Object.fromEntries(kinds.map((k) => [k, hash(k, scenario)])), hash('scaling', longScenario)];
   }, [pinned.scenario, pinned.long_scenario]);
+  assert.deepEqual(Object.keys(hashes).sort(), Object.keys(pinned.hashes).sort(), 'one pinned hash per model');
   assert.deepEqual(hashes, pinned.hashes);
   assert.equal(long, pinned.long_scaling_hash, 'the long scaling run (2 M requests)');
   assert.deepEqual(errors, []);

@@ -1,0 +1,54 @@
+//! A model's figures and formula lines as the registry gives them ([`crate::model::registry`]): every section shows
+//! its figures through [`Figures`], and "—" until the model's first result exists (never a placeholder that reads
+//! as a result, such as a cost of $0).
+
+use super::i18n::{tr, trf};
+use super::ScenarioCtx;
+use crate::model::registry::{ModelKind, Shown};
+use leptos::prelude::*;
+
+/// Shown for a figure whose model has no result yet.
+pub const NONE_YET: &str = "—";
+
+/// The figures of `kind` that belong to the section `section`, each with its label and `data-testid`.
+#[component]
+pub fn Figures(
+    /// Whose figures.
+    kind: ModelKind,
+    /// Which section's (a model can show figures in two sections, as the scaling run does in Cost).
+    section: &'static str,
+) -> impl IntoView {
+    let ctx = expect_context::<ScenarioCtx>();
+    let specs = kind.model().figures().iter().filter(move |f| f.section == section);
+    view! {
+        <dl class="figures">
+            {specs.map(|f| {
+                let value = move || {
+                    let shown = ctx.scenario.with(|s| ctx.with_output(kind, |o| f.shown(s, o)));
+                    match shown {
+                        Some(Shown::Text(t)) => t,
+                        Some(Shown::Key(k)) => tr(k).to_string(),
+                        None => NONE_YET.to_string(),
+                    }
+                };
+                view! { <div><dt>{move || tr(f.label)}</dt><dd data-testid=f.id>{value}</dd></div> }
+            }).collect_view()}
+        </dl>
+    }
+}
+
+/// The arguments of `kind`'s formula line `key` for the current scenario and result (tracked), or `None` before
+/// the first result (or when the model gives no such line, as PACS on a curve that is not steady).
+pub fn formula_args(ctx: ScenarioCtx, kind: ModelKind, key: &str) -> Option<Vec<String>> {
+    ctx.scenario.with(|s| {
+        ctx.with_output(kind, |o| kind.model().formulas(s, o).into_iter().find(|f| f.key == key).map(|f| f.args))
+    })
+}
+
+/// `kind`'s formula line `key` in the reader's language, or "—" before the first result.
+pub fn formula_line(ctx: ScenarioCtx, kind: ModelKind, key: &'static str) -> String {
+    match formula_args(ctx, kind, key) {
+        Some(args) => trf(key, &args.iter().map(String::as_str).collect::<Vec<_>>()),
+        None => NONE_YET.to_string(),
+    }
+}
