@@ -18,6 +18,12 @@ self.onmessage = async (e) => {
     ready.catch((err) => self.postMessage({ id: -1, error: `the worker could not start: ${err}` }));
     return;
   }
+  if (m.crash) {
+    // Test hook (window.playgroundTestCrash on the page): an uncaught error, as a crash or running out of memory
+    // would give, instead of an answer.
+    setTimeout(() => { throw new Error('forced crash (test hook)'); });
+    return;
+  }
   try {
     const glue = await ready;
     const name = `simulate ${m.kind}`;

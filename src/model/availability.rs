@@ -525,6 +525,12 @@ impl Model for AvailabilityModel {
     fn kind(&self) -> ModelKind {
         ModelKind::Availability
     }
+    fn section(&self) -> &'static str {
+        "availability"
+    }
+    fn work_unit(&self) -> &'static str {
+        "work.outage_steps"
+    }
     fn prior_rate(&self) -> f64 {
         18_000.0
     }

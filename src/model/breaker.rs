@@ -676,6 +676,12 @@ impl Model for BreakerModel {
     fn kind(&self) -> ModelKind {
         ModelKind::Breaker
     }
+    fn section(&self) -> &'static str {
+        "resilience"
+    }
+    fn work_unit(&self) -> &'static str {
+        "work.calls"
+    }
     fn prior_rate(&self) -> f64 {
         55_000.0
     }

@@ -659,6 +659,12 @@ impl Model for ChainModel {
     fn kind(&self) -> ModelKind {
         ModelKind::Chain
     }
+    fn section(&self) -> &'static str {
+        "chains"
+    }
+    fn work_unit(&self) -> &'static str {
+        "work.visits"
+    }
     fn prior_rate(&self) -> f64 {
         15_000.0
     }

@@ -293,6 +293,21 @@ impl LoadCurve {
         sum
     }
 
+    /// The curve's first `d` seconds (at least [`MIN_DURATION`]; the whole curve if it is not longer): its points
+    /// before `d` and the rate at `d`. A heavy scenario offers it as a shorter part to simulate.
+    pub fn head(&self, d: f64) -> LoadCurve {
+        if d.is_nan() || d >= self.duration() {
+            return self.clone();
+        }
+        let d = d.max(MIN_DURATION);
+        if d >= self.duration() {
+            return self.clone();
+        }
+        let mut points: Vec<Point> = self.points.iter().copied().filter(|p| p.t < d).collect();
+        points.push(Point { t: d, rate: self.rate_at(d) });
+        LoadCurve { points }
+    }
+
     /// Highest rate [req/s].
     pub fn peak(&self) -> f64 {
         self.points.iter().map(|p| p.rate).fold(0.0, f64::max)
@@ -644,6 +659,20 @@ fn fmt_num(v: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_head_of_a_curve_keeps_its_start_and_ends_on_the_curve() {
+        let c = LoadCurve::from_pairs(&[(0.0, 10.0), (100.0, 30.0), (200.0, 0.0)]).unwrap();
+        let h = c.head(150.0);
+        assert_eq!(
+            h.points(),
+            &[Point { t: 0.0, rate: 10.0 }, Point { t: 100.0, rate: 30.0 }, Point { t: 150.0, rate: 15.0 }]
+        );
+        assert!(check_points(h.points()).is_ok());
+        assert_eq!(c.head(500.0), c);
+        assert_eq!(c.head(0.0).duration(), MIN_DURATION);
+        assert_eq!(c.head(f64::NAN), c);
+    }
 
     fn curve(p: &[(f64, f64)]) -> LoadCurve {
         LoadCurve::from_pairs(p).unwrap()

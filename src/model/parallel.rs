@@ -487,6 +487,12 @@ impl Model for ParallelModel {
     fn kind(&self) -> ModelKind {
         ModelKind::Parallel
     }
+    fn section(&self) -> &'static str {
+        "parallel"
+    }
+    fn work_unit(&self) -> &'static str {
+        "work.task_runs"
+    }
     fn prior_rate(&self) -> f64 {
         90_000.0
     }

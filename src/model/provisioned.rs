@@ -85,6 +85,12 @@ impl Model for ProvisionedModel {
     fn kind(&self) -> ModelKind {
         ModelKind::Provisioned
     }
+    fn section(&self) -> &'static str {
+        "cost"
+    }
+    fn work_unit(&self) -> &'static str {
+        "work.requests"
+    }
     fn prior_rate(&self) -> f64 {
         9_000.0
     }

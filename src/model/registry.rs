@@ -22,6 +22,13 @@ pub trait Model: Sync {
         1
     }
 
+    /// The id of the page section that shows the model's run (its status, its charts).
+    fn section(&self) -> &'static str;
+
+    /// The string key of what [`Model::work`] counts, for a reader asked whether to start a long run
+    /// (`work.requests`, `work.calls`, …).
+    fn work_unit(&self) -> &'static str;
+
     /// Whether the model runs only when the reader asks (a button), not on every edit of its inputs.
     fn on_request(&self) -> bool {
         false

@@ -185,6 +185,12 @@ impl Model for ScalingModel {
     fn kind(&self) -> ModelKind {
         ModelKind::Scaling
     }
+    fn section(&self) -> &'static str {
+        "scaling"
+    }
+    fn work_unit(&self) -> &'static str {
+        "work.requests"
+    }
     /// The chart a reader looks at first: it starts before the others.
     fn priority(&self) -> u8 {
         0

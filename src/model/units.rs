@@ -20,11 +20,14 @@ pub fn fmt_duration(s: f64) -> String {
     }
 }
 
-/// A count with thousands separators, or in millions/billions when large: `12,345`, `4.32 M`, `1.2 B`.
+/// A count with thousands separators, or in millions, billions, trillions when large: `12,345`, `4.32 M`,
+/// `1.2 B`, `2.6 T`.
 pub fn fmt_count(n: f64) -> String {
     let a = n.abs();
     if !n.is_finite() {
         "–".into()
+    } else if a >= 1e12 {
+        format!("{} T", sig(n / 1e12, 3))
     } else if a >= 1e9 {
         format!("{} B", sig(n / 1e9, 3))
     } else if a >= 1e6 {
@@ -153,6 +156,7 @@ mod tests {
         assert_eq!(fmt_count(-1234.0), "-1,234");
         assert_eq!(fmt_count(4_321_000.0), "4.32 M");
         assert_eq!(fmt_count(1.2e9), "1.2 B");
+        assert_eq!(fmt_count(2.592e12), "2.59 T");
         assert_eq!(sig(1234.5, 3), "1230");
         assert_eq!(sig(0.012345, 2), "0.012");
         assert_eq!(sig(2.5, 3), "2.5");

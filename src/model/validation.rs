@@ -210,6 +210,12 @@ impl Model for ValidationModel {
     fn kind(&self) -> ModelKind {
         ModelKind::Validation
     }
+    fn section(&self) -> &'static str {
+        "validation"
+    }
+    fn work_unit(&self) -> &'static str {
+        "work.requests"
+    }
     /// Its inputs are the seed alone and it takes seconds: it runs when the reader asks.
     fn on_request(&self) -> bool {
         true

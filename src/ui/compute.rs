@@ -36,13 +36,17 @@ pub const INLINE_MS: f64 = 8.0;
 /// page's own rendering beside it on two cores. The breaker's threshold edit, which reruns only the run with the
 /// breaker (6.7 ms on the page), redrew after 15.1 / 21.6 and 15.1 / 27.7 ms p50 / p95 that way.
 const INLINE_ONE_PART_MS: f64 = 14.0;
+/// A run expected to take longer than this on this device does not start until the reader says so [ms]
+/// ([`Lane::held`]): opening a link to a month at a million requests a second must not start a run of days.
+pub const LONG_RUN_MS: f64 = 30_000.0;
 /// A running job with more than this left is cancelled by a newer edit [ms].
 pub const SUPERSEDE_MS: f64 = 1000.0;
 /// Throughput assumed before a model's first run, for the choice to run it on the page [work units per ms]: low,
 /// so a first run goes to a worker.
 const FIRST_RATE: f64 = 500.0;
 
-type Handler = Closure<dyn FnMut(web_sys::MessageEvent)>;
+/// A worker's message and error handlers, kept alive with it.
+type Handler = (Closure<dyn FnMut(web_sys::MessageEvent)>, Closure<dyn FnMut(web_sys::ErrorEvent)>);
 
 /// One model's runs and their state.
 #[derive(Clone, Copy)]
@@ -73,6 +77,11 @@ pub struct Lane {
     pub error: RwSignal<Option<String>>,
     /// The result shown was kept from an earlier run of the same inputs ([`Lane::recent`]), not simulated again.
     pub recalled: RwSignal<bool>,
+    /// The run for the current inputs is expected to take over [`LONG_RUN_MS`] here, so it waits for the reader:
+    /// its expected time and work.
+    pub held: RwSignal<Option<Held>>,
+    /// The inputs the reader chose to run however long they take ([`Lane::run_anyway`]).
+    allowed: StoredValue<String>,
     rate: StoredValue<f64>,
     /// [`Lane::rate`] was measured by a run.
     rate_measured: StoredValue<bool>,
@@ -95,6 +104,15 @@ pub struct Lane {
     /// The pieces of the last runs with their keys ([`Scenario::piece_keys`], at most [`KEPT`], newest last): a run
     /// takes the pieces it shares with them from here and runs only the others.
     kept: StoredValue<VecDeque<(String, Output)>>,
+}
+
+/// A run that waits for the reader because it would take long ([`Lane::held`]).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Held {
+    /// Its expected time on this device [ms].
+    pub expected_ms: f64,
+    /// Its work, in the model's unit ([`crate::model::registry::Model::work_unit`]).
+    pub work: f64,
 }
 
 /// Pieces each lane keeps ([`Lane::kept`]; the fan-out sweep has up to 15 points of ~200 bytes, the provisioned
@@ -297,6 +315,8 @@ impl Lane {
             stale: RwSignal::new(false),
             error: RwSignal::new(None),
             recalled: RwSignal::new(false),
+            held: RwSignal::new(None),
+            allowed: StoredValue::new(String::new()),
             rate: StoredValue::new(kind.model().prior_rate()),
             rate_measured: StoredValue::new(false),
             generation: StoredValue::new(0),
@@ -364,6 +384,15 @@ impl Lane {
         let work = pieces.as_ref().map_or_else(|| self.kind.work(s), |p| p.work);
         // A model without keyed pieces (the scaling run, availability, the validation) runs whole, in one part.
         let parts = pieces.as_ref().map_or(1, |p| p.missing.len());
+        // The expected time here, from the measured runs or the model's prior: a long run waits for the reader.
+        let expected_here = work / self.rate.get_value();
+        if expected_here > LONG_RUN_MS && self.allowed.with_value(|a| *a != key) {
+            self.hold(key, Held { expected_ms: expected_here, work });
+            return;
+        }
+        if self.held.get_untracked().is_some() {
+            self.held.set(None);
+        }
         let rate = if self.rate_measured.get_value() { self.rate.get_value() } else { FIRST_RATE };
         let expected = work / rate;
         if expected < INLINE_MS || (parts <= 1 && expected < INLINE_ONE_PART_MS) || !workers_available() {
@@ -416,6 +445,27 @@ impl Lane {
                 k.push_back((key, out));
             }
         });
+    }
+
+    /// Leaves the run for `key` unstarted: it is expected to take longer than [`LONG_RUN_MS`] ([`Lane::held`]).
+    fn hold(&self, key: String, held: Held) {
+        if self.job.with_value(Option::is_some) {
+            self.stop_worker();
+        }
+        self.queued.set_value(None);
+        self.job_inputs.set_value(key);
+        if self.busy.get_untracked() {
+            self.busy.set(false);
+        }
+        self.held.set(Some(held));
+    }
+
+    /// Starts the run that waits for the reader ([`Lane::held`]), however long it takes.
+    pub fn run_anyway(&self) {
+        let Some(s) = self.latest.get_value() else { return };
+        let key = self.kind.inputs(&s);
+        self.allowed.set_value(key.clone());
+        self.launch(&s, key);
     }
 
     /// Runs the model for the last submitted scenario again (after a cancel).
@@ -673,7 +723,7 @@ impl Lane {
             }
         });
         if self.workers.with_value(|ws| ws.get(part).is_none_or(Option::is_none)) {
-            match spawn_worker(move |ev| lane.on_message(part, ev)) {
+            match spawn_worker(move |ev| lane.on_message(part, ev), move |ev| lane.on_worker_error(part, ev)) {
                 Ok(w) => self.workers.update_value(|ws| {
                     ws.resize_with(ws.len().max(part + 1), || None);
                     ws[part] = Some(w);
@@ -698,6 +748,10 @@ impl Lane {
         let _ = js_sys::Reflect::set(&msg, &"kind".into(), &self.kind.id().into());
         let _ = js_sys::Reflect::set(&msg, &"scenario".into(), &JsValue::from_str(&json));
         let _ = js_sys::Reflect::set(&msg, &"pieces".into(), &js_sys::Uint32Array::from(&pieces[..]));
+        // Test hook: `window.playgroundTestCrash = '<model id>'` makes that model's worker crash instead of answering.
+        if test_crash(self.kind) {
+            let _ = js_sys::Reflect::set(&msg, &"crash".into(), &true.into());
+        }
         self.workers.with_value(|ws| {
             if let Some(Some((w, _))) = ws.get(part) {
                 let _ = w.post_message(&msg);
@@ -748,6 +802,25 @@ impl Lane {
         self.part_done(part, outcome, ms, Some(read_since));
         if let Some(p) = perf() {
             let _ = p.measure_with_start_mark(&result_mark, &format!("{result_mark} start"));
+        }
+    }
+
+    /// Part `part`'s worker crashed: it is stopped (the next run starts a fresh one), and the run ends with the
+    /// error in its own section, with Try again; the other models go on.
+    fn on_worker_error(&self, part: usize, ev: web_sys::ErrorEvent) {
+        // Handled here: not also reported as an uncaught error of the page.
+        ev.prevent_default();
+        let running =
+            self.job.with_value(|j| j.as_ref().is_some_and(|j| matches!(j.state.get(part), Some(Part::Running))));
+        self.workers.update_value(|ws| {
+            if let Some(Some((w, _))) = ws.get_mut(part).map(Option::take) {
+                w.terminate();
+            }
+        });
+        if running {
+            let what = ev.message();
+            let what = if what.is_empty() { "no message".to_string() } else { what };
+            self.part_done(part, Err(format!("its worker stopped ({what})")), 0.0, Some(super::now_ms()));
         }
     }
 
@@ -846,18 +919,31 @@ fn module_url() -> Option<String> {
     web_sys::Url::new_with_base(&href, &base).ok().map(|u| u.href())
 }
 
+/// Whether the page asked for `kind`'s worker to crash (`window.playgroundTestCrash`, a test hook).
+fn test_crash(kind: ModelKind) -> bool {
+    web_sys::window()
+        .and_then(|w| js_sys::Reflect::get(&w, &"playgroundTestCrash".into()).ok())
+        .and_then(|v| v.as_string())
+        .is_some_and(|id| id == kind.id())
+}
+
 fn workers_available() -> bool {
     cfg!(target_arch = "wasm32") && module_url().is_some()
 }
 
-fn spawn_worker(on_message: impl FnMut(web_sys::MessageEvent) + 'static) -> Result<(web_sys::Worker, Handler), String> {
+fn spawn_worker(
+    on_message: impl FnMut(web_sys::MessageEvent) + 'static,
+    on_error: impl FnMut(web_sys::ErrorEvent) + 'static,
+) -> Result<(web_sys::Worker, Handler), String> {
     let js = module_url().ok_or("no module to load in a worker")?;
     let url = web_sys::Url::new_with_base("worker.js", &js).map_err(|_| "no worker address")?.href();
     let opts = web_sys::WorkerOptions::new();
     opts.set_type(web_sys::WorkerType::Module);
     let worker = web_sys::Worker::new_with_options(&url, &opts).map_err(|e| format!("no Web Worker: {e:?}"))?;
-    let handler: Handler = Closure::new(on_message);
-    worker.set_onmessage(Some(handler.as_ref().unchecked_ref()));
+    let handler: Handler = (Closure::new(on_message), Closure::new(on_error));
+    worker.set_onmessage(Some(handler.0.as_ref().unchecked_ref()));
+    // A worker that crashes (an uncaught error, out of memory) sends no answer: its error event ends its part.
+    worker.set_onerror(Some(handler.1.as_ref().unchecked_ref()));
     let init = js_sys::Object::new();
     let _ = js_sys::Reflect::set(&init, &"init".into(), &true.into());
     let _ = js_sys::Reflect::set(&init, &"js".into(), &js.into());

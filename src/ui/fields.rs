@@ -211,8 +211,12 @@ pub fn LaneStatus(
     view! {
         <div class="lane-status" data-testid=format!("status-{id}") aria-live="polite" aria-busy=move || lane.busy.get().to_string()>
             {move || {
-                if let Some(e) = lane.error.get() {
-                    view! { <p class="error" role="alert">{trf("run.failed", &[&e])}</p> }.into_any()
+                if let Some(e) = lane.error.get().filter(|_| !lane.busy.get()) {
+                    view! {
+                        <p class="error" role="alert" data-testid=format!("error-{id}")>{trf("run.failed", &[&e])}" "
+                            <button type="button" class="small" data-testid=format!("retry-{id}") on:click=move |_| lane.rerun()>{move || tr("run.retry")}</button>
+                        </p>
+                    }.into_any()
                 } else if show_progress.get() {
                     view! {
                         <div class="progress-row">
@@ -220,6 +224,12 @@ pub fn LaneStatus(
                             <span>{progress_text}</span>
                             <button type="button" class="small" data-testid=format!("cancel-{id}") on:click=move |_| lane.cancel()>{move || tr("run.cancel")}</button>
                         </div>
+                    }.into_any()
+                } else if let Some(h) = lane.held.get() {
+                    view! {
+                        <p class="stale" data-testid=format!("held-{id}")>{move || trf("run.held", &[&super::heavy::held_text(lane.kind, h)])}" "
+                            <button type="button" class="small" data-testid=format!("run-anyway-{id}") on:click=move |_| lane.run_anyway()>{move || tr("run.anyway")}</button>
+                        </p>
                     }.into_any()
                 } else if lane.stale.get() {
                     view! {
@@ -236,7 +246,7 @@ pub fn LaneStatus(
                     }.into_any()
                 } else {
                     // The validation runs only on request: before that there is no result to wait for.
-                    let idle = lane.kind == crate::model::scenario::ModelKind::Validation && !lane.busy.get();
+                    let idle = lane.kind.model().on_request() && !lane.busy.get();
                     view! { <p class="hint">{move || tr(if idle { "run.not_run" } else { "run.waiting" })}</p> }.into_any()
                 }
             }}

@@ -9,6 +9,7 @@ mod compute;
 mod download;
 mod fields;
 mod figures;
+mod heavy;
 pub mod i18n;
 mod lessons;
 mod load_editor;
@@ -314,6 +315,7 @@ pub fn App() -> impl IntoView {
         </nav>
         <main class="wrap">
             <scenario_bar::ScenarioBar notice=notice />
+            <heavy::HeavyAsk />
             <compare::CompareTable />
             <lessons::Lessons />
             <LoadEditor />
