@@ -8,6 +8,9 @@
 //! - [`sched`]: the worker pool's decisions (what runs where and when), a plain type tested natively.
 //! - [`ui`]: Leptos 0.8 components (compiled natively for lints, run in the browser).
 
+// Unsafe code is refused everywhere but in the one module that argues its safety (`model::engine::table`).
+#![deny(unsafe_code)]
+
 pub mod charts;
 pub mod model;
 pub mod sched;

@@ -2,6 +2,8 @@
 //! `worker_run`: there is no window to mount into, so `main` does nothing. Native builds have nothing to run here:
 //! use `playground-cli`.
 
+#![forbid(unsafe_code)]
+
 #[cfg(target_arch = "wasm32")]
 fn main() {
     if web_sys::window().is_none() {

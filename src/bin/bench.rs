@@ -5,6 +5,8 @@
 //!
 //! `cargo run --release --bin bench [-- REQUESTS_PER_CASE]`
 
+#![forbid(unsafe_code)]
+
 use serverless_playground::model::engine::{simulate, ScalingParams};
 use serverless_playground::model::load::LoadCurve;
 use std::process::Command;

@@ -7,6 +7,8 @@
 //!                                           SimFaaS-compatible steady state; print JSON
 //! ```
 
+#![forbid(unsafe_code)]
+
 use serverless_playground::model::engine::{simulate, ScalingParams};
 use serverless_playground::model::load::LoadCurve;
 use serverless_playground::model::scenario::{ModelKind, Scenario};

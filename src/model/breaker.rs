@@ -210,14 +210,12 @@ impl BreakerParams {
     }
 
     /// Roughly the work of the run with the breaker and of the run without, for a run over `curve` [requests plus
-    /// 3.7 per dependency call]: each request costs one unit, each call to the dependency 3.7 more (measured in wasm
-    /// on the default scenario: ~13 ns per request and ~50 ns per call, whose retries and outcomes go through the
-    /// event queue). Without the breaker a request in a period whose calls fail with probability f makes
+    /// 3.7 per dependency call]: each request costs one unit, each call to the dependency 3.7 more (its retries and
+    /// outcomes go through the event queue; measured in wasm: docs/performance.md). Without the breaker a request in a period whose calls fail with probability f makes
     /// 1 + f + … + f^retries calls (a call slower on average than the time-out counted as failing); with it, an
-    /// episode that opens the breaker lets through about its minimum calls and half-open trials per open wait. On
-    /// the default scenario: 0.52 M and 3.00 M units, the runs 6.7 and 40 ms (ratio 5.8 against 6.0 measured; both
-    /// were counted alike before, so an edit of the breaker's settings, which reruns only the run with it, was
-    /// estimated at half the model's time and never ran on the page).
+    /// episode that opens the breaker lets through about its minimum calls and half-open trials per open wait. The two
+    /// variants' estimates are in the ratio of their measured times, so an edit of the breaker's settings, which
+    /// reruns only the run with it, is known to be short.
     pub fn variant_work(&self, curve: &LoadCurve) -> [f64; 2] {
         const CALL: f64 = 3.7;
         let total = curve.expected_requests();
@@ -418,7 +416,7 @@ fn run(
     let end = curve.duration();
     let width = bin_width(end, MAX_BINS);
     let nb = ((end / width).ceil() as usize).max(1);
-    // A multiplication by the inverse, as in the engine: the division was an eighth of this model's instructions.
+    // A multiplication by the inverse, as in the engine: a division per event was costly (docs/performance.md).
     let inv_width = 1.0 / width;
     let bin = |t: f64| ((t * inv_width) as usize).min(nb - 1);
     let mut bins: Vec<BreakerBin> = (0..nb).map(|k| BreakerBin { t: k as f64 * width, ..Default::default() }).collect();
@@ -433,7 +431,7 @@ fn run(
     let mut br = Breaker::new(p.breaker);
     let gb = p.memory_mb / 1024.0;
     // The dependency's conditions, healthy first and then each episode: its error rate and a ready sampler of its
-    // call latency (built once: building one per call took two logarithms, a tenth of the model's instructions).
+    // call latency (built once: building one per call took two logarithms).
     let conditions: Vec<(f64, Option<Sampler>)> = std::iter::once((p.base_error_rate, p.base_latency))
         .chain(p.episodes.iter().map(|e| (e.error_rate, e.latency)))
         .map(|(err, mean)| (err, (mean > 0.0).then(|| Dist::LogNormal { mean, cv: p.latency_cv }.sampler())))

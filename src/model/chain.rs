@@ -204,9 +204,8 @@ pub struct ChainResult {
 }
 
 /// An event: request `r` enters hop `hop`, or, with [`WORKED`] set, finishes its own work there (on the instance
-/// its `inst` names). 16 bytes, so the heap moves little. Against the breaker's queue (a binary heap of 32-byte
-/// entries: a time-and-sequence key and a kind), with the same results: the default chain over one hour at
-/// 1,000 req/s 3.2–3.5 → 2.1–2.2 s in wasm, 1.94–1.97 → 1.70–1.80 s natively (three alternated runs each).
+/// its `inst` names). 16 bytes, so the heap moves little (a third faster in wasm than
+/// the breaker's 32-byte entries, with the same results: docs/performance.md).
 #[derive(Debug, Clone, Copy)]
 struct Ev {
     t: f64,
@@ -265,9 +264,8 @@ struct Sim<'a> {
 }
 
 /// `push`, `release`, `release_held` and `Cut::record` are always inlined: at opt-level "s" (the browser build) they
-/// stayed calls, which V8's wasm code pays for by storing and reloading the loop's live values; inlined, the default
-/// chain in the page 4.6 % faster (pair ratio 0.954, 16 pairs). `enter` stays a call: inlined at its five places it
-/// added 20 KB of wasm for 1.5 %.
+/// stayed calls, which V8's wasm code pays for by storing and reloading the loop's live values. `enter` stays a
+/// call: inlined at its five places it added much code for little (docs/performance.md).
 impl Sim<'_> {
     #[inline(always)]
     fn push(&mut self, t: f64, r: u32, hop: u32) {

@@ -210,8 +210,8 @@ static EXP2_TABLE: [f64; 128] = [
 /// e^x for the log-normal draw, within 1 ulp of `libm::exp` (test below), in about a third of its instructions:
 /// x = (k/128)·ln 2 + r with |r| ≤ ln 2/256, e^x = 2^(k div 128) · 2^((k mod 128)/128) · e^r, the middle factor
 /// from a table and e^r from its Taylor series to r⁵ (the next term is below 10⁻¹⁸). Plain f64 arithmetic in a fixed
-/// order, so native and wasm builds agree to the last bit. `libm::exp` took 53 of the engine's ~1,000 instructions per
-/// request on the default scenario (cachegrind); arguments beyond ±700 (never a service time) go to it.
+/// order, so native and wasm builds agree to the last bit. `libm::exp` was a twentieth of the engine's instructions
+/// (docs/performance.md); arguments beyond ±700 (never a service time) go to it.
 #[inline(always)]
 pub fn exp_of(x: f64) -> f64 {
     /// 128 / ln 2.

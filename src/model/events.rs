@@ -12,10 +12,8 @@ struct Entry<K> {
 
 /// The order key of an event at `t` scheduled `seq`-th: comparing keys compares times as `f64::total_cmp` does,
 /// then sequence numbers, in one integer comparison. The time is in the high half, its bits mapped so that their
-/// unsigned order is the floats' total order (negative floats' bits reversed, the sign bit flipped). Measured
-/// against comparing (total_cmp, then sequence) on each step, same results to the last bit: the chain model 7 %
-/// and the breaker 9 % faster in wasm (native 13 % for both with the scaling run); a plain float comparison
-/// instead gained half as much, and a 4-ary heap of these keys was 20 % slower natively.
+/// unsigned order is the floats' total order (negative floats' bits reversed, the sign bit flipped). One
+/// integer comparison per step instead of two float ones: the same results, faster (docs/performance.md).
 fn key(t: f64, seq: u64) -> u128 {
     let bits = t.to_bits();
     let ordered = if bits >> 63 == 1 { !bits } else { bits | 1 << 63 };
@@ -31,8 +29,7 @@ fn time(key: u128) -> f64 {
 /// Events of kind `K` at times [s], in a binary min-heap of their keys. Its own heap rather than std's
 /// `BinaryHeap`, whose sift stayed a call at opt-level "s" (the browser build; a call in V8's wasm code stores and
 /// reloads the loop's live values): the same order to the bit (keys are unique, so any heap gives them in the same
-/// order). The breaker's default runs in the page (pair ratios of alternated calls, 16 pairs): without the breaker
-/// (a heap of thousands of retries) 0.866, with it 0.879.
+/// order).
 pub struct EventQueue<K> {
     heap: Vec<Entry<K>>,
     seq: u64,

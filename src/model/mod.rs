@@ -25,9 +25,8 @@ pub mod validation;
 pub mod ziggurat;
 
 /// The smaller of two numbers that are never NaN (times, durations). `f64::min` treats NaN in its own way, which
-/// wasm's `f64.min` does not share, so in wasm it compiles to a call of the C library's `fmin` at every use. In the
-/// hot loops of the fan-out sweep and the chain those calls took 4 % and 3 % of V8's profile samples; with these,
-/// the default sweep in the page 2.8 % faster and the chain 1.5 % (pair ratios of alternated calls, 20 pairs). The
+/// wasm's `f64.min` does not share, so in wasm it compiles to a call of the C library's `fmin` at every use. In the hot
+/// loops of the fan-out sweep and the chain those calls were a few percent of the time (docs/performance.md). The
 /// same result for numbers that are not NaN (for +0 and −0 it may give the other zero); pinned outputs unchanged.
 #[inline(always)]
 pub(crate) fn fmin(a: f64, b: f64) -> f64 {

@@ -287,10 +287,8 @@ fn makespan(p: &ParallelParams, pp: u32, colds: &[f64], tasks: impl Iterator<Ite
     // The instances by their next free time, in the engine's 4-ary heap: each task takes the first free instance
     // and gives it back with its new free time in one walk ([`TimeHeap::replace_top`]). Which of two instances free
     // at the same nanosecond takes the task does not matter: only the free times, not the instances' identities,
-    // enter the results. Against std's binary heap of (time in integer ns, instance number) keys: same results to
-    // the bit (test `same_as_pair_keyed_binary_heap`); the default job's sweep up to P = 50 in cachegrind 266 -> 251
-    // instructions and 0.73 -> 0.38 mispredicts per task, and in wasm in the page 9.5 -> 7.9 ms (median of 40 runs,
-    // two alternated pages each).
+    // enter the results. The same results to the bit as std's binary heap of (ns, instance) keys (test
+    // `same_as_pair_keyed_binary_heap`), and faster (docs/performance.md).
     let mut free: TimeHeap<Free> = TimeHeap::default();
     for (k, &c) in colds[..workers].iter().enumerate() {
         let wait = if (k as f64) < burst { 0.0 } else { (k as f64 - burst + 1.0) / rate };
@@ -316,10 +314,8 @@ pub fn sweep_points(p: &ParallelParams) -> Vec<u32> {
 
 /// The work of the sweep's point at `pp` instances [task steps]: each task walks the heap of W = min(P, N)
 /// instances (1 + log4 W levels), each instance is drawn and pushed (counted twice). The points give the same result
-/// whatever group they run in ([`RunDraws`]), so groups of them can run apart ([`simulate_points`]). Measured in wasm
-/// (default job, each point's time added to a group): 0.4 ms at P = 2, 1.2 ms at P = 128, 1.8 ms at P = 512, 2.9 ms
-/// at P = 1000; this estimate's ratios 1 : 3.2 : 4.3 : 5.3 (the one before, N + W, gave 1 : 1.1 : 1.5 : 2 and left
-/// the two halves of the default sweep 5.5 and 6.1 ms apart).
+/// whatever group they run in ([`RunDraws`]), so groups of them can run apart ([`simulate_points`]). Its ratios between
+/// points follow the measured times (docs/performance.md), so the halves of a split sweep take about as long.
 pub fn point_work(p: &ParallelParams, pp: u32) -> f64 {
     let w = pp.min(p.tasks) as f64;
     p.runs as f64 * (p.tasks as f64 * (1.0 + w.log2() / 2.0) + 2.0 * w)

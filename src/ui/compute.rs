@@ -1,21 +1,17 @@
-//! Running the models without blocking the page. Each model has a [`Lane`]: a run estimated to take less than
-//! [`INLINE_MS`] (or [`INLINE_ONE_PART_MS`], when it would not be split) is done at once on the main thread (the edit
-//! redraws in the same frame); a longer one goes to the lane's Web Worker, which loads the page's own wasm module
-//! (`public/worker.js`), while the page keeps the previous results, shows a progress estimate and a Cancel button, and
-//! stays responsive. A newer edit supersedes: a run with more than [`SUPERSEDE_MS`] left is cancelled and restarted, a
-//! shorter one finishes and the newest edit runs next. Every run leaves User Timing measures: `compute <model>` on the
-//! page from the edit's submit to the result shown, `simulate <model>` in the worker, `analyse <model>` inside it for
-//! each analysis of a run's events ([`crate::model::phase`]; on the page for a run done there), `result <model>` on the
-//! page for reading a worker's answer, and `draw <chart>` for each chart drawn ([`super::chart_canvas`]). Workers run
-//! at most [`worker_slots`] at once (one core is left to the page while the scaling run is under way); the others wait
-//! their turn ([`pump`]: the scaling run first, so on a two-core machine the scaling run of a huge curve is not slowed
-//! by five others; then the shortest model first). A model made of independent runs (the provisioned sweep, the breaker
-//! with and without, the chain's lengths, the fan-out sweep's points) is split into parts, one per slot, each in its
-//! own worker, and the parts' outputs merged ([`Scenario::split`], [`Output::merge`]). While they hold every slot, a
-//! run expected to take under [`EXPRESS_MS`] still starts at once in one slot more (unless a scaling run about to end
-//! holds one), so an edit elsewhere redraws without waiting for them. The provisioned sweep's level at the scenario's
-//! own provisioned count is the scaling run itself: it waits last in line, and the scaling run's result completes it
-//! ([`offer_scaling_piece`]).
+//! Running the models without blocking the page: the browser side of the worker pool. Each model has a [`Lane`]:
+//! a run estimated to take less than [`INLINE_MS`] (or [`INLINE_ONE_PART_MS`], when it would not be split) is done
+//! at once on the main thread; a longer one goes to Web Workers that load the page's own wasm module
+//! (`public/worker.js`), while the page keeps the previous results, shows a progress estimate and a Cancel button,
+//! and stays responsive. A run expected to take over [`LONG_RUN_MS`] waits for the reader ([`Lane::held`]). A newer
+//! edit supersedes: a run with more than [`SUPERSEDE_MS`] left is cancelled and restarted, a shorter one finishes
+//! and the newest edit runs next. What starts where and when is decided by [`Pool`] (`crate::sched`, tested
+//! natively); this module passes it the cores and the clock, starts the workers it picks, and splits a model made
+//! of independent runs into parts ([`plan::split_pieces`]) whose outputs merge ([`Output::merge`]). A part that
+//! another model's whole run gives (the provisioned sweep's level at the scenario's own count is the scaling run)
+//! waits for that result ([`offer_given_pieces`]). Every run leaves User Timing measures: `compute <model>` on the
+//! page from the edit's submit to the result shown, `simulate <model>` in the worker, `analyse <model>` for each
+//! analysis of a run's events ([`crate::model::phase`]), `result <model>` for reading a worker's answer, and
+//! `draw <chart>` for each chart drawn ([`super::chart_canvas`]).
 
 use super::perf;
 use crate::model::plan;
@@ -32,9 +28,7 @@ use wasm_bindgen::JsCast;
 pub const INLINE_MS: f64 = 8.0;
 /// A run that would go to one worker (a model run whole, or the one piece of it an edit left to run) is done on the
 /// main thread when expected to take less than this [ms] (most of a frame): in a worker it ended later than on the
-/// page by the worker's round trip (posting the scenario, reading it there, sending the result back) and by the
-/// page's own rendering beside it on two cores. The breaker's threshold edit, which reruns only the run with the
-/// breaker (6.7 ms on the page), redrew after 15.1 / 21.6 and 15.1 / 27.7 ms p50 / p95 that way.
+/// page by the worker's round trip and by the page's own rendering beside it on two cores (docs/performance.md).
 const INLINE_ONE_PART_MS: f64 = 14.0;
 /// A run expected to take longer than this on this device does not start until the reader says so [ms]
 /// ([`Lane::held`]): opening a link to a month at a million requests a second must not start a run of days.
@@ -890,9 +884,8 @@ impl Lane {
         // The charts of the result are drawn in what is left of this task's drawing budget after reading the result,
         // the others in the tasks that follow (under load, reading a result and drawing all its charts in one task
         // made it last over 50 ms). A part given by another lane's result (the provisioned sweep's own level, from
-        // the scaling result) counts nothing itself: the giving lane's reading counts the whole task once. It used to
-        // mark the task full, which also sent the scaling result's own charts to a later task, 3–7 ms after the
-        // result; keep-alive edits redrawn p50 28.5 / 29.1 → 27.7 / 27.8 ms (alternated pages).
+        // the scaling result) counts nothing itself: the giving lane's reading counts the whole task once. Marking the
+        // task full sent the giving result's own charts to a later task (docs/performance.md).
         if let Some(t0) = read_since {
             super::chart_canvas::task_spent(super::now_ms() - t0)
         }

@@ -165,8 +165,7 @@ pub fn whole(v: f64) -> Result<u32, String> {
 
 /// A run's progress row (bar, time left, Cancel) shows once the run has gone on this long [ms]. A shorter run ends
 /// before anyone could read the row, and showing and hiding it cost layout, paint and raster work that took a
-/// core's share from the run itself: on two cores, max-parallel edits (runs of ~10 ms) were redrawn p50 22.2 / 20.5
-/// ms after the edit with the row, 18.3 / 16.1 ms without (two alternated pages of 40 edits each). Until then the
+/// core's share from the run itself (docs/performance.md). Until then the
 /// status keeps the last run's line, and `aria-busy` says the section is computing.
 const PROGRESS_AFTER_MS: f64 = 200.0;
 

@@ -242,9 +242,7 @@ fn mount_later_sections(mounted: RwSignal<usize>) {
 }
 
 /// A section's charts, built in a task after the section itself ([`mount_later_sections`]). A section and its
-/// charts in one task took 60–80 ms on a slow machine (the Scaling and Availability sections, of which the lazy
-/// compilation of their charts' wasm code 15–29 ms, running it ~20 ms, style and layout), over the 50 ms that
-/// makes a long task.
+/// charts in one task made a task over 50 ms on a slow machine (docs/performance.md).
 #[component]
 pub fn ChartGrid(children: ChildrenFn) -> impl IntoView {
     let ready = RwSignal::new(false);

@@ -13,9 +13,8 @@ use crate::model::load::LoadCurve;
 const BATCH: usize = 64;
 
 /// The arrival times of a run, read one at a time from batches: the generator runs over a batch with its state in
-/// registers, and the event loop reads the next time from the buffer. One hour at 1,000 req/s of the default
-/// function: 1,000 → 966 instructions per request (cachegrind); the weakest steady case of the engine's benchmark
-/// 3–5 % faster in wasm (seven alternated runs); against a call of [`Arrivals::next`] per arrival.
+/// registers, and the event loop reads the next time from the buffer, which is faster than a call of [`Arrivals::next`] per arrival
+/// (docs/performance.md).
 #[derive(Debug, Clone)]
 pub struct ArrivalStream {
     gen: Arrivals,

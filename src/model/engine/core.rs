@@ -447,9 +447,7 @@ impl<'a> Sim<'a> {
 
     /// Schedules an event; returns its sequence number (which tells a live init end from one of a lifetime that ended).
     /// Always inlined, as are [`Sim::take_idle`] and [`Sim::take_slot`]: at opt-level "s" (the browser build) LLVM
-    /// left the three as calls, and around a call V8's wasm code stores and reloads the loop's live values. Inlined,
-    /// the engine in the page (pair ratios of alternated calls, 20 pairs): the default hour 0.963, the four steady
-    /// cases 0.935–0.984; wasm 3 KB larger.
+    /// left the three as calls, and around a call V8's wasm code stores and reloads the loop's live values.
     #[inline(always)]
     fn push(&mut self, t: f64, id: u32) -> u32 {
         let seq = self.seq;

@@ -4,8 +4,7 @@
 //! the idle one of highest rank. The idle ranks are bits of a three-level bitset (64 × 64 × 64 = 262,144 ranks):
 //! marking or unmarking an instance is a few word operations without data-dependent branches, and finding the
 //! newest is three leading-zero counts, whatever the number of idle instances. It replaced a list of creation
-//! numbers kept sorted by insertion from its end, whose walk and stale entries were ~90 of the engine's ~1,030
-//! instructions per request on a day at 1,000 req/s.
+//! numbers kept sorted by insertion from its end, whose walk was a tenth of the engine's work (docs/performance.md).
 //!
 //! Ranks are issued up to the bitset's size; when they run out, the live instances are renumbered 0, 1, … in the
 //! same order ([`Ranks::renumber`]), which changes no choice. At most 100,000 instances are alive

@@ -11,15 +11,9 @@ pub trait Timed: Copy {
 }
 
 /// Earlier time first. Ties are not broken by a sequence number: one comparison per step is most of the heap's
-/// speed (in the engine, with the tie-break, comparisons were 5 % of its instructions), and the order of events at
-/// equal times is still fixed by the heap's own moves, so it is the same on every run and platform.
-///
-/// The times are compared as their bit patterns, as unsigned integers: for times that are never negative (and never
-/// NaN) this is the same order, and an integer comparison and select are quicker than a float comparison whose
-/// result moves from the float unit. Same results to the bit (pinned hashes unchanged); the engine's four steady
-/// cases natively (best of 3) 15.65 / 13.55 / 19.00 / 14.61 -> 16.16 / 14.15 / 21.05 / 16.37 M req/s, in wasm
-/// (bench part 4, three alternated pages, medians) the weakest case 10.39 / 10.10 / 10.33 -> 10.74 / 10.92 / 10.59
-/// M req/s; cachegrind (lambda 100, warm 1.991 s) 1,855 -> 1,839 M instructions, mispredicts unchanged.
+/// speed, and the order of events at equal times is still fixed by the heap's own moves, so it is the same on every
+/// run and platform. The times are compared as their bit patterns, as unsigned integers: for times that are never
+/// negative (and never NaN) this is the same order, and quicker (docs/performance.md).
 #[inline(always)]
 fn before<E: Timed>(a: &E, b: &E) -> bool {
     let (x, y) = (a.time(), b.time());
@@ -90,8 +84,7 @@ impl<E: Timed> TimeHeap<E> {
     /// the number of levels (about 4 for 200 events) is the same for every push. Past that ancestor nothing moves
     /// any more: ancestors are never later than their children, so the comparison stays false up to the root.
     /// The entry that moves down is chosen by its index, not as a select between two events, which in wasm was a
-    /// select of floats: the engine in the page, bench part 4, three alternated pages (medians of 5 runs), weakest
-    /// case 10.52 / 10.42 / 10.59 -> 11.45 / 11.00 / 11.21 M req/s, the others +2 to +6 %; natively within noise.
+    /// select of floats and slower (docs/performance.md).
     #[inline(always)]
     fn rise(&mut self, mut i: usize, e: E) {
         let v = &mut self.v;

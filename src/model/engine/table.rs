@@ -4,8 +4,8 @@
 /// bounds checks in release builds. Every index into one is below its length by construction: the instance and
 /// request tables never shrink and their slots are pushed or taken from their free lists, bins are clamped to the
 /// last one, heap positions are computed below the heap's length, and only issued ranks are marked. The checks cost
-/// 9 % of the engine's instructions (cachegrind, λ = 100 req/s, warm 0.2 s: 912 → 831 per request; in wasm, 3 of 4
-/// alternated runs were 4–9 % faster, one even); debug builds, and so the property tests, keep them.
+/// about a tenth of the engine's instructions (docs/performance.md); debug builds, and so the property tests, keep
+/// them.
 #[derive(Debug, Clone)]
 pub struct Table<T>(pub Vec<T>);
 
