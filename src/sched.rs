@@ -10,6 +10,8 @@
 //!   elsewhere redraws without waiting for a long run; not while a lead run that ends sooner holds a slot.
 //! - A part that another model's whole run under way will give ([`crate::model::plan::given_piece`]) waits for that
 //!   result instead of a slot.
+//! - A newer edit cancels a run with more than [`SUPERSEDE_MS`] left ([`supersedes`]); a worker silent for
+//!   [`SILENT_MS`] (and three times its part's expected time) has stopped answering ([`Pool::silent`]).
 //!
 //! The measurements behind these rules are in docs/performance.md.
 
@@ -17,6 +19,27 @@ use crate::model::registry::ModelKind;
 
 /// A part expected to take less than this may start when every slot is taken, in one slot more [ms].
 pub const EXPRESS_MS: f64 = 250.0;
+/// A running run with more than this left is cancelled by a newer edit; a shorter one finishes first [ms].
+pub const SUPERSEDE_MS: f64 = 1000.0;
+/// A worker silent for this long, and for three times its part's expected time, has stopped answering [ms]
+/// (a running model reports its progress every 0.2 % of its work, at most every 100 ms).
+pub const SILENT_MS: f64 = 60_000.0;
+
+/// What a newer edit does to a run that is under way and expected to end in `left_ms`: cancel it and start the new
+/// one, or let it finish and run the new one next.
+pub fn supersedes(left_ms: f64) -> bool {
+    left_ms > SUPERSEDE_MS
+}
+
+/// A part in a worker.
+#[derive(Debug, Clone, PartialEq)]
+struct Running {
+    kind: ModelKind,
+    part: usize,
+    /// When its worker last said something (it started, or reported progress) [ms].
+    heard_ms: f64,
+    estimate_ms: f64,
+}
 
 /// A part of a model's run waiting for a slot.
 #[derive(Debug, Clone, PartialEq)]
@@ -35,7 +58,7 @@ pub struct Waiting {
 #[derive(Debug, Clone)]
 pub struct Pool {
     cores: usize,
-    running: usize,
+    running: Vec<Running>,
     /// A run of the lead model holds a slot, expected to end then [ms].
     lead_ends_ms: Option<f64>,
     waiting: Vec<Waiting>,
@@ -46,7 +69,8 @@ pub struct Pool {
 impl Pool {
     /// An empty pool on a machine with `cores` logical cores.
     pub fn new(cores: usize) -> Self {
-        Pool { cores: cores.max(1), running: 0, lead_ends_ms: None, waiting: Vec::new(), under_way: Vec::new() }
+        let cores = cores.max(1);
+        Pool { cores, running: Vec::new(), lead_ends_ms: None, waiting: Vec::new(), under_way: Vec::new() }
     }
 
     /// Worker runs allowed at once: every core but one; on a two-core machine both, unless a lead run holds one
@@ -67,7 +91,7 @@ impl Pool {
 
     /// Slots taken.
     pub fn running(&self) -> usize {
-        self.running
+        self.running.len()
     }
 
     /// The parts waiting, in the order they were queued.
@@ -108,7 +132,8 @@ impl Pool {
     /// The next part to start at `now_ms`, which takes a slot; `None` when nothing may start now.
     pub fn next(&mut self, now_ms: f64) -> Option<Waiting> {
         let slots = self.slots();
-        if self.running > slots {
+        let running = self.running.len();
+        if running > slots {
             return None;
         }
         let left =
@@ -127,26 +152,45 @@ impl Pool {
                 pa.cmp(&pb).then(left(a.kind).total_cmp(&left(b.kind))).then(a.part.cmp(&b.part))
             })?
             .0;
-        if self.running == slots {
+        if running == slots {
             let lead_soon = self.lead_ends_ms.is_some_and(|end| (now_ms..now_ms + EXPRESS_MS).contains(&end));
             if lead_soon || self.waiting[at].estimate_ms >= EXPRESS_MS {
                 return None;
             }
         }
         let w = self.waiting.remove(at);
-        self.running += 1;
+        self.running.push(Running { kind: w.kind, part: w.part, heard_ms: now_ms, estimate_ms: w.estimate_ms });
         if is_lead(w.kind) {
             self.lead_ends_ms = Some(now_ms + w.estimate_ms);
         }
         Some(w)
     }
 
-    /// Gives back the slot of a part of `kind`'s run.
-    pub fn free(&mut self, kind: ModelKind) {
-        self.running = self.running.saturating_sub(1);
-        if is_lead(kind) {
+    /// Gives back the slot of part `part` of `kind`'s run (it ended, or its answer will be ignored).
+    pub fn free(&mut self, kind: ModelKind, part: usize) {
+        if let Some(at) = self.running.iter().position(|r| r.kind == kind && r.part == part) {
+            self.running.remove(at);
+        }
+        if is_lead(kind) && !self.running.iter().any(|r| r.kind == kind) {
             self.lead_ends_ms = None;
         }
+    }
+
+    /// Part `part` of `kind`'s run said something at `now_ms` (a progress report).
+    pub fn heard(&mut self, kind: ModelKind, part: usize, now_ms: f64) {
+        if let Some(r) = self.running.iter_mut().find(|r| r.kind == kind && r.part == part) {
+            r.heard_ms = now_ms;
+        }
+    }
+
+    /// The running parts whose workers have stopped answering at `now_ms`: silent for [`SILENT_MS`] and for three
+    /// times their expected time. The adapter stops them and fails their runs.
+    pub fn silent(&self, now_ms: f64) -> Vec<(ModelKind, usize)> {
+        self.running
+            .iter()
+            .filter(|r| now_ms - r.heard_ms > SILENT_MS.max(3.0 * r.estimate_ms))
+            .map(|r| (r.kind, r.part))
+            .collect()
     }
 }
 
@@ -178,9 +222,9 @@ mod tests {
         p.queue(part(Breaker, 0, 600.0));
         // Two cores: the scaling run alone while it runs (its second core would be shared).
         assert_eq!(pump(&mut p, 0.0), vec![(Scaling, 0)]);
-        p.free(Scaling);
+        p.free(Scaling, 0);
         assert_eq!(pump(&mut p, 10.0), vec![(Parallel, 0), (Breaker, 0)]);
-        p.free(Parallel);
+        p.free(Parallel, 0);
         assert_eq!(pump(&mut p, 20.0), vec![(Chain, 0)]);
     }
 
@@ -211,8 +255,8 @@ mod tests {
         p.queue(part(Breaker, 0, 4_000.0));
         assert_eq!(pump(&mut p, 1.0), vec![(Availability, 0)], "the short one only, in a third slot");
         assert_eq!(pump(&mut p, 2.0), vec![], "no fourth");
-        p.free(Availability);
-        p.free(Chain);
+        p.free(Availability, 0);
+        p.free(Chain, 0);
         assert_eq!(pump(&mut p, 3.0), vec![(Breaker, 0)]);
 
         // A lead run about to end holds a slot: the short run waits for it rather than share its core.
@@ -221,7 +265,7 @@ mod tests {
         assert_eq!(pump(&mut p, 0.0), vec![(Scaling, 0)]);
         p.queue(part(Availability, 0, 40.0));
         assert_eq!(pump(&mut p, 50.0), vec![], "the scaling run ends within the express time");
-        p.free(Scaling);
+        p.free(Scaling, 0);
         assert_eq!(pump(&mut p, 100.0), vec![(Availability, 0)]);
     }
 
@@ -256,11 +300,49 @@ mod tests {
         }
         assert_eq!(pump(&mut p, 0.0).len(), 2);
         p.withdraw(Chain);
-        p.free(Chain);
-        p.free(Chain);
+        p.free(Chain, 0);
+        p.free(Chain, 1);
         assert!(p.waiting().is_empty());
         assert_eq!(p.running(), 0);
         p.queue(part(Breaker, 0, 10_000.0));
         assert_eq!(pump(&mut p, 1.0), vec![(Breaker, 0)]);
+    }
+
+    #[test]
+    fn a_newer_edit_supersedes_a_long_run_and_lets_a_short_one_finish() {
+        assert!(supersedes(45_000.0), "a run with 45 s left is cancelled");
+        assert!(!supersedes(300.0), "a run about to end finishes, the newer edit runs next");
+        // Superseding in the pool: the old run's waiting parts leave, its running ones give back their slots, and
+        // the new run's parts take them.
+        let mut p = Pool::new(2);
+        for i in 0..3 {
+            p.queue(part(Provisioned, i, 20_000.0));
+        }
+        assert_eq!(pump(&mut p, 0.0).len(), 2);
+        p.withdraw(Provisioned);
+        p.free(Provisioned, 0);
+        p.free(Provisioned, 1);
+        p.queue(part(Provisioned, 0, 20_000.0));
+        assert_eq!(pump(&mut p, 1.0), vec![(Provisioned, 0)]);
+        assert!(p.waiting().is_empty());
+    }
+
+    #[test]
+    fn a_worker_that_never_answers_is_found_by_the_clock() {
+        let mut p = Pool::new(4);
+        p.queue(part(Chain, 0, 2_000.0));
+        p.queue(part(Breaker, 0, 100_000.0));
+        assert_eq!(pump(&mut p, 0.0).len(), 2);
+        assert!(p.silent(59_000.0).is_empty(), "under a minute of silence is allowed");
+        // The chain's worker reports progress, then falls silent; the breaker's long part may be silent longer.
+        p.heard(Chain, 0, 30_000.0);
+        assert!(p.silent(89_000.0).is_empty());
+        assert_eq!(p.silent(91_000.0), vec![(Chain, 0)]);
+        assert!(p.silent(299_000.0).iter().all(|&(k, _)| k == Chain), "three times 100 s for the breaker");
+        assert_eq!(p.silent(301_000.0), vec![(Chain, 0), (Breaker, 0)]);
+        // Stopped and freed, it is no longer listed, and its slot is free.
+        p.free(Chain, 0);
+        assert_eq!(p.silent(301_000.0), vec![(Breaker, 0)]);
+        assert_eq!(p.running(), 1);
     }
 }

@@ -3,8 +3,8 @@
 //! at once on the main thread; a longer one goes to Web Workers that load the page's own wasm module
 //! (`public/worker.js`), while the page keeps the previous results, shows a progress estimate and a Cancel button,
 //! and stays responsive. A run expected to take over [`LONG_RUN_MS`] waits for the reader ([`Lane::held`]). A newer
-//! edit supersedes: a run with more than [`SUPERSEDE_MS`] left is cancelled and restarted, a shorter one finishes
-//! and the newest edit runs next. What starts where and when is decided by [`Pool`] (`crate::sched`, tested
+//! edit supersedes: a run with more than [`crate::sched::SUPERSEDE_MS`] left is cancelled and restarted, a shorter
+//! one finishes and the newest edit runs next. What starts where and when is decided by [`Pool`] (`crate::sched`, tested
 //! natively); this module passes it the cores and the clock, starts the workers it picks, and splits a model made
 //! of independent runs into parts ([`plan::split_pieces`]) whose outputs merge ([`Output::merge`]). A part that
 //! another model's whole run gives (the provisioned sweep's level at the scenario's own count is the scaling run)
@@ -33,8 +33,6 @@ const INLINE_ONE_PART_MS: f64 = 14.0;
 /// A run expected to take longer than this on this device does not start until the reader says so [ms]
 /// ([`Lane::held`]): opening a link to a month at a million requests a second must not start a run of days.
 pub const LONG_RUN_MS: f64 = 30_000.0;
-/// A running job with more than this left is cancelled by a newer edit [ms].
-pub const SUPERSEDE_MS: f64 = 1000.0;
 /// Throughput assumed before a model's first run, for the choice to run it on the page [work units per ms]: low,
 /// so a first run goes to a worker.
 const FIRST_RATE: f64 = 500.0;
@@ -256,14 +254,34 @@ fn pump() {
     while let Some(w) = POOL.with_borrow_mut(|p| p.next(super::now_ms())) {
         match lane_of(w.kind) {
             Some(lane) => lane.start(w.part),
-            None => free_slot(w.kind),
+            None => free_slot(w.kind, w.part),
         }
     }
 }
 
-/// Gives back the slot of a part of `kind`'s run.
-fn free_slot(kind: ModelKind) {
-    POOL.with_borrow_mut(|p| p.free(kind));
+/// Gives back the slot of part `part` of `kind`'s run.
+fn free_slot(kind: ModelKind, part: usize) {
+    POOL.with_borrow_mut(|p| p.free(kind, part));
+}
+
+/// Every few seconds, the parts whose workers have stopped answering ([`Pool::silent`]) are stopped and their runs
+/// fail in their own sections, with Try again. Started with the first worker.
+fn watch_silent_workers() {
+    thread_local! {
+        static WATCH: RefCell<Option<gloo_timers::callback::Interval>> = const { RefCell::new(None) };
+    }
+    WATCH.with_borrow_mut(|w| {
+        w.get_or_insert_with(|| {
+            gloo_timers::callback::Interval::new(5_000, || {
+                let silent = POOL.with_borrow(|p| p.silent(super::now_ms()));
+                for (kind, part) in silent {
+                    if let Some(lane) = lane_of(kind) {
+                        lane.worker_failed(part, "its worker stopped answering".into());
+                    }
+                }
+            })
+        });
+    });
 }
 
 thread_local! {
@@ -359,7 +377,7 @@ impl Lane {
             Some(false) => self.withdraw(),
             Some(true) => {
                 let left = self.estimate_ms.get_untracked() - (super::now_ms() - self.started_ms.get_untracked());
-                if left <= SUPERSEDE_MS {
+                if !crate::sched::supersedes(left) {
                     self.queued.set_value(Some(s.clone()));
                     return;
                 }
@@ -499,8 +517,8 @@ impl Lane {
         let kind = self.kind;
         POOL.with_borrow_mut(|p| p.withdraw(kind));
         if let Some(job) = self.job.try_update_value(|j| j.take()).flatten() {
-            for _ in job.state.iter().filter(|p| matches!(p, Part::Running)) {
-                free_slot(kind);
+            for (part, _) in job.state.iter().enumerate().filter(|(_, p)| matches!(p, Part::Running)) {
+                free_slot(kind, part);
             }
         }
         self.generation.update_value(|g| *g += 1);
@@ -707,7 +725,7 @@ impl Lane {
         let Some((json, pieces, first)) =
             self.job.with_value(|j| j.as_ref().map(|j| (j.json.clone(), j.parts[part].clone(), !j.started)))
         else {
-            free_slot(self.kind);
+            free_slot(self.kind, part);
             return;
         };
         self.job.update_value(|j| {
@@ -717,6 +735,7 @@ impl Lane {
             }
         });
         if self.workers.with_value(|ws| ws.get(part).is_none_or(Option::is_none)) {
+            watch_silent_workers();
             match spawn_worker(move |ev| lane.on_message(part, ev), move |ev| lane.on_worker_error(part, ev)) {
                 Ok(w) => self.workers.update_value(|ws| {
                     ws.resize_with(ws.len().max(part + 1), || None);
@@ -804,6 +823,13 @@ impl Lane {
     fn on_worker_error(&self, part: usize, ev: web_sys::ErrorEvent) {
         // Handled here: not also reported as an uncaught error of the page.
         ev.prevent_default();
+        let what = ev.message();
+        let what = if what.is_empty() { "no message".to_string() } else { what };
+        self.worker_failed(part, format!("its worker stopped ({what})"));
+    }
+
+    /// Part `part`'s worker failed (crashed, or stopped answering): it is stopped, and the run ends with `why`.
+    fn worker_failed(&self, part: usize, why: String) {
         let running =
             self.job.with_value(|j| j.as_ref().is_some_and(|j| matches!(j.state.get(part), Some(Part::Running))));
         self.workers.update_value(|ws| {
@@ -812,9 +838,7 @@ impl Lane {
             }
         });
         if running {
-            let what = ev.message();
-            let what = if what.is_empty() { "no message".to_string() } else { what };
-            self.part_done(part, Err(format!("its worker stopped ({what})")), 0.0, Some(super::now_ms()));
+            self.part_done(part, Err(why), 0.0, Some(super::now_ms()));
         }
     }
 
@@ -822,6 +846,7 @@ impl Lane {
     /// the time since it started over the share of the whole run done (the parts weighted by their expected
     /// times; a part done counts whole, one waiting for a worker nothing).
     fn progressed(&self, part: usize, done: f64) {
+        POOL.with_borrow_mut(|p| p.heard(self.kind, part, super::now_ms()));
         let share = self
             .job
             .try_update_value(|j| {
@@ -848,7 +873,7 @@ impl Lane {
         let whole = match outcome {
             Ok(out) => {
                 if held_slot {
-                    free_slot(self.kind);
+                    free_slot(self.kind, part);
                 }
                 self.job
                     .try_update_value(|j| {
