@@ -122,6 +122,78 @@ impl Unit {
     }
 }
 
+/// The unit a parameter field shows its value in, and the scale from the value the model keeps: a duration kept
+/// in seconds shows in ms, a share kept as 0 ..= 1 shows in %. A field declares its unit once; the page converts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FieldUnit {
+    /// Milliseconds, of a value kept in seconds.
+    Ms,
+    /// Seconds.
+    Seconds,
+    /// Hours.
+    Hours,
+    /// Percent, of a share kept as 0 ..= 1.
+    Percent,
+    /// US dollars.
+    Usd,
+    /// US dollars per hour.
+    UsdPerHour,
+    /// Requests per second.
+    Rps,
+    /// Megabytes.
+    Mb,
+    /// A plain number.
+    Plain,
+    /// Instances.
+    Instances,
+    /// Servers.
+    Servers,
+    /// Tasks.
+    Tasks,
+    /// Functions.
+    Functions,
+    /// Regions.
+    Regions,
+}
+
+impl FieldUnit {
+    /// The unit's string key (`u.ms`, …).
+    pub fn key(self) -> &'static str {
+        match self {
+            FieldUnit::Ms => "u.ms",
+            FieldUnit::Seconds => "u.s",
+            FieldUnit::Hours => "u.h",
+            FieldUnit::Percent => "u.pct",
+            FieldUnit::Usd => "u.usd",
+            FieldUnit::UsdPerHour => "u.usd_h",
+            FieldUnit::Rps => "u.rps",
+            FieldUnit::Mb => "u.mb",
+            FieldUnit::Plain => "u.none",
+            FieldUnit::Instances => "u.instances",
+            FieldUnit::Servers => "u.servers",
+            FieldUnit::Tasks => "u.tasks",
+            FieldUnit::Functions => "u.functions",
+            FieldUnit::Regions => "u.regions",
+        }
+    }
+    /// Shown value per model value.
+    pub fn scale(self) -> f64 {
+        match self {
+            FieldUnit::Ms => 1000.0,
+            FieldUnit::Percent => 100.0,
+            _ => 1.0,
+        }
+    }
+    /// The value shown for a model value.
+    pub fn shown(self, v: f64) -> f64 {
+        v * self.scale()
+    }
+    /// The model value of a value shown.
+    pub fn model(self, shown: f64) -> f64 {
+        shown / self.scale()
+    }
+}
+
 /// Axis unit for time axes: the divisor [s] and its label, chosen from the axis span.
 pub fn time_axis_unit(span_s: f64) -> (f64, &'static str) {
     if span_s <= 180.0 {

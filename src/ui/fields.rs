@@ -3,7 +3,9 @@
 
 use super::compute::Lane;
 use super::i18n::{tr, trf};
+use crate::model::scenario::Scenario;
 use crate::model::units::sig;
+use crate::model::units::FieldUnit;
 use leptos::prelude::*;
 
 /// Slider positions (0 to this).
@@ -253,28 +255,49 @@ pub fn LaneStatus(
     }
 }
 
-/// A number field bound to one scenario value: `get` reads it, `set` writes it (whole numbers checked first when
-/// `step` is "1"); the edit lands only if the whole scenario stays valid.
-#[allow(clippy::too_many_arguments)]
-pub fn num(
-    label: &'static str,
-    unit: &'static str,
-    hint: &'static str,
-    testid: &'static str,
-    step: &'static str,
-    range: Option<Range>,
-    get: fn(&crate::model::scenario::Scenario) -> f64,
-    set: fn(&mut crate::model::scenario::Scenario, f64),
-) -> impl IntoView {
+/// A number field bound to one scenario value, by name: what it is, its unit (which owns the scale between the
+/// value kept and the value shown) and how to read and write it in the model's own unit.
+pub struct Field {
+    /// String key of the label.
+    pub label: &'static str,
+    /// String key of the explanation.
+    pub hint: &'static str,
+    /// `data-testid` of the number input.
+    pub testid: &'static str,
+    /// The unit shown, and its scale from the model's value.
+    pub unit: FieldUnit,
+    /// Only whole numbers (checked before the edit).
+    pub whole: bool,
+    /// The slider's range, in the unit shown, if the field has one.
+    pub range: Option<Range>,
+    /// Reads the value from the scenario, in the model's unit.
+    pub get: fn(&Scenario) -> f64,
+    /// Writes a value, in the model's unit.
+    pub set: fn(&mut Scenario, f64),
+    /// The input's `step` when not whole numbers nor any value.
+    pub step: Option<&'static str>,
+}
+
+impl Field {
+    /// The field with an input `step` of its own (the memory's 64 MB).
+    pub fn with_step(self, step: &'static str) -> Self {
+        Field { step: Some(step), ..self }
+    }
+}
+
+/// A [`Field`] as a [`NumberField`]: the edit lands only if the whole scenario stays valid.
+pub fn field(f: Field) -> impl IntoView {
     let ctx = expect_context::<super::ScenarioCtx>();
+    let Field { label, hint, testid, unit, whole: only_whole, range, get, set, step } = f;
     let apply = Callback::new(move |v: f64| {
-        if step == "1" {
+        if only_whole {
             whole(v)?;
         }
-        ctx.try_edit(|s| set(s, v))
+        ctx.try_edit(|s| set(s, unit.model(v)))
     });
+    let step = step.unwrap_or(if only_whole { "1" } else { "any" });
     view! {
-        <NumberField label=label unit=unit hint=hint testid=testid step=step range=range.unwrap_or(Range::lin(f64::NAN, f64::NAN))
-            value=Signal::derive(move || ctx.scenario.with(get)) set=apply />
+        <NumberField label=label unit=unit.key() hint=hint testid=testid step=step range=range.unwrap_or(Range::lin(f64::NAN, f64::NAN))
+            value=Signal::derive(move || ctx.scenario.with(|s| unit.shown(get(s)))) set=apply />
     }
 }

@@ -3,7 +3,7 @@
 //! gap, and draws its charts from its lane's result (and scenario A's, when comparing).
 
 use super::chart_canvas::SpecChart;
-use super::fields::{num, LaneStatus, Range, SelectField};
+use super::fields::{field, Field, LaneStatus, Range, SelectField};
 use super::figures::{formula_args, formula_line, Figures};
 use super::i18n::{tr, trf};
 use super::{ChartGrid, ScenarioCtx};
@@ -17,6 +17,7 @@ use crate::model::breaker::BreakerResult;
 use crate::model::chain::Link;
 use crate::model::cost::PricingPreset;
 use crate::model::scenario::{ModelKind, Output, ProvisionedPoint, Scenario};
+use crate::model::units::FieldUnit;
 use crate::model::units::{fmt_duration, sig};
 use leptos::prelude::*;
 
@@ -121,16 +122,21 @@ pub fn CostPanel() -> impl IntoView {
                 <SelectField label="cost.bill_init" hint="cost.bill_init.hint" testid="bill-init" options=onoff
                     value=Signal::derive(move || if sc.with(|s| s.scaling.pricing.bill_init) { "on" } else { "off" })
                     set=flag(|s, v| s.scaling.pricing.bill_init = v) />
-                {num("cost.per_million", "u.usd", "cost.per_million.hint", "price-requests", "any", None,
-                    |s| s.scaling.pricing.per_million_requests, |s, v| s.scaling.pricing.per_million_requests = v)}
-                {num("cost.per_gb_s", "u.usd", "cost.per_gb_s.hint", "price-gb-s", "any", None,
-                    |s| s.scaling.pricing.per_gb_s, |s, v| s.scaling.pricing.per_gb_s = v)}
-                {num("cost.vm_price", "u.usd_h", "cost.vm_price.hint", "vm-price", "any", Some(Range::log(0.004, 5.0)),
-                    |s| s.scaling.always_on.price_per_hour, |s, v| s.scaling.always_on.price_per_hour = v)}
-                {num("cost.vm_capacity", "u.rps", "cost.vm_capacity.hint", "vm-capacity", "any", Some(Range::log(1.0, 5000.0)),
-                    |s| s.scaling.always_on.capacity_rps, |s, v| s.scaling.always_on.capacity_rps = v)}
-                {num("cost.vm_min", "u.servers", "cost.vm_min.hint", "vm-min", "1", Some(Range::lin(1.0, 10.0)),
-                    |s| s.scaling.always_on.min_servers as f64, |s, v| s.scaling.always_on.min_servers = v as u32)}
+                {field(Field { label: "cost.per_million", hint: "cost.per_million.hint", testid: "price-requests", unit: FieldUnit::Usd, whole: false, step: None, range: None,
+                    get: |s| s.scaling.pricing.per_million_requests,
+                    set: |s, v| s.scaling.pricing.per_million_requests = v })}
+                {field(Field { label: "cost.per_gb_s", hint: "cost.per_gb_s.hint", testid: "price-gb-s", unit: FieldUnit::Usd, whole: false, step: None, range: None,
+                    get: |s| s.scaling.pricing.per_gb_s,
+                    set: |s, v| s.scaling.pricing.per_gb_s = v })}
+                {field(Field { label: "cost.vm_price", hint: "cost.vm_price.hint", testid: "vm-price", unit: FieldUnit::UsdPerHour, whole: false, step: None, range: Some(Range::log(0.004, 5.0)),
+                    get: |s| s.scaling.always_on.price_per_hour,
+                    set: |s, v| s.scaling.always_on.price_per_hour = v })}
+                {field(Field { label: "cost.vm_capacity", hint: "cost.vm_capacity.hint", testid: "vm-capacity", unit: FieldUnit::Rps, whole: false, step: None, range: Some(Range::log(1.0, 5000.0)),
+                    get: |s| s.scaling.always_on.capacity_rps,
+                    set: |s, v| s.scaling.always_on.capacity_rps = v })}
+                {field(Field { label: "cost.vm_min", hint: "cost.vm_min.hint", testid: "vm-min", unit: FieldUnit::Servers, whole: true, step: None, range: Some(Range::lin(1.0, 10.0)),
+                    get: |s| s.scaling.always_on.min_servers as f64,
+                    set: |s, v| s.scaling.always_on.min_servers = v as u32 })}
             </div>
             <Figures kind=ModelKind::Scaling section="cost" />
             <div class="formula" data-testid="cost-formula">
@@ -172,30 +178,39 @@ pub fn AvailabilityPanel() -> impl IntoView {
     view! {
         <Section id="availability" title="av.title" intro="av.intro" kind=ModelKind::Availability>
             <div class="params">
-                {num("av.regions", "u.regions", "av.regions.hint", "regions", "1", Some(Range::lin(1.0, 6.0)),
-                    |s| s.availability.regions.len() as f64,
-                    |s, v| { let r = s.availability.regions[0]; s.availability.regions.resize((v as usize).min(1000), r); })}
-                {num("av.mtbf", "u.h", "av.mtbf.hint", "mtbf", "any", Some(Range::log(10.0, 100_000.0)),
-                    |s| s.availability.regions[0].mtbf_h, |s, v| s.availability.regions.iter_mut().for_each(|r| r.mtbf_h = v))}
-                {num("av.mttr", "u.h", "av.mttr.hint", "mttr", "any", Some(Range::log(0.01, 100.0)),
-                    |s| s.availability.regions[0].mttr_h, |s, v| s.availability.regions.iter_mut().for_each(|r| r.mttr_h = v))}
-                {num("av.capacity", "u.pct", "av.capacity.hint", "capacity", "any", Some(Range::lin(10.0, 100.0)),
-                    |s| s.availability.regions[0].capacity * 100.0, |s, v| s.availability.regions.iter_mut().for_each(|r| r.capacity = v / 100.0))}
-                {num("av.common", "u.h", "av.common.hint", "common-mode", "any", Some(Range::log(100.0, 1_000_000.0)),
-                    |s| s.availability.common_mode.map_or(0.0, |c| c.mtbf_h),
-                    |s, v| s.availability.common_mode = if v > 0.0 { Some(CommonMode { mtbf_h: v, mttr_h: s.availability.common_mode.map_or(0.5, |c| c.mttr_h) }) } else { None })}
-                {num("av.check", "u.s", "av.check.hint", "check-interval", "any", Some(Range::log(1.0, 300.0)),
-                    |s| s.availability.check_interval_s, |s, v| s.availability.check_interval_s = v)}
-                {num("av.threshold", "u.none", "av.threshold.hint", "threshold", "1", Some(Range::lin(1.0, 10.0)),
-                    |s| s.availability.failure_threshold as f64, |s, v| s.availability.failure_threshold = v as u32)}
-                {num("av.ttl", "u.s", "av.ttl.hint", "dns-ttl", "any", Some(Range::log(1.0, 3600.0)),
-                    |s| s.availability.dns_ttl_s, |s, v| s.availability.dns_ttl_s = v)}
-                {num("av.failover", "u.pct", "av.failover.hint", "failover-success", "any", Some(Range::lin(0.0, 100.0)),
-                    |s| s.availability.failover_success * 100.0, |s, v| s.availability.failover_success = v / 100.0)}
-                {num("av.sla", "u.pct", "av.sla.hint", "sla", "any", None,
-                    |s| s.availability.sla * 100.0, |s, v| s.availability.sla = v / 100.0)}
-                {num("av.runs", "u.none", "av.runs.hint", "runs", "1", Some(Range::log(10.0, 2000.0)),
-                    |s| s.availability.runs as f64, |s, v| s.availability.runs = v as u32)}
+                {field(Field { label: "av.regions", hint: "av.regions.hint", testid: "regions", unit: FieldUnit::Regions, whole: true, step: None, range: Some(Range::lin(1.0, 6.0)),
+                    get: |s| s.availability.regions.len() as f64,
+                    set: |s, v| { let r = s.availability.regions[0]; s.availability.regions.resize((v as usize).min(1000), r); } })}
+                {field(Field { label: "av.mtbf", hint: "av.mtbf.hint", testid: "mtbf", unit: FieldUnit::Hours, whole: false, step: None, range: Some(Range::log(10.0, 100_000.0)),
+                    get: |s| s.availability.regions[0].mtbf_h,
+                    set: |s, v| s.availability.regions.iter_mut().for_each(|r| r.mtbf_h = v) })}
+                {field(Field { label: "av.mttr", hint: "av.mttr.hint", testid: "mttr", unit: FieldUnit::Hours, whole: false, step: None, range: Some(Range::log(0.01, 100.0)),
+                    get: |s| s.availability.regions[0].mttr_h,
+                    set: |s, v| s.availability.regions.iter_mut().for_each(|r| r.mttr_h = v) })}
+                {field(Field { label: "av.capacity", hint: "av.capacity.hint", testid: "capacity", unit: FieldUnit::Percent, whole: false, step: None, range: Some(Range::lin(10.0, 100.0)),
+                    get: |s| s.availability.regions[0].capacity,
+                    set: |s, v| s.availability.regions.iter_mut().for_each(|r| r.capacity = v) })}
+                {field(Field { label: "av.common", hint: "av.common.hint", testid: "common-mode", unit: FieldUnit::Hours, whole: false, step: None, range: Some(Range::log(100.0, 1_000_000.0)),
+                    get: |s| s.availability.common_mode.map_or(0.0, |c| c.mtbf_h),
+                    set: |s, v| s.availability.common_mode = if v > 0.0 { Some(CommonMode { mtbf_h: v, mttr_h: s.availability.common_mode.map_or(0.5, |c| c.mttr_h) }) } else { None } })}
+                {field(Field { label: "av.check", hint: "av.check.hint", testid: "check-interval", unit: FieldUnit::Seconds, whole: false, step: None, range: Some(Range::log(1.0, 300.0)),
+                    get: |s| s.availability.check_interval_s,
+                    set: |s, v| s.availability.check_interval_s = v })}
+                {field(Field { label: "av.threshold", hint: "av.threshold.hint", testid: "threshold", unit: FieldUnit::Plain, whole: true, step: None, range: Some(Range::lin(1.0, 10.0)),
+                    get: |s| s.availability.failure_threshold as f64,
+                    set: |s, v| s.availability.failure_threshold = v as u32 })}
+                {field(Field { label: "av.ttl", hint: "av.ttl.hint", testid: "dns-ttl", unit: FieldUnit::Seconds, whole: false, step: None, range: Some(Range::log(1.0, 3600.0)),
+                    get: |s| s.availability.dns_ttl_s,
+                    set: |s, v| s.availability.dns_ttl_s = v })}
+                {field(Field { label: "av.failover", hint: "av.failover.hint", testid: "failover-success", unit: FieldUnit::Percent, whole: false, step: None, range: Some(Range::lin(0.0, 100.0)),
+                    get: |s| s.availability.failover_success,
+                    set: |s, v| s.availability.failover_success = v })}
+                {field(Field { label: "av.sla", hint: "av.sla.hint", testid: "sla", unit: FieldUnit::Percent, whole: false, step: None, range: None,
+                    get: |s| s.availability.sla,
+                    set: |s, v| s.availability.sla = v })}
+                {field(Field { label: "av.runs", hint: "av.runs.hint", testid: "runs", unit: FieldUnit::Plain, whole: true, step: None, range: Some(Range::log(10.0, 2000.0)),
+                    get: |s| s.availability.runs as f64,
+                    set: |s, v| s.availability.runs = v as u32 })}
             </div>
             <Figures kind=ModelKind::Availability section="availability" />
             <div class="formula" data-testid="av-formula">
@@ -246,22 +261,30 @@ pub fn ParallelPanel() -> impl IntoView {
     view! {
         <Section id="parallel" title="par.title" intro="par.intro" kind=ModelKind::Parallel>
             <div class="params">
-                {num("par.tasks", "u.tasks", "par.tasks.hint", "tasks", "1", Some(Range::log(1.0, 100_000.0)),
-                    |s| s.parallel.tasks as f64, |s, v| s.parallel.tasks = v as u32)}
-                {num("par.p", "u.instances", "par.p.hint", "max-parallel", "1", Some(Range::log(1.0, 10_000.0)),
-                    |s| s.parallel.max_parallel as f64, |s, v| s.parallel.max_parallel = v as u32)}
-                {num("par.task", "u.s", "par.task.hint", "task-time", "any", Some(Range::log(0.01, 900.0)),
-                    |s| s.parallel.task_time.mean(), |s, v| s.parallel.task_time = s.parallel.task_time.with_mean(v))}
-                {num("par.cold", "u.ms", "par.cold.hint", "par-cold", "any", Some(Range::log(1.0, 30_000.0)),
-                    |s| s.parallel.cold_start.mean() * 1000.0, |s, v| s.parallel.cold_start = s.parallel.cold_start.with_mean(v / 1000.0))}
-                {num("par.straggler", "u.pct", "par.straggler.hint", "straggler", "any", Some(Range::lin(0.0, 20.0)),
-                    |s| s.parallel.straggler_prob * 100.0, |s, v| s.parallel.straggler_prob = v / 100.0)}
-                {num("par.before", "u.s", "par.before.hint", "serial-before", "any", Some(Range::lin(0.0, 120.0)),
-                    |s| s.parallel.serial_before, |s, v| s.parallel.serial_before = v)}
-                {num("par.after", "u.s", "par.after.hint", "serial-after", "any", Some(Range::lin(0.0, 120.0)),
-                    |s| s.parallel.serial_after, |s, v| s.parallel.serial_after = v)}
-                {num("par.memory", "u.mb", "par.memory.hint", "par-memory", "64", Some(Range::log(128.0, 10240.0)),
-                    |s| s.parallel.memory_mb, |s, v| s.parallel.memory_mb = v)}
+                {field(Field { label: "par.tasks", hint: "par.tasks.hint", testid: "tasks", unit: FieldUnit::Tasks, whole: true, step: None, range: Some(Range::log(1.0, 100_000.0)),
+                    get: |s| s.parallel.tasks as f64,
+                    set: |s, v| s.parallel.tasks = v as u32 })}
+                {field(Field { label: "par.p", hint: "par.p.hint", testid: "max-parallel", unit: FieldUnit::Instances, whole: true, step: None, range: Some(Range::log(1.0, 10_000.0)),
+                    get: |s| s.parallel.max_parallel as f64,
+                    set: |s, v| s.parallel.max_parallel = v as u32 })}
+                {field(Field { label: "par.task", hint: "par.task.hint", testid: "task-time", unit: FieldUnit::Seconds, whole: false, step: None, range: Some(Range::log(0.01, 900.0)),
+                    get: |s| s.parallel.task_time.mean(),
+                    set: |s, v| s.parallel.task_time = s.parallel.task_time.with_mean(v) })}
+                {field(Field { label: "par.cold", hint: "par.cold.hint", testid: "par-cold", unit: FieldUnit::Ms, whole: false, step: None, range: Some(Range::log(1.0, 30_000.0)),
+                    get: |s| s.parallel.cold_start.mean(),
+                    set: |s, v| s.parallel.cold_start = s.parallel.cold_start.with_mean(v) })}
+                {field(Field { label: "par.straggler", hint: "par.straggler.hint", testid: "straggler", unit: FieldUnit::Percent, whole: false, step: None, range: Some(Range::lin(0.0, 20.0)),
+                    get: |s| s.parallel.straggler_prob,
+                    set: |s, v| s.parallel.straggler_prob = v })}
+                {field(Field { label: "par.before", hint: "par.before.hint", testid: "serial-before", unit: FieldUnit::Seconds, whole: false, step: None, range: Some(Range::lin(0.0, 120.0)),
+                    get: |s| s.parallel.serial_before,
+                    set: |s, v| s.parallel.serial_before = v })}
+                {field(Field { label: "par.after", hint: "par.after.hint", testid: "serial-after", unit: FieldUnit::Seconds, whole: false, step: None, range: Some(Range::lin(0.0, 120.0)),
+                    get: |s| s.parallel.serial_after,
+                    set: |s, v| s.parallel.serial_after = v })}
+                {field(Field { label: "par.memory", hint: "par.memory.hint", testid: "par-memory", unit: FieldUnit::Mb, whole: false, step: None, range: Some(Range::log(128.0, 10240.0)),
+                    get: |s| s.parallel.memory_mb,
+                    set: |s, v| s.parallel.memory_mb = v }.with_step("64"))}
             </div>
             <Figures kind=ModelKind::Parallel section="parallel" />
             <div class="formula" data-testid="par-formula">
@@ -296,31 +319,37 @@ pub fn ResiliencePanel() -> impl IntoView {
     view! {
         <Section id="resilience" title="br.title" intro="br.intro" kind=ModelKind::Breaker>
             <div class="params">
-                {num("br.retries", "u.none", "br.retries.hint", "retries", "1", Some(Range::lin(0.0, 10.0)),
-                    |s| s.breaker.retries as f64, |s, v| s.breaker.retries = v as u32)}
-                {num("br.timeout", "u.s", "br.timeout.hint", "timeout", "any", Some(Range::log(0.05, 60.0)),
-                    |s| s.breaker.timeout, |s, v| s.breaker.timeout = v)}
-                {num("br.backoff", "u.s", "br.backoff.hint", "backoff", "any", Some(Range::log(0.01, 10.0)),
-                    |s| s.breaker.backoff, |s, v| s.breaker.backoff = v)}
-                {num("br.threshold", "u.pct", "br.threshold.hint", "failure-threshold", "any", Some(Range::lin(1.0, 100.0)),
-                    |s| s.breaker.breaker.failure_rate_threshold * 100.0, |s, v| s.breaker.breaker.failure_rate_threshold = v / 100.0)}
-                {num("br.wait", "u.s", "br.wait.hint", "wait-open", "any", Some(Range::log(1.0, 600.0)),
-                    |s| s.breaker.breaker.wait_open, |s, v| s.breaker.breaker.wait_open = v)}
-                {num("br.window", "u.none", "br.window.hint", "window", "1", Some(Range::log(2.0, 1000.0)),
-                    |s| s.breaker.breaker.window as f64, |s, v| { s.breaker.breaker.window = v as u32; s.breaker.breaker.minimum_calls = s.breaker.breaker.minimum_calls.min(v as u32) })}
-                {num("br.episode_errors", "u.pct", "br.episode_errors.hint", "episode-errors", "any", Some(Range::lin(0.0, 100.0)),
-                    |s| s.breaker.episodes.first().map_or(0.0, |e| e.error_rate * 100.0),
-                    |s, v| { s.breaker.first_episode(s.load.duration()); s.breaker.episodes.iter_mut().for_each(|e| e.error_rate = v / 100.0) })}
-                {num("br.episode_latency", "u.s", "br.episode_latency.hint", "episode-latency", "any", Some(Range::log(0.01, 60.0)),
-                    |s| s.breaker.episodes.first().map_or(0.0, |e| e.latency),
-                    |s, v| { s.breaker.first_episode(s.load.duration()); s.breaker.episodes.iter_mut().for_each(|e| e.latency = v) })}
+                {field(Field { label: "br.retries", hint: "br.retries.hint", testid: "retries", unit: FieldUnit::Plain, whole: true, step: None, range: Some(Range::lin(0.0, 10.0)),
+                    get: |s| s.breaker.retries as f64,
+                    set: |s, v| s.breaker.retries = v as u32 })}
+                {field(Field { label: "br.timeout", hint: "br.timeout.hint", testid: "timeout", unit: FieldUnit::Seconds, whole: false, step: None, range: Some(Range::log(0.05, 60.0)),
+                    get: |s| s.breaker.timeout,
+                    set: |s, v| s.breaker.timeout = v })}
+                {field(Field { label: "br.backoff", hint: "br.backoff.hint", testid: "backoff", unit: FieldUnit::Seconds, whole: false, step: None, range: Some(Range::log(0.01, 10.0)),
+                    get: |s| s.breaker.backoff,
+                    set: |s, v| s.breaker.backoff = v })}
+                {field(Field { label: "br.threshold", hint: "br.threshold.hint", testid: "failure-threshold", unit: FieldUnit::Percent, whole: false, step: None, range: Some(Range::lin(1.0, 100.0)),
+                    get: |s| s.breaker.breaker.failure_rate_threshold,
+                    set: |s, v| s.breaker.breaker.failure_rate_threshold = v })}
+                {field(Field { label: "br.wait", hint: "br.wait.hint", testid: "wait-open", unit: FieldUnit::Seconds, whole: false, step: None, range: Some(Range::log(1.0, 600.0)),
+                    get: |s| s.breaker.breaker.wait_open,
+                    set: |s, v| s.breaker.breaker.wait_open = v })}
+                {field(Field { label: "br.window", hint: "br.window.hint", testid: "window", unit: FieldUnit::Plain, whole: true, step: None, range: Some(Range::log(2.0, 1000.0)),
+                    get: |s| s.breaker.breaker.window as f64,
+                    set: |s, v| { s.breaker.breaker.window = v as u32; s.breaker.breaker.minimum_calls = s.breaker.breaker.minimum_calls.min(v as u32) } })}
+                {field(Field { label: "br.episode_errors", hint: "br.episode_errors.hint", testid: "episode-errors", unit: FieldUnit::Percent, whole: false, step: None, range: Some(Range::lin(0.0, 100.0)),
+                    get: |s| s.breaker.episodes.first().map_or(0.0, |e| e.error_rate),
+                    set: |s, v| { s.breaker.first_episode(s.load.duration()); s.breaker.episodes.iter_mut().for_each(|e| e.error_rate = v) } })}
+                {field(Field { label: "br.episode_latency", hint: "br.episode_latency.hint", testid: "episode-latency", unit: FieldUnit::Seconds, whole: false, step: None, range: Some(Range::log(0.01, 60.0)),
+                    get: |s| s.breaker.episodes.first().map_or(0.0, |e| e.latency),
+                    set: |s, v| { s.breaker.first_episode(s.load.duration()); s.breaker.episodes.iter_mut().for_each(|e| e.latency = v) } })}
                 // Where the (first) incident lies, as a share of the curve: it keeps that place when the curve changes.
-                {num("br.episode_start", "u.pct", "br.episode_start.hint", "episode-start", "any", Some(Range::lin(0.0, 100.0)),
-                    |s| s.breaker.episodes.first().map_or(0.0, |e| e.start / s.load.duration() * 100.0),
-                    |s, v| { let d = s.load.duration(); s.breaker.first_episode(d).start = v / 100.0 * d })}
-                {num("br.episode_end", "u.pct", "br.episode_end.hint", "episode-end", "any", Some(Range::lin(0.0, 100.0)),
-                    |s| s.breaker.episodes.first().map_or(0.0, |e| e.end / s.load.duration() * 100.0),
-                    |s, v| { let d = s.load.duration(); s.breaker.first_episode(d).end = v / 100.0 * d })}
+                {field(Field { label: "br.episode_start", hint: "br.episode_start.hint", testid: "episode-start", unit: FieldUnit::Percent, whole: false, step: None, range: Some(Range::lin(0.0, 100.0)),
+                    get: |s| s.breaker.episodes.first().map_or(0.0, |e| e.start / s.load.duration()),
+                    set: |s, v| { let d = s.load.duration(); s.breaker.first_episode(d).start = v * d } })}
+                {field(Field { label: "br.episode_end", hint: "br.episode_end.hint", testid: "episode-end", unit: FieldUnit::Percent, whole: false, step: None, range: Some(Range::lin(0.0, 100.0)),
+                    get: |s| s.breaker.episodes.first().map_or(0.0, |e| e.end / s.load.duration()),
+                    set: |s, v| { let d = s.load.duration(); s.breaker.first_episode(d).end = v * d } })}
             </div>
             <p class="hint">{move || tr("br.arrow")}</p>
             <Figures kind=ModelKind::Breaker section="resilience" />
@@ -367,15 +396,18 @@ pub fn ChainsPanel() -> impl IntoView {
     view! {
         <Section id="chains" title="ch.title" intro="ch.intro" kind=ModelKind::Chain>
             <div class="params">
-                {num("ch.hops", "u.functions", "ch.hops.hint", "hops", "1", Some(Range::lin(1.0, 20.0)),
-                    |s| s.chain.hops.len() as f64,
-                    |s, v| { let last = s.chain.hops.last().copied().unwrap_or_default(); s.chain.hops.resize((v as usize).min(1000), last) })}
-                {num("ch.service", "u.ms", "ch.service.hint", "hop-service", "any", Some(Range::log(1.0, 10_000.0)),
-                    |s| s.chain.hops[0].service.mean() * 1000.0, |s, v| s.chain.hops.iter_mut().for_each(|h| h.service = h.service.with_mean(v / 1000.0)))}
-                {num("ch.init", "u.ms", "ch.init.hint", "hop-init", "any", Some(Range::log(1.0, 30_000.0)),
-                    |s| s.chain.hops[0].init.mean() * 1000.0, |s, v| s.chain.hops.iter_mut().for_each(|h| h.init = h.init.with_mean(v / 1000.0)))}
-                {num("ch.keep_alive", "u.s", "ch.keep_alive.hint", "hop-keep-alive", "any", Some(Range::log(1.0, 7200.0)),
-                    |s| s.chain.hops[0].keep_alive, |s, v| s.chain.hops.iter_mut().for_each(|h| h.keep_alive = v))}
+                {field(Field { label: "ch.hops", hint: "ch.hops.hint", testid: "hops", unit: FieldUnit::Functions, whole: true, step: None, range: Some(Range::lin(1.0, 20.0)),
+                    get: |s| s.chain.hops.len() as f64,
+                    set: |s, v| { let last = s.chain.hops.last().copied().unwrap_or_default(); s.chain.hops.resize((v as usize).min(1000), last) } })}
+                {field(Field { label: "ch.service", hint: "ch.service.hint", testid: "hop-service", unit: FieldUnit::Ms, whole: false, step: None, range: Some(Range::log(1.0, 10_000.0)),
+                    get: |s| s.chain.hops[0].service.mean(),
+                    set: |s, v| s.chain.hops.iter_mut().for_each(|h| h.service = h.service.with_mean(v)) })}
+                {field(Field { label: "ch.init", hint: "ch.init.hint", testid: "hop-init", unit: FieldUnit::Ms, whole: false, step: None, range: Some(Range::log(1.0, 30_000.0)),
+                    get: |s| s.chain.hops[0].init.mean(),
+                    set: |s, v| s.chain.hops.iter_mut().for_each(|h| h.init = h.init.with_mean(v)) })}
+                {field(Field { label: "ch.keep_alive", hint: "ch.keep_alive.hint", testid: "hop-keep-alive", unit: FieldUnit::Seconds, whole: false, step: None, range: Some(Range::log(1.0, 7200.0)),
+                    get: |s| s.chain.hops[0].keep_alive,
+                    set: |s, v| s.chain.hops.iter_mut().for_each(|h| h.keep_alive = v) })}
                 <SelectField label="ch.link" hint="ch.link.hint" testid="link"
                     options=vec![("sync", "ch.link.sync"), ("queue", "ch.link.queue"), ("mixed", "ch.link.mixed")]
                     value=Signal::derive(link_now) set=link_set />
