@@ -354,7 +354,7 @@ where
     let hover = RwSignal::new(None::<(f64, f64)>);
     let canvas_id = format!("canvas-{testid}");
     let draw = move |area: &DrawingArea<Canvas, Shift>, theme: &Theme| {
-        let text = tr("chart.computing");
+        let text = tr("chart.no_result");
         let turn = ticket.get() > 0;
         let t0 = super::now_ms();
         let drawn = chart.with_untracked(|c| match c {
