@@ -12,13 +12,31 @@ pub trait Timed: Copy {
 
 /// Earlier time first. Ties are not broken by a sequence number: one comparison per step is most of the heap's
 /// speed, and the order of events at equal times is still fixed by the heap's own moves, so it is the same on every
-/// run and platform. The times are compared as their bit patterns, as unsigned integers: for times that are never
-/// negative (and never NaN) this is the same order, and quicker (docs/performance.md).
+/// run and platform; breaking ties the other way changes no output (test `tie_break_changes_no_result`, thousands of
+/// ties in fixed-time jobs). The times are compared as their bit patterns, as unsigned integers: for times that are
+/// never negative (and never NaN) this is the same order, and quicker (docs/performance.md).
 #[inline(always)]
 fn before<E: Timed>(a: &E, b: &E) -> bool {
     let (x, y) = (a.time(), b.time());
     debug_assert!(x.is_sign_positive() && y.is_sign_positive(), "event times are never negative: {x}, {y}");
+    #[cfg(test)]
+    if x == y {
+        TIES.set(TIES.get() + 1);
+    }
+    #[cfg(test)]
+    if OTHER_TIES.get() {
+        // The other tie-break (tests only): an event goes before one at the same time.
+        return x.to_bits() <= y.to_bits();
+    }
     x.to_bits() < y.to_bits()
+}
+
+#[cfg(test)]
+thread_local! {
+    /// Break ties between events at equal times the other way (`tie_break_changes_no_result`).
+    pub(crate) static OTHER_TIES: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    /// Comparisons of two events at the same time (tests only).
+    pub(crate) static TIES: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
 }
 
 /// A 4-ary min-heap of events. Shallower than a binary heap (half the levels), and `pop` walks the hole down to a
@@ -206,5 +224,61 @@ mod tests {
         }
         assert!(h.pop().is_none() && h.peek_time() == f64::INFINITY);
         assert!(h.replace_top(Ev { t: 1.0 }).is_none() && h.peek_time() == f64::INFINITY);
+    }
+}
+
+#[cfg(test)]
+mod tie_tests {
+    use super::{OTHER_TIES, TIES};
+    use crate::model::engine::Policy;
+    use crate::model::load::LoadCurve;
+    use crate::model::registry::ModelKind;
+    use crate::model::scenario::Scenario;
+
+    /// The heap breaks ties between events at the same time by its own moves, not by a sequence number. Events do
+    /// meet at equal times (fixed service and cold-start times, keep-alive expiries, policy ticks on a grid): the
+    /// other tie-break gives the same output to the bit for every policy, so the heap's choice changes no result.
+    #[test]
+    fn tie_break_changes_no_result() {
+        let mut s = Scenario {
+            load: LoadCurve::from_pairs(&[(0.0, 5.0), (300.0, 60.0), (600.0, 5.0)]).unwrap(),
+            ..Scenario::default()
+        };
+        // Fixed times make ties: arrivals are random, but completions and expiries land on shared grids.
+        s.scaling.warm_service = crate::model::dist::Dist::Fixed { value: 0.5 };
+        s.scaling.keep_alive = 10.0;
+        s.scaling.cold =
+            crate::model::engine::ColdMode::InitThenWarm { init: crate::model::dist::Dist::Fixed { value: 0.25 } };
+        // The fan-out job with fixed times: its instances come free at equal times all the time.
+        s.parallel.task_time = crate::model::dist::Dist::Fixed { value: 1.0 };
+        s.parallel.cold_start = crate::model::dist::Dist::Fixed { value: 0.2 };
+        s.parallel.straggler_prob = 0.0;
+        s.parallel.runs = 3;
+        for h in &mut s.chain.hops {
+            h.service = crate::model::dist::Dist::Fixed { value: 0.05 };
+        }
+        let policies = [
+            Policy::PerRequest,
+            Policy::TargetTracking { target: 0.6, interval: 2.0, window: 60.0, stabilization: 30.0, max_scale: 9 },
+            Policy::Proportional { r_min: 1, r_max: 8, interval: 10.0 },
+            Policy::Predictive { alpha: 0.5, beta: 0.2, interval: 5.0, target: 0.7, stabilization: 60.0, max_scale: 3 },
+        ];
+        TIES.set(0);
+        for p in policies {
+            s.scaling.policy = p;
+            s.validate().unwrap();
+            for k in [ModelKind::Scaling, ModelKind::Parallel, ModelKind::Chain] {
+                let one = k.run(&s).to_bytes();
+                OTHER_TIES.set(true);
+                let other = k.run(&s).to_bytes();
+                OTHER_TIES.set(false);
+                assert!(one == other, "{k:?} with {p:?}: the tie-break changed the output");
+            }
+        }
+        assert!(
+            TIES.get() > 1000,
+            "only {} comparisons met a tie: the test does not exercise the tie-break",
+            TIES.get()
+        );
     }
 }
