@@ -149,13 +149,13 @@ struct Job {
     started: bool,
     /// The part that another model's whole run gives ([`plan::given_piece`]), its work, that model and its inputs:
     /// taken from that model's result ([`offer_given_pieces`]) if it comes while the part still waits for a slot.
-    from_scaling: Option<Given>,
+    given: Option<Given>,
 }
 
 impl Job {
     /// The share of the run's work done (0 ..= 1), by the parts' reports ([`Lane::progressed`]).
     fn share_done(&self) -> f64 {
-        let given = self.from_scaling.as_ref().map(|g| g.part);
+        let given = self.given.as_ref().map(|g| g.part);
         let (mut done, mut all) = (0.0, 0.0);
         for (p, (w, state)) in self.estimates.iter().zip(&self.state).enumerate().filter(|(p, _)| Some(*p) != given) {
             all += w;
@@ -173,7 +173,7 @@ impl Job {
     }
 }
 
-/// A part of a run that another model's result gives ([`Job::from_scaling`]).
+/// A part of a run that another model's result gives ([`Job::given`]).
 #[derive(Clone)]
 struct Given {
     part: usize,
@@ -225,13 +225,16 @@ fn offer_given_pieces() {
                     plan::piece_from(&j.scenario, w.kind, out)
                 })
             });
-            lane.job.update_value(|j| {
-                if let Some(j) = j {
-                    j.work -= j.from_scaling.as_ref().map_or(0.0, |g| g.work);
-                }
-            });
             match piece {
-                Some(piece) => lane.part_done(w.part, Ok(piece), 0.0, None),
+                Some(piece) => {
+                    // The workers do not do this part's work.
+                    lane.job.update_value(|j| {
+                        if let Some(j) = j {
+                            j.work -= j.given.as_ref().map_or(0.0, |g| g.work);
+                        }
+                    });
+                    lane.part_done(w.part, Ok(piece), 0.0, None)
+                }
                 // Cannot happen (the giver's output is of its kind); run the part after all.
                 None => POOL.with_borrow_mut(|p| p.queue(Waiting { given_by: None, ..w })),
             }
@@ -672,8 +675,7 @@ impl Lane {
         let computed = &estimates[..parts.len() - usize::from(apart.is_some())];
         let rounds = computed.len().div_ceil(slots) as f64;
         let estimate = computed.iter().copied().fold(0.0, f64::max) * rounds;
-        let from_scaling =
-            given.map(|(by, a)| Given { part: parts.len() - 1, work: shares[a], by, inputs: by.inputs(s) });
+        let given = given.map(|(by, a)| Given { part: parts.len() - 1, work: shares[a], by, inputs: by.inputs(s) });
         self.generation.update_value(|g| *g += 1);
         self.job_inputs.set_value(key);
         let n = parts.len();
@@ -689,7 +691,7 @@ impl Lane {
             worker_ms: 0.0,
             work,
             started: false,
-            from_scaling,
+            given,
         }));
         self.busy.set(true);
         self.posted_ms.set(super::now_ms());
@@ -704,7 +706,7 @@ impl Lane {
                     kind: self.kind,
                     part,
                     estimate_ms: j.estimates[part],
-                    given_by: j.from_scaling.as_ref().filter(|g| g.part == part).map(|g| (g.by, g.inputs.clone())),
+                    given_by: j.given.as_ref().filter(|g| g.part == part).map(|g| (g.by, g.inputs.clone())),
                 })
                 .collect()
         });
