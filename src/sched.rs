@@ -17,6 +17,8 @@
 
 use crate::model::registry::ModelKind;
 
+pub mod lane;
+
 /// A part expected to take less than this may start when every slot is taken, in one slot more [ms].
 pub const EXPRESS_MS: f64 = 250.0;
 /// A running run with more than this left is cancelled by a newer edit; a shorter one finishes first [ms].

@@ -24,6 +24,7 @@ fn models_charts_and_the_scheduler_name_no_browser_crate() {
     rust_files(&root.join("model"), &mut files);
     rust_files(&root.join("charts"), &mut files);
     files.push(root.join("sched.rs"));
+    rust_files(&root.join("sched"), &mut files);
     assert!(files.len() > 30, "the scan found {} files", files.len());
     let mut found = Vec::new();
     for f in &files {

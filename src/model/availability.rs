@@ -333,7 +333,7 @@ pub fn simulate(p: &AvailabilityParams, curve: &LoadCurve, seed: u64) -> Availab
     let mut full_outage = 0.0;
     let mut timeline = Vec::new();
     for run in 0..p.runs {
-        crate::model::progress::report(run as f64 / p.runs as f64);
+        crate::model::observe::report(run as f64 / p.runs as f64);
         let mut m = Meter::new(curve);
         let mut outages: Vec<Outage> = Vec::new();
         let mut st: Vec<RegionState> = p
@@ -431,7 +431,7 @@ pub fn simulate(p: &AvailabilityParams, curve: &LoadCurve, seed: u64) -> Availab
             timeline = outages;
         }
     }
-    let _analysis = crate::model::phase::analyse();
+    let _analysis = crate::model::observe::analyse();
     let total_requests = p.runs as f64 * Meter::new(curve).expected(0.0, horizon);
     let availability = if total_requests > 0.0 { 1.0 - lost_total / total_requests } else { 1.0 };
     let month_min = MONTH_S / 60.0;

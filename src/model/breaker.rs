@@ -490,7 +490,7 @@ fn run(
             }
         }
     }
-    let _analysis = crate::model::phase::analyse();
+    let _analysis = crate::model::observe::analyse();
     // Time the breaker was open, per bin.
     if use_breaker {
         let mut tr = br.transitions.clone();
@@ -544,13 +544,13 @@ pub fn simulate_variants(p: &BreakerParams, curve: &LoadCurve, seed: u64, with: 
     // Each variant run a stage of the progress, as long as its expected work ([`BreakerParams::variant_work`]).
     let [w_with, w_without] = p.variant_work(curve);
     let weight = |run: bool, w: f64| if run { w } else { 0.0 };
-    let spans = crate::model::progress::spans(&[weight(with, w_with), weight(without, w_without)]);
+    let spans = crate::model::observe::spans(&[weight(with, w_with), weight(without, w_without)]);
     if with {
-        let _stage = crate::model::progress::stage(spans[0].0, spans[0].1);
+        let _stage = crate::model::observe::stage(spans[0].0, spans[0].1);
         (r.with_breaker, r.summary_with, r.transitions) = run(p, curve, seed, true);
     }
     if without {
-        let _stage = crate::model::progress::stage(spans[1].0, spans[1].1);
+        let _stage = crate::model::observe::stage(spans[1].0, spans[1].1);
         (r.without_breaker, r.summary_without, _) = run(p, curve, seed, false);
     }
     r

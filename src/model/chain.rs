@@ -466,7 +466,7 @@ fn run(
             s.free_reqs.push(r);
         }
     }
-    let _analysis = crate::model::phase::analyse();
+    let _analysis = crate::model::observe::analyse();
     for (b, h) in bins.iter_mut().zip(&hists) {
         b.latency = h.percentiles();
     }
@@ -547,8 +547,8 @@ pub fn simulate_lengths(
         .collect();
     // Each run a stage of the progress, as long as its hop visits and arrivals (as in `Scenario::pieces`).
     let weights: Vec<f64> = todo.iter().map(|(m, _)| (m + 1) as f64).collect();
-    for ((m, these), (from, to)) in todo.iter().zip(crate::model::progress::spans(&weights)) {
-        let _stage = crate::model::progress::stage(from, to);
+    for ((m, these), (from, to)) in todo.iter().zip(crate::model::observe::spans(&weights)) {
+        let _stage = crate::model::observe::stage(from, to);
         let (mut bins, summaries) = run(p, *m, these, curve, pricing, seed);
         for s in summaries {
             if s.hops == k {

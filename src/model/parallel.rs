@@ -351,9 +351,9 @@ pub fn simulate_points(p: &ParallelParams, pricing: &Pricing, seed: u64, which: 
             billed_sum[k] += b;
         }
         slow_sum += draws.slowest;
-        crate::model::progress::report((run + 1) as f64 / p.runs as f64);
+        crate::model::observe::report((run + 1) as f64 / p.runs as f64);
     }
-    let _analysis = crate::model::phase::analyse();
+    let _analysis = crate::model::observe::analyse();
     let mut sweep: Vec<SweepPoint> = Vec::with_capacity(points.len());
     for ((pp, mut spans), billed_sum) in points.into_iter().zip(spans).zip(billed_sum) {
         spans.sort_by(f64::total_cmp);

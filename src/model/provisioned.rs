@@ -5,7 +5,7 @@
 
 use super::cost::{period_bill, Usage};
 use super::engine::{simulate, ScalingParams, SimResult};
-use super::progress;
+use super::observe;
 use super::registry::{digest_json, parts_of, FigureSpec, Model, ModelKind, Output};
 use super::scenario::Scenario;
 use serde::{Deserialize, Serialize};
@@ -72,9 +72,9 @@ pub fn sweep(s: &Scenario) -> Vec<ProvisionedPoint> {
 fn points(s: &Scenario, levels: &[u32]) -> Vec<ProvisionedPoint> {
     levels
         .iter()
-        .zip(progress::spans(&vec![1.0; levels.len()]))
+        .zip(observe::spans(&vec![1.0; levels.len()]))
         .map(|(&n, (from, to))| {
-            let _stage = progress::stage(from, to);
+            let _stage = observe::stage(from, to);
             let p = ScalingParams { provisioned: n, ..s.scaling.clone() };
             ProvisionedPoint::of_run(n, &simulate(&s.load, &p, s.seed))
         })

@@ -5,7 +5,7 @@
 //! wildcard arm over the models anywhere), its strings and its tests.
 
 use super::units::Unit;
-use super::{availability, breaker, chain, parallel, progress, provisioned, scaling, validation};
+use super::{availability, breaker, chain, observe, parallel, provisioned, scaling, validation};
 use super::{availability::AvailabilityResult, breaker::BreakerResult, chain::ChainResult};
 use super::{engine::SimResult, parallel::ParallelResult, provisioned::ProvisionedPoint, validation::Report};
 use crate::model::scenario::Scenario;
@@ -245,7 +245,7 @@ impl ModelKind {
 
     /// Runs the model on `s` (validate first). Its progress is reported as it goes ([`progress`]), its end as 1.
     pub fn run(self, s: &Scenario) -> Output {
-        let _whole = progress::stage(0.0, 1.0);
+        let _whole = observe::stage(0.0, 1.0);
         self.model().run(s)
     }
 
@@ -272,7 +272,7 @@ impl ModelKind {
     /// Runs the given pieces of the model ([`Model::pieces`]; all of them: [`ModelKind::run`]) (validate first).
     /// An index past the model's pieces is an error; the output is the same whatever the order of `which`.
     pub fn run_pieces(self, s: &Scenario, which: &[usize]) -> Result<Output, String> {
-        let _whole = progress::stage(0.0, 1.0);
+        let _whole = observe::stage(0.0, 1.0);
         let count = self.pieces(s).len();
         if let Some(i) = which.iter().find(|&&i| i >= count) {
             return Err(format!("the {} model has {count} parts, not a part {}", self.id(), i + 1));

