@@ -27,10 +27,12 @@
 
 use super::dist::{exp, rng, SimRng};
 use super::load::LoadCurve;
-use super::registry::{FigureSpec, Formula, Model, ModelKind, Output, Reading};
+use super::registry::{ChartSpec, FigureSpec, Formula, Model, ModelKind, Output, Reading};
 use super::scenario::Scenario;
 use super::stats::Histogram;
 use super::units::{sig, Unit};
+use crate::charts::models as mc;
+use crate::charts::spec::Chart;
 use crate::model::{check, fmin};
 use serde::{Deserialize, Serialize};
 
@@ -549,6 +551,9 @@ impl Model for AvailabilityModel {
     fn run(&self, s: &Scenario) -> Output {
         Output::Availability(simulate(&s.availability, &s.load, s.seed))
     }
+    fn charts(&self) -> &'static [ChartSpec] {
+        CHARTS
+    }
     fn figures(&self) -> &'static [FigureSpec] {
         FIGURES
     }
@@ -571,6 +576,37 @@ impl Model for AvailabilityModel {
         serde_json::to_value(r).ok()
     }
 }
+
+/// The Monte Carlo's charts.
+static CHARTS: &[ChartSpec] = &[
+    ChartSpec {
+        section: "availability",
+        title: "av.c.timeline",
+        id: "chart-timeline",
+        draw: |c| {
+            let (n, h) = (c.s.availability.regions.len(), c.s.availability.horizon_days);
+            Some(Chart::Timeline(mc::outage_timeline(c.out.availability()?, n, h, c.t)))
+        },
+    },
+    ChartSpec {
+        section: "availability",
+        title: "av.c.downtime",
+        id: "chart-downtime",
+        draw: |c| {
+            let (r, b) = (c.out.availability()?, c.a_out().and_then(Output::availability));
+            Some(Chart::Xy(mc::downtime_distribution(r, c.s.availability.sla, b, c.t)))
+        },
+    },
+    ChartSpec {
+        section: "availability",
+        title: "av.c.nines",
+        id: "chart-nines",
+        draw: |c| {
+            let (r, b) = (c.out.availability()?, c.a_out().and_then(Output::availability));
+            Some(Chart::Bars(mc::nines(r, c.s.availability.sla, b, c.t)))
+        },
+    },
+];
 
 #[cfg(test)]
 mod tests {

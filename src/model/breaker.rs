@@ -26,10 +26,16 @@ use super::engine::{bin_width, MAX_BINS};
 use super::events::EventQueue;
 use super::fmin;
 use super::load::LoadCurve;
-use super::registry::{digest_json, parts_of, FigureSpec, Formula, Model, ModelKind, Output, Reading};
+use super::registry::{
+    digest_json, parts_of, ChartInput, ChartSpec, FigureSpec, Formula, Model, ModelKind, Output, Reading,
+};
 use super::scenario::Scenario;
 use super::stats::{split_by_bins, Histogram, Percentiles};
 use super::units::{fmt_duration, sig, Unit};
+use crate::charts::models as mc;
+use crate::charts::scaling::Tr;
+use crate::charts::spec::Chart;
+use crate::charts::timeseries::TimeChart;
 use rand::Rng;
 use serde::{Deserialize, Serialize};
 use std::collections::VecDeque;
@@ -714,6 +720,9 @@ impl Model for BreakerModel {
     fn piece_outputs(&self, _s: &Scenario, out: &Output) -> Vec<Output> {
         out.breaker().map_or(Vec::new(), |b| b.variants().into_iter().map(Output::Breaker).collect())
     }
+    fn charts(&self) -> &'static [ChartSpec] {
+        CHARTS
+    }
     fn figures(&self) -> &'static [FigureSpec] {
         FIGURES
     }
@@ -738,6 +747,32 @@ impl Model for BreakerModel {
         Some(serde_json::json!({ "with_breaker": r.summary_with, "without_breaker": r.summary_without,
                                  "transitions": r.transitions }))
     }
+}
+
+/// The breaker's charts, over the curve.
+static CHARTS: &[ChartSpec] = &[
+    ChartSpec {
+        section: "resilience",
+        title: "br.c.calls",
+        id: "chart-breaker-calls",
+        draw: |c| time(c, mc::breaker_calls),
+    },
+    ChartSpec {
+        section: "resilience",
+        title: "br.c.success",
+        id: "chart-breaker-success",
+        draw: |c| time(c, mc::breaker_outcome),
+    },
+    ChartSpec {
+        section: "resilience",
+        title: "br.c.latency",
+        id: "chart-breaker-latency",
+        draw: |c| time(c, mc::breaker_latency),
+    },
+];
+
+fn time(c: &ChartInput, f: fn(&BreakerResult, f64, Option<&BreakerResult>, Tr) -> TimeChart) -> Option<Chart> {
+    Some(Chart::Time(f(c.out.breaker()?, c.s.load.duration(), c.a_out().and_then(Output::breaker), c.t)))
 }
 
 #[cfg(test)]

@@ -30,10 +30,14 @@ use super::engine::heap::{TimeHeap, Timed};
 use super::engine::{bin_width, MAX_BINS};
 use super::fmin;
 use super::load::LoadCurve;
-use super::registry::{digest_json, parts_of, FigureSpec, Formula, Model, ModelKind, Output, Reading};
+use super::registry::{
+    digest_json, parts_of, ChartInput, ChartSpec, FigureSpec, Formula, Model, ModelKind, Output, Reading,
+};
 use super::scenario::Scenario;
 use super::stats::{split_by_bins, Histogram, Percentiles};
 use super::units::{fmt_duration, Unit};
+use crate::charts::models as mc;
+use crate::charts::spec::Chart;
 use serde::{Deserialize, Serialize};
 use std::collections::VecDeque;
 
@@ -706,6 +710,9 @@ impl Model for ChainModel {
         let k = s.chain.hops.len();
         runs(&s.chain).iter().map(|(m, gives)| Output::Chain(c.part(gives, *m == k))).collect()
     }
+    fn charts(&self) -> &'static [ChartSpec] {
+        CHARTS
+    }
     fn figures(&self) -> &'static [FigureSpec] {
         FIGURES
     }
@@ -726,6 +733,22 @@ impl Model for ChainModel {
         Some(serde_json::json!({ "summary": r.summary, "by_length": r.by_length }))
     }
 }
+
+/// The chain's charts.
+static CHARTS: &[ChartSpec] = &[
+    ChartSpec {
+        section: "chains",
+        title: "ch.c.length",
+        id: "chart-chain-length",
+        draw: |c| Some(Chart::Xy(mc::chain_by_length(c.out.chain()?, c.a_out().and_then(Output::chain), c.t))),
+    },
+    ChartSpec {
+        section: "chains",
+        title: "ch.c.time",
+        id: "chart-chain-time",
+        draw: |c: &ChartInput| Some(Chart::Time(mc::chain_over_time(c.out.chain()?, c.s.load.duration(), c.t))),
+    },
+];
 
 #[cfg(test)]
 mod tests {

@@ -24,9 +24,15 @@ use super::cost::Pricing;
 use super::dist::{rng, Dist, SimRng};
 use super::engine::heap::{TimeHeap, Timed};
 use super::engine::ScaleRate;
-use super::registry::{digest_json, parts_of, FigureSpec, Formula, Model, ModelKind, Output, Reading};
+use super::registry::{
+    digest_json, parts_of, ChartInput, ChartSpec, FigureSpec, Formula, Model, ModelKind, Output, Reading,
+};
 use super::scenario::Scenario;
 use super::units::{fmt_duration, sig, Unit};
+use crate::charts::models as mc;
+use crate::charts::scaling::Tr;
+use crate::charts::spec::Chart;
+use crate::charts::xy::XyChart;
 use crate::model::{check, fmax};
 use rand::Rng;
 use serde::{Deserialize, Serialize};
@@ -522,6 +528,9 @@ impl Model for ParallelModel {
     fn piece_outputs(&self, _s: &Scenario, out: &Output) -> Vec<Output> {
         out.parallel().map_or(Vec::new(), |r| r.points().into_iter().map(Output::Parallel).collect())
     }
+    fn charts(&self) -> &'static [ChartSpec] {
+        CHARTS
+    }
     fn figures(&self) -> &'static [FigureSpec] {
         FIGURES
     }
@@ -549,6 +558,22 @@ impl Model for ParallelModel {
         Some(serde_json::json!({ "at_max": r.at_max, "knee": r.knee, "seed_chain": r.seed_chain,
                                  "parallel_share": r.parallel_share, "sweep": r.sweep }))
     }
+}
+
+/// The fan-out sweep's charts.
+static CHARTS: &[ChartSpec] = &[
+    ChartSpec { section: "parallel", title: "par.c.makespan", id: "chart-makespan", draw: |c| xy(c, mc::makespan) },
+    ChartSpec { section: "parallel", title: "par.c.speedup", id: "chart-speedup", draw: |c| xy(c, mc::speedup) },
+    ChartSpec {
+        section: "parallel",
+        title: "par.c.cost",
+        id: "chart-parallel-cost",
+        draw: |c| xy(c, mc::parallel_cost),
+    },
+];
+
+fn xy(c: &ChartInput, f: fn(&ParallelResult, Option<&ParallelResult>, Tr) -> XyChart) -> Option<Chart> {
+    Some(Chart::Xy(f(c.out.parallel()?, c.a_out().and_then(Output::parallel), c.t)))
 }
 
 #[cfg(test)]

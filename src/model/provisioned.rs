@@ -6,8 +6,12 @@
 use super::cost::{period_bill, Usage};
 use super::engine::{simulate, ScalingParams, SimResult};
 use super::observe;
-use super::registry::{digest_json, parts_of, FigureSpec, Model, ModelKind, Output};
+use super::registry::{digest_json, parts_of, ChartInput, ChartSpec, FigureSpec, Model, ModelKind, Output};
 use super::scenario::Scenario;
+use crate::charts::models as mc;
+use crate::charts::scaling::Tr;
+use crate::charts::spec::Chart;
+use crate::charts::xy::XyChart;
 use serde::{Deserialize, Serialize};
 
 /// The provisioned-concurrency sweep.
@@ -152,6 +156,9 @@ impl Model for ProvisionedModel {
     fn piece_from(&self, s: &Scenario, given: &Output) -> Option<Output> {
         Some(Output::Provisioned(vec![ProvisionedPoint::of_run(s.scaling.provisioned, given.scaling()?)]))
     }
+    fn charts(&self) -> &'static [ChartSpec] {
+        CHARTS
+    }
     fn figures(&self) -> &'static [FigureSpec] {
         &[]
     }
@@ -159,4 +166,24 @@ impl Model for ProvisionedModel {
     fn cli(&self, _s: &Scenario) -> Option<serde_json::Value> {
         None
     }
+}
+
+/// The sweep's charts, in the Cost section.
+static CHARTS: &[ChartSpec] = &[
+    ChartSpec {
+        section: "cost",
+        title: "cost.c.prov_cost",
+        id: "chart-provisioned-cost",
+        draw: |c| xy(c, mc::provisioned_cost),
+    },
+    ChartSpec {
+        section: "cost",
+        title: "cost.c.prov_benefit",
+        id: "chart-provisioned-benefit",
+        draw: |c| xy(c, mc::provisioned_benefit),
+    },
+];
+
+fn xy(c: &ChartInput, f: fn(&[ProvisionedPoint], Option<&[ProvisionedPoint]>, Tr) -> XyChart) -> Option<Chart> {
+    Some(Chart::Xy(f(c.out.provisioned()?, c.a_out().and_then(Output::provisioned), c.t)))
 }

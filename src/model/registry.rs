@@ -8,6 +8,8 @@ use super::units::Unit;
 use super::{availability, breaker, chain, observe, parallel, provisioned, scaling, validation};
 use super::{availability::AvailabilityResult, breaker::BreakerResult, chain::ChainResult};
 use super::{engine::SimResult, parallel::ParallelResult, provisioned::ProvisionedPoint, validation::Report};
+use crate::charts::scaling::Tr;
+use crate::charts::spec::Chart;
 use crate::model::scenario::Scenario;
 use serde::{Deserialize, Serialize};
 
@@ -98,6 +100,9 @@ pub trait Model: Sync {
     /// The figures the page shows for this model, in order (labels are known before any result).
     fn figures(&self) -> &'static [FigureSpec];
 
+    /// The charts the page shows for this model, in order.
+    fn charts(&self) -> &'static [ChartSpec];
+
     /// The textbook formulas beside the simulation, computed from the scenario and the output.
     fn formulas(&self, _s: &Scenario, _out: &Output) -> Vec<Formula> {
         Vec::new()
@@ -122,6 +127,36 @@ pub struct FigureSpec {
     pub unit: Unit,
     /// Its value from a scenario and the model's output of it (`None` if the output is not this model's).
     pub read: fn(&Scenario, &Output) -> Option<Reading>,
+}
+
+/// One chart of a model: where it is shown, its title, how it is drawn from a result.
+pub struct ChartSpec {
+    /// The section it is shown in (`scaling`, `cost`, …).
+    pub section: &'static str,
+    /// Its title's string key (also its label for screen readers and exported files).
+    pub title: &'static str,
+    /// Its canvas's `data-testid` (also the name of its exported files).
+    pub id: &'static str,
+    /// The chart, from a result of the model (`None` if the output is not this model's).
+    pub draw: fn(&ChartInput) -> Option<Chart>,
+}
+
+/// What a chart is drawn from.
+pub struct ChartInput<'a> {
+    /// The scenario and the model's result for it.
+    pub s: &'a Scenario,
+    pub out: &'a Output,
+    /// Scenario A and its result of the model, when comparing.
+    pub a: Option<(&'a Scenario, &'a Output)>,
+    /// The page's language.
+    pub t: Tr<'a>,
+}
+
+impl ChartInput<'_> {
+    /// Scenario A's result of the model, when comparing.
+    pub fn a_out(&self) -> Option<&Output> {
+        self.a.map(|(_, o)| o)
+    }
 }
 
 /// A figure's value: the number the A/B table compares, and what is shown when it is more than that number in
@@ -460,10 +495,33 @@ mod tests {
                 assert!(!f.label.is_empty() && !f.id.is_empty(), "{k:?}");
             }
         }
-        let mut ids: Vec<&str> = ModelKind::ALL.iter().flat_map(|k| k.model().figures().iter().map(|f| f.id)).collect();
+        let figures = ModelKind::ALL.iter().flat_map(|k| k.model().figures().iter().map(|f| f.id));
+        let charts = ModelKind::ALL.iter().flat_map(|k| k.model().charts().iter().map(|c| c.id));
+        let mut ids: Vec<&str> = figures.chain(charts).collect();
         let n = ids.len();
         ids.sort_unstable();
         ids.dedup();
-        assert_eq!(ids.len(), n, "figure test ids are unique");
+        assert_eq!(ids.len(), n, "figure and chart test ids are unique");
+    }
+
+    /// Every chart draws from a result of its model, and from no other model's; with A's result beside it too.
+    #[test]
+    fn every_chart_draws_from_its_models_result() {
+        let load = crate::model::load::LoadCurve::from_pairs(&[(0.0, 20.0), (300.0, 40.0)]).unwrap();
+        let s = Scenario { load, ..Scenario::default() };
+        let t: Tr = &|_| "";
+        let outs: Vec<Output> = ModelKind::ALL.iter().map(|k| k.run(&s)).collect();
+        for (k, out) in ModelKind::ALL.iter().zip(&outs) {
+            assert!(!k.model().charts().is_empty(), "{k:?} has no chart");
+            for c in k.model().charts() {
+                for a in [None, Some((&s, out))] {
+                    assert!((c.draw)(&ChartInput { s: &s, out, a, t }).is_some(), "{k:?} {} draws nothing", c.id);
+                }
+                for other in outs.iter().filter(|o| o.kind() != *k) {
+                    let input = ChartInput { s: &s, out: other, a: None, t };
+                    assert!((c.draw)(&input).is_none(), "{} draws from {:?}", c.id, other.kind());
+                }
+            }
+        }
     }
 }

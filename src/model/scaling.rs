@@ -4,10 +4,14 @@
 
 use super::analytic::{mg_inf_busy, pacs};
 use super::cost::{break_even_rps, monthly_pay_per_use, period_bill, AlwaysOn, Usage};
-use super::engine::{simulate, ColdMode, ScalingParams, Summary};
-use super::registry::{FigureSpec, Formula, Model, ModelKind, Output, Reading};
+use super::engine::{simulate, ColdMode, ScalingParams, SimResult, Summary};
+use super::registry::{ChartInput, ChartSpec, FigureSpec, Formula, Model, ModelKind, Output, Reading};
 use super::scenario::Scenario;
 use super::units::{fmt_duration, sig, Unit};
+use crate::charts::models as mc;
+use crate::charts::scaling::{self as charts, Tr};
+use crate::charts::spec::Chart;
+use crate::charts::timeseries::TimeChart;
 
 /// The scaling engine on the scenario's curve.
 pub struct ScalingModel;
@@ -215,6 +219,9 @@ impl Model for ScalingModel {
             r.reprice(&s.scaling.pricing, &s.scaling.always_on, s.load.peak());
         }
     }
+    fn charts(&self) -> &'static [ChartSpec] {
+        CHARTS
+    }
     fn figures(&self) -> &'static [FigureSpec] {
         FIGURES
     }
@@ -262,4 +269,38 @@ impl Model for ScalingModel {
         let out = &self.run(s);
         serde_json::to_value(summary(out)?).ok()
     }
+}
+
+/// The scaling run's charts: its own section's, and the Cost section's bill over time and break-even.
+static CHARTS: &[ChartSpec] = &[
+    ChartSpec { section: "scaling", title: "sc.c.latency", id: "chart-latency", draw: |c| time(c, charts::latency) },
+    ChartSpec {
+        section: "scaling",
+        title: "sc.c.instances",
+        id: "chart-instances",
+        draw: |c| time(c, charts::instances),
+    },
+    ChartSpec { section: "scaling", title: "sc.c.events", id: "chart-events", draw: |c| time(c, charts::events) },
+    ChartSpec {
+        section: "scaling",
+        title: "sc.c.split",
+        id: "chart-latency-split",
+        draw: |c| Some(Chart::Bars(charts::latency_split(c.out.scaling()?, c.a_out().and_then(Output::scaling), c.t))),
+    },
+    ChartSpec { section: "cost", title: "cost.c.cumulative", id: "chart-cost", draw: |c| time(c, mc::cost_over_time) },
+    ChartSpec {
+        section: "cost",
+        title: "cost.c.break_even",
+        id: "chart-break-even",
+        draw: |c| {
+            let s = &c.s.scaling;
+            let base = c.a.and_then(|(a, o)| Some((o.scaling()?, &a.scaling.pricing)));
+            Some(Chart::Xy(mc::break_even(c.out.scaling()?, &s.pricing, &s.always_on, c.s.load.mean(), base, c.t)))
+        },
+    },
+];
+
+/// A time chart of the scaling run over the curve, with A's beside it when comparing.
+fn time(c: &ChartInput, f: fn(&SimResult, f64, Option<&SimResult>, Tr) -> TimeChart) -> Option<Chart> {
+    Some(Chart::Time(f(c.out.scaling()?, c.s.load.duration(), c.a_out().and_then(Output::scaling), c.t)))
 }

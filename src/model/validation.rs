@@ -4,9 +4,11 @@
 use super::analytic::pacs;
 use super::engine::{simulate, ScalingParams};
 use super::load::LoadCurve;
-use super::registry::{FigureSpec, Model, ModelKind, Output, Reading};
+use super::registry::{ChartInput, ChartSpec, FigureSpec, Model, ModelKind, Output, Reading};
 use super::scenario::Scenario;
 use super::units::Unit;
+use crate::charts::models as mc;
+use crate::charts::spec::Chart;
 use serde::{Deserialize, Serialize};
 
 /// The experiments file, embedded at build time.
@@ -232,6 +234,9 @@ impl Model for ValidationModel {
     fn run(&self, s: &Scenario) -> Output {
         Output::Validation(report(VALIDATION_REQUESTS, s.seed))
     }
+    fn charts(&self) -> &'static [ChartSpec] {
+        CHARTS
+    }
     fn figures(&self) -> &'static [FigureSpec] {
         FIGURES
     }
@@ -240,3 +245,11 @@ impl Model for ValidationModel {
         None
     }
 }
+
+/// The comparison with the measurements.
+static CHARTS: &[ChartSpec] = &[ChartSpec {
+    section: "validation",
+    title: "val.c.cold",
+    id: "chart-validation",
+    draw: |c: &ChartInput| Some(Chart::Xy(mc::validation(c.out.validation()?, c.t))),
+}];

@@ -179,6 +179,8 @@ pub struct LaneState {
     run: Option<Run>,
     /// The run's expected time from its start [ms], from its parts' reports once they come.
     estimate_ms: f64,
+    /// The last run started took this many of its pieces from earlier runs, of so many, if it took any.
+    kept_last: Option<(usize, usize)>,
     /// The last few results with their inputs and times, newest last ([`RECENT`]).
     recent: VecDeque<(String, Output, f64)>,
     /// The pieces of the last runs with their keys, newest last ([`KEPT`]).
@@ -200,6 +202,7 @@ impl LaneState {
             generation: 0,
             run: None,
             estimate_ms: 0.0,
+            kept_last: None,
             recent: VecDeque::new(),
             kept: VecDeque::new(),
         }
@@ -296,6 +299,7 @@ impl LaneState {
     fn launch(&mut self, s: &Scenario, key: String, slots: usize) -> Edit {
         let stop = self.dropped();
         let pieces = self.pieces(s);
+        self.kept_last = pieces.as_ref().filter(|p| !p.kept.is_empty()).map(|p| (p.kept.len(), p.keys.len()));
         let work = pieces.as_ref().map_or_else(|| self.kind.work(s), |p| p.work);
         let expected = self.expected_ms(work);
         self.run_inputs = key.clone();
@@ -498,6 +502,11 @@ impl LaneState {
         let out = outcome?;
         let s = scenario.ok_or("the run lost its scenario")?;
         Ok((self.finished(out, &s, took_ms, cpu_ms, work, keys), s, took_ms))
+    }
+
+    /// How many of its pieces the last run started took from earlier runs, and of how many, if it took any.
+    pub fn kept_last(&self) -> Option<(usize, usize)> {
+        self.kept_last
     }
 
     /// The inputs of the run under way or held (as [`ModelKind::inputs`]).

@@ -115,6 +115,14 @@ fn offer_given_pieces() {
     }
 }
 
+/// Stops a worker whose handlers are being dropped: an event of it already queued finds no handler instead of a
+/// dropped closure.
+fn stop_worker(w: &web_sys::Worker) {
+    w.set_onmessage(None);
+    w.set_onerror(None);
+    w.terminate();
+}
+
 /// The lane of a model ([`Lane::new`] registers it).
 fn lane_of(kind: ModelKind) -> Option<Lane> {
     LANES.with_borrow(|l| l.iter().find(|l| l.kind == kind).copied())
@@ -301,12 +309,14 @@ impl Lane {
             }
             Edit::Page { pieces, stop } => {
                 self.stop(stop);
+                self.mark_kept();
                 if let Some(s) = latest() {
                     self.run_on_page(&s, pieces);
                 }
             }
             Edit::Workers { waiting, whole, stop } => {
                 self.stop(stop);
+                self.mark_kept();
                 self.post(waiting, whole);
             }
         }
@@ -323,7 +333,7 @@ impl Lane {
         self.workers.update_value(|ws| {
             for part in running {
                 if let Some(Some((w, _))) = ws.get_mut(part).map(Option::take) {
-                    w.terminate();
+                    stop_worker(&w);
                 }
             }
         });
@@ -334,6 +344,13 @@ impl Lane {
             self.held.set(None);
         }
         pump();
+    }
+
+    /// User Timing: a run that takes some of its pieces from earlier runs is marked `kept <model> <kept>/<all>`.
+    fn mark_kept(&self) {
+        if let (Some((kept, all)), Some(p)) = (self.state.with_value(LaneState::kept_last), perf()) {
+            let _ = p.mark(&format!("kept {} {kept}/{all}", self.kind.id()));
+        }
     }
 
     /// User Timing: the start of a run of this model.
@@ -541,7 +558,7 @@ impl Lane {
         let running = self.state.with_value(|st| st.run().is_some_and(|r| r.running().contains(&part)));
         self.workers.update_value(|ws| {
             if let Some(Some((w, _))) = ws.get_mut(part).map(Option::take) {
-                w.terminate();
+                stop_worker(&w);
             }
         });
         if running {
@@ -564,16 +581,15 @@ impl Lane {
     /// Part `part` of the run under way ended in its worker with `outcome` after `ms` there; the page began reading
     /// its answer at `read_since` [ms since page load]. Its slot is free.
     fn part_done(&self, part: usize, outcome: Result<Output, String>, ms: f64, read_since: f64) {
-        // A failed part ends the run: the other parts in workers are stopped.
+        // A failed part ends the run: the other parts in workers give back their slots (their answers will be
+        // ignored; their workers are left to end, so that an error event of theirs still finds its handler).
         let others: Vec<usize> = match outcome {
             Ok(_) => Vec::new(),
             Err(_) => self.state.with_value(|st| st.run().map(|r| r.running()).unwrap_or_default()),
         };
         free_slot(self.kind, part);
         let ended = self.state.try_update_value(|st| st.part_done(part, outcome, ms, super::now_ms())).flatten();
-        if !others.is_empty() {
-            self.stop(others.into_iter().filter(|&p| p != part).collect());
-        }
+        others.into_iter().filter(|&p| p != part).for_each(|p| free_slot(self.kind, p));
         self.settle(ended, Some(read_since));
     }
 
@@ -682,14 +698,15 @@ pub fn worker_run(
 }
 
 /// The registry's models as JSON, for the browser tests (which list no model themselves): each model's `id`,
-/// whether it `runs_on_edit` (or only on request), and the test ids of its `figures`.
+/// whether it `runs_on_edit` (or only on request), and the test ids of its `figures` and `charts`.
 #[wasm_bindgen]
 pub fn models() -> String {
     let list: Vec<serde_json::Value> = ModelKind::ALL
         .iter()
         .map(|k| {
             let figures: Vec<&str> = k.model().figures().iter().map(|f| f.id).collect();
-            serde_json::json!({ "id": k.id(), "runs_on_edit": !k.model().on_request(), "figures": figures })
+            let charts: Vec<&str> = k.model().charts().iter().map(|c| c.id).collect();
+            serde_json::json!({ "id": k.id(), "runs_on_edit": !k.model().on_request(), "figures": figures, "charts": charts })
         })
         .collect();
     serde_json::Value::Array(list).to_string()

@@ -1,10 +1,12 @@
-//! A model's figures and formula lines as the registry gives them ([`crate::model::registry`]): every section shows
-//! its figures through [`Figures`], and "—" until the model's first result exists (never a placeholder that reads
-//! as a result, such as a cost of $0).
+//! A model's figures, formula lines and charts as the registry gives them ([`crate::model::registry`]): every
+//! section shows its figures through [`Figures`], and "—" until the model's first result exists (never a
+//! placeholder that reads as a result, such as a cost of $0), and its charts through [`Charts`].
 
+use super::chart_canvas::SpecChart;
 use super::i18n::{tr, trf};
-use super::ScenarioCtx;
-use crate::model::registry::{ModelKind, Shown};
+use super::{ChartGrid, ScenarioCtx};
+use crate::charts::spec::Chart;
+use crate::model::registry::{ChartInput, ChartSpec, ModelKind, Shown};
 use leptos::prelude::*;
 
 /// Shown for a figure whose model has no result yet.
@@ -50,5 +52,33 @@ pub fn formula_line(ctx: ScenarioCtx, kind: ModelKind, key: &'static str) -> Str
     match formula_args(ctx, kind, key) {
         Some(args) => trf(key, &args.iter().map(String::as_str).collect::<Vec<_>>()),
         None => NONE_YET.to_string(),
+    }
+}
+
+/// The charts of every model that belong to the section `section`, in the registry's order, each with its title.
+#[component]
+pub fn Charts(section: &'static str) -> impl IntoView {
+    let ctx = expect_context::<ScenarioCtx>();
+    let specs: Vec<(ModelKind, &'static ChartSpec)> = ModelKind::ALL
+        .into_iter()
+        .flat_map(|k| k.model().charts().iter().filter(move |c| c.section == section).map(move |c| (k, c)))
+        .collect();
+    view! {
+        <ChartGrid>
+            {specs.clone().into_iter().map(|(kind, c)| {
+                let spec = move || -> Option<Chart> {
+                    let t = &tr;
+                    ctx.scenario.with(|s| {
+                        ctx.with_output(kind, |out| {
+                            ctx.pinned.with(|p| {
+                                let a = p.as_ref().and_then(|p| Some((&p.scenario, p.output(kind)?)));
+                                (c.draw)(&ChartInput { s, out, a, t })
+                            })
+                        })
+                    })
+                };
+                view! { <div><h3>{move || tr(c.title)}</h3><SpecChart spec=spec label=c.title testid=c.id /></div> }
+            }).collect_view()}
+        </ChartGrid>
     }
 }

@@ -139,10 +139,11 @@ mod tests {
             }
         }
         assert!(checked > 300, "only {checked} keys found: the scan is broken");
-        // The registry's labels, formula lines and work units, which the page looks up from tables.
+        // The registry's labels, chart titles, formula lines and work units, which the page looks up from tables.
         for k in crate::model::registry::ModelKind::ALL {
             let m = k.model();
             let keys = m.figures().iter().flat_map(|f| [Some(f.label), f.compare]).flatten();
+            let keys = keys.chain(m.charts().iter().map(|c| c.title));
             for key in keys.chain([m.work_unit()]).map(str::to_string).chain([format!("nav.{}", m.section())]) {
                 if STRINGS.binary_search_by(|(x, _, _)| (*x).cmp(key.as_str())).is_err() {
                     missing.push(key);

@@ -2,21 +2,14 @@
 //! Validation panel. Each binds its parameters, shows its figures beside the textbook formula with a line on the
 //! gap, and draws its charts from its lane's result (and scenario A's, when comparing).
 
-use super::chart_canvas::SpecChart;
 use super::fields::{field, Field, LaneStatus, Range, SelectField};
-use super::figures::{formula_args, formula_line, Figures};
+use super::figures::{formula_args, formula_line, Charts, Figures};
 use super::i18n::{tr, trf};
-use super::{ChartGrid, ScenarioCtx};
-use crate::charts::models as mc;
-use crate::charts::scaling::Tr;
-use crate::charts::spec::Chart;
-use crate::charts::timeseries::TimeChart;
-use crate::charts::xy::XyChart;
+use super::ScenarioCtx;
 use crate::model::availability::CommonMode;
-use crate::model::breaker::BreakerResult;
 use crate::model::chain::Link;
 use crate::model::cost::PricingPreset;
-use crate::model::scenario::{ModelKind, Output, ProvisionedPoint, Scenario};
+use crate::model::scenario::{ModelKind, Scenario};
 use crate::model::units::FieldUnit;
 use crate::model::units::{fmt_duration, sig};
 use leptos::prelude::*;
@@ -24,10 +17,6 @@ use leptos::prelude::*;
 /// A percentage with three significant digits.
 fn pct(v: f64) -> String {
     format!("{} %", sig(v, 3))
-}
-
-fn t() -> Tr<'static> {
-    &tr
 }
 
 /// A section's frame: title, introduction, the lane's status and the content.
@@ -53,15 +42,6 @@ fn Section(
     }
 }
 
-/// A chart with its heading.
-fn titled(
-    title: &'static str,
-    testid: &'static str,
-    spec: impl Fn() -> Option<Chart> + Send + Sync + 'static,
-) -> impl IntoView {
-    view! { <div><h3>{move || tr(title)}</h3><SpecChart spec=spec label=title testid=testid /></div> }
-}
-
 /// The Cost section: pay-per-use against always-on, break-even, provisioned concurrency.
 #[component]
 pub fn CostPanel() -> impl IntoView {
@@ -79,35 +59,7 @@ pub fn CostPanel() -> impl IntoView {
     let flag =
         move |f: fn(&mut Scenario, bool)| Callback::new(move |v: String| drop(ctx.try_edit(|s| f(s, v == "on"))));
     let onoff = vec![("on", "cost.on"), ("off", "cost.off")];
-    let duration = move || sc.with(|s| s.load.duration());
-    let cum = move || {
-        let d = duration();
-        ctx.with_output(ModelKind::Scaling, |o| {
-            let r = o.scaling()?;
-            Some(Chart::Time(
-                ctx.with_pinned(ModelKind::Scaling, |b| mc::cost_over_time(r, d, b.and_then(Output::scaling), t())),
-            ))
-        })
-    };
-    let be_chart = move || {
-        let (p, f, m) = sc.with(|s| (s.scaling.pricing, s.scaling.always_on, s.load.mean()));
-        let a_prices = ctx.pinned.with(|a| a.as_ref().map(|a| a.scenario.scaling.pricing));
-        ctx.with_output(ModelKind::Scaling, |o| {
-            let r = o.scaling()?;
-            Some(Chart::Xy(ctx.with_pinned(ModelKind::Scaling, |b| {
-                let base = b.and_then(Output::scaling).zip(a_prices.as_ref());
-                mc::break_even(r, &p, &f, m, base, t())
-            })))
-        })
-    };
-    let sweep_chart = move |f: fn(&[ProvisionedPoint], Option<&[ProvisionedPoint]>, Tr) -> XyChart| {
-        move || {
-            ctx.with_output(ModelKind::Provisioned, |o| {
-                let v = o.provisioned()?;
-                Some(Chart::Xy(ctx.with_pinned(ModelKind::Provisioned, |b| f(v, b.and_then(Output::provisioned), t()))))
-            })
-        }
-    };
+    let _duration = move || sc.with(|s| s.load.duration());
     let sweep = move || ctx.with_output(ModelKind::Provisioned, |o| o.provisioned().map(|v| v.to_vec()));
     view! {
         <Section id="cost" title="cost.title" intro="cost.intro" kind=ModelKind::Provisioned>
@@ -144,12 +96,7 @@ pub fn CostPanel() -> impl IntoView {
                 <p>{move || formula_line(ctx, ModelKind::Scaling, "cost.formula")}</p>
                 <p class="hint">{move || tr("cost.gap")}</p>
             </div>
-            <ChartGrid>
-                {titled("cost.c.cumulative", "chart-cost", cum)}
-                {titled("cost.c.break_even", "chart-break-even", be_chart)}
-                {titled("cost.c.prov_cost", "chart-provisioned-cost", sweep_chart(mc::provisioned_cost))}
-                {titled("cost.c.prov_benefit", "chart-provisioned-benefit", sweep_chart(mc::provisioned_benefit))}
-            </ChartGrid>
+            <Charts section="cost" />
             <div class="table-scroll" tabindex="0">
             <table class="data-table" data-testid="provisioned-table">
                 <caption>{move || tr("cost.prov_table")}</caption>
@@ -174,7 +121,6 @@ pub fn CostPanel() -> impl IntoView {
 pub fn AvailabilityPanel() -> impl IntoView {
     let ctx = expect_context::<ScenarioCtx>();
     let sc = ctx.scenario;
-    let sla = move || sc.with(|s| s.availability.sla);
     view! {
         <Section id="availability" title="av.title" intro="av.intro" kind=ModelKind::Availability>
             <div class="params">
@@ -218,26 +164,7 @@ pub fn AvailabilityPanel() -> impl IntoView {
                 <p>{move || formula_line(ctx, ModelKind::Availability, "av.formula")}</p>
                 <p class="hint">{move || trf("av.gap", &[&fmt_duration(sc.with(|s| s.availability.failover_delay()))])}</p>
             </div>
-            <ChartGrid>
-                {titled("av.c.timeline", "chart-timeline", move || {
-                    let (n, h) = sc.with(|s| (s.availability.regions.len(), s.availability.horizon_days));
-                    ctx.with_output(ModelKind::Availability, |o| Some(Chart::Timeline(mc::outage_timeline(o.availability()?, n, h, t()))))
-                })}
-                {titled("av.c.downtime", "chart-downtime", move || {
-                    let l = sla();
-                    ctx.with_output(ModelKind::Availability, |o| {
-                        let r = o.availability()?;
-                        Some(Chart::Xy(ctx.with_pinned(ModelKind::Availability, |b| mc::downtime_distribution(r, l, b.and_then(Output::availability), t()))))
-                    })
-                })}
-                {titled("av.c.nines", "chart-nines", move || {
-                    let l = sla();
-                    ctx.with_output(ModelKind::Availability, |o| {
-                        let r = o.availability()?;
-                        Some(Chart::Bars(ctx.with_pinned(ModelKind::Availability, |b| mc::nines(r, l, b.and_then(Output::availability), t()))))
-                    })
-                })}
-            </ChartGrid>
+            <Charts section="availability" />
         </Section>
     }
 }
@@ -246,18 +173,6 @@ pub fn AvailabilityPanel() -> impl IntoView {
 #[component]
 pub fn ParallelPanel() -> impl IntoView {
     let ctx = expect_context::<ScenarioCtx>();
-    let chart = move |f: fn(
-        &crate::model::parallel::ParallelResult,
-        Option<&crate::model::parallel::ParallelResult>,
-        Tr,
-    ) -> crate::charts::xy::XyChart| {
-        move || {
-            ctx.with_output(ModelKind::Parallel, |o| {
-                let r = o.parallel()?;
-                Some(Chart::Xy(ctx.with_pinned(ModelKind::Parallel, |b| f(r, b.and_then(Output::parallel), t()))))
-            })
-        }
-    };
     view! {
         <Section id="parallel" title="par.title" intro="par.intro" kind=ModelKind::Parallel>
             <div class="params">
@@ -292,11 +207,7 @@ pub fn ParallelPanel() -> impl IntoView {
                 <p>{move || formula_line(ctx, ModelKind::Parallel, "par.formula")}</p>
                 <p class="hint">{move || formula_args(ctx, ModelKind::Parallel, "par.gap").map(|a| trf("par.gap", &[&a[0], &a[1], &a[2]]))}</p>
             </div>
-            <ChartGrid>
-                {titled("par.c.makespan", "chart-makespan", chart(mc::makespan))}
-                {titled("par.c.speedup", "chart-speedup", chart(mc::speedup))}
-                {titled("par.c.cost", "chart-parallel-cost", chart(mc::parallel_cost))}
-            </ChartGrid>
+            <Charts section="parallel" />
         </Section>
     }
 }
@@ -306,16 +217,6 @@ pub fn ParallelPanel() -> impl IntoView {
 pub fn ResiliencePanel() -> impl IntoView {
     let ctx = expect_context::<ScenarioCtx>();
     let sc = ctx.scenario;
-    let duration = move || sc.with(|s| s.load.duration());
-    let chart = move |f: fn(&BreakerResult, f64, Option<&BreakerResult>, Tr) -> TimeChart| {
-        move || {
-            let d = duration();
-            ctx.with_output(ModelKind::Breaker, |o| {
-                let r = o.breaker()?;
-                Some(Chart::Time(ctx.with_pinned(ModelKind::Breaker, |b| f(r, d, b.and_then(Output::breaker), t()))))
-            })
-        }
-    };
     view! {
         <Section id="resilience" title="br.title" intro="br.intro" kind=ModelKind::Breaker>
             <div class="params">
@@ -362,11 +263,7 @@ pub fn ResiliencePanel() -> impl IntoView {
                 }}</p>
                 <p class="hint">{move || tr("br.gap")}</p>
             </div>
-            <ChartGrid>
-                {titled("br.c.calls", "chart-breaker-calls", chart(mc::breaker_calls))}
-                {titled("br.c.success", "chart-breaker-success", chart(mc::breaker_outcome))}
-                {titled("br.c.latency", "chart-breaker-latency", chart(mc::breaker_latency))}
-            </ChartGrid>
+            <Charts section="resilience" />
         </Section>
     }
 }
@@ -376,7 +273,6 @@ pub fn ResiliencePanel() -> impl IntoView {
 pub fn ChainsPanel() -> impl IntoView {
     let ctx = expect_context::<ScenarioCtx>();
     let sc = ctx.scenario;
-    let duration = move || sc.with(|s| s.load.duration());
     let link_set = Callback::new(move |id: String| {
         let _ = ctx.try_edit(|s| {
             for h in s.chain.hops.iter_mut().skip(1) {
@@ -418,13 +314,7 @@ pub fn ChainsPanel() -> impl IntoView {
                 <p>{move || formula_line(ctx, ModelKind::Chain, "ch.formula")}</p>
                 <p class="hint">{move || tr("ch.gap")}</p>
             </div>
-            <ChartGrid>
-                {titled("ch.c.length", "chart-chain-length", move || ctx.with_output(ModelKind::Chain, |o| {
-                    let r = o.chain()?;
-                    Some(Chart::Xy(ctx.with_pinned(ModelKind::Chain, |b| mc::chain_by_length(r, b.and_then(Output::chain), t()))))
-                }))}
-                {titled("ch.c.time", "chart-chain-time", move || { let d = duration(); ctx.with_output(ModelKind::Chain, |o| Some(Chart::Time(mc::chain_over_time(o.chain()?, d, t())))) })}
-            </ChartGrid>
+            <Charts section="chains" />
         </Section>
     }
 }
@@ -442,7 +332,7 @@ pub fn ValidationPanel() -> impl IntoView {
             <Show when=has_report>
                 <Figures kind=ModelKind::Validation section="validation" />
                 <p class="hint">{move || tr("val.gap")}</p>
-                {titled("val.c.cold", "chart-validation", move || ctx.with_output(ModelKind::Validation, |o| Some(Chart::Xy(mc::validation(o.validation()?, t())))))}
+                <Charts section="validation" />
                 <div class="table-scroll" tabindex="0">
                 <table class="data-table" data-testid="validation-table">
                     <caption>{move || tr("val.table")}</caption>

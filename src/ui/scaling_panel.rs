@@ -1,18 +1,14 @@
 //! The Scaling section: the platform's parameters, the simulated figures beside the textbook formula, and charts.
 
-use super::chart_canvas::SpecChart;
 use super::fields::{whole, LaneStatus, NumberField, Range, SelectField};
-use super::figures::{formula_args, formula_line, Figures, NONE_YET};
+use super::figures::{formula_args, formula_line, Charts, Figures, NONE_YET};
 use super::i18n::{tr, trf};
-use super::{ChartGrid, ScenarioCtx};
-use crate::charts::scaling::{self as scaling_charts, Tr};
-use crate::charts::spec::Chart;
-use crate::charts::timeseries::TimeChart;
+use super::ScenarioCtx;
 use crate::model::analytic::mg_inf_busy;
 use crate::model::dist::Dist;
-use crate::model::engine::{ColdMode, Overflow, Policy, ScalingParams, SimResult};
+use crate::model::engine::{ColdMode, Overflow, Policy, ScalingParams};
 use crate::model::scaling::cold_dist;
-use crate::model::scenario::{ModelKind, Output};
+use crate::model::scenario::ModelKind;
 use crate::model::units::{fmt_count, fmt_duration, sig};
 use leptos::prelude::*;
 
@@ -97,28 +93,7 @@ pub fn ScalingPanel() -> impl IntoView {
     let mean_rate = move || sc.with(|s| s.load.mean());
     let formula_busy = move || sc.with(|s| mg_inf_busy(s.load.mean(), s.scaling.warm_service.mean()));
     let steady = move || sc.with(|s| s.load.points().iter().all(|q| q.rate == s.load.points()[0].rate));
-    let duration = move || sc.with(|s| s.load.duration());
-    let chart = move |f: fn(&SimResult, f64, Option<&SimResult>, Tr) -> TimeChart| {
-        move || {
-            let d = duration();
-            let t: Tr = &tr;
-            ctx.with_output(ModelKind::Scaling, |o| {
-                let r = o.scaling()?;
-                Some(Chart::Time(ctx.with_pinned(ModelKind::Scaling, |b| f(r, d, b.and_then(Output::scaling), t))))
-            })
-        }
-    };
-    let split =
-        move || {
-            let t: Tr = &tr;
-            ctx.with_output(ModelKind::Scaling, |o| {
-                let r = o.scaling()?;
-                Some(Chart::Bars(ctx.with_pinned(ModelKind::Scaling, |b| {
-                    scaling_charts::latency_split(r, b.and_then(Output::scaling), t)
-                })))
-            })
-        };
-
+    let _duration = move || sc.with(|s| s.load.duration());
     view! {
         <section class="card" id="scaling" aria-labelledby="scaling-title">
             <div class="card-head">
@@ -194,16 +169,7 @@ pub fn ScalingPanel() -> impl IntoView {
                     <p data-testid="pacs">{move || formula_line(ctx, ModelKind::Scaling, "sc.pacs")}</p>
                 </Show>
             </div>
-            <ChartGrid>
-                <div><h3>{move || tr("sc.c.latency")}</h3>
-                <SpecChart spec=chart(scaling_charts::latency) label="sc.c.latency" testid="chart-latency" /></div>
-                <div><h3>{move || tr("sc.c.instances")}</h3>
-                <SpecChart spec=chart(scaling_charts::instances) label="sc.c.instances" testid="chart-instances" /></div>
-                <div><h3>{move || tr("sc.c.events")}</h3>
-                <SpecChart spec=chart(scaling_charts::events) label="sc.c.events" testid="chart-events" /></div>
-                <div><h3>{move || tr("sc.c.split")}</h3>
-                <SpecChart spec=split label="sc.c.split" testid="chart-latency-split" /></div>
-            </ChartGrid>
+            <Charts section="scaling" />
         </section>
     }
 }
