@@ -24,13 +24,15 @@ use super::dist::{Dist, Sampler, SimRng};
 use super::engine::arrivals::ArrivalStream;
 use super::engine::{bin_width, MAX_BINS};
 use super::events::EventQueue;
+use super::fields::{Field, Range};
 use super::fmin;
 use super::load::LoadCurve;
 use super::registry::{
-    digest_json, parts_of, ChartInput, ChartSpec, FigureSpec, Formula, Model, ModelKind, Output, Reading,
+    digest_json, parts_of, ChartInput, ChartSpec, FigureSpec, Formula, Gap, Model, ModelKind, Output, Panel, Reading,
 };
 use super::scenario::Scenario;
 use super::stats::{split_by_bins, Histogram, Percentiles};
+use super::units::FieldUnit;
 use super::units::{fmt_duration, sig, Unit};
 use crate::charts::models as mc;
 use crate::charts::scaling::Tr;
@@ -723,6 +725,9 @@ impl Model for BreakerModel {
     fn charts(&self) -> &'static [ChartSpec] {
         CHARTS
     }
+    fn panel(&self) -> Option<&'static Panel> {
+        Some(&PANEL)
+    }
     fn figures(&self) -> &'static [FigureSpec] {
         FIGURES
     }
@@ -748,6 +753,145 @@ impl Model for BreakerModel {
                                  "transitions": r.transitions }))
     }
 }
+
+/// The Resilience section: the page's generic panel.
+static PANEL: Panel = Panel {
+    title: "br.title",
+    intro: "br.intro",
+    fields: &[
+        Field {
+            label: "br.retries",
+            hint: "br.retries.hint",
+            testid: "retries",
+            unit: FieldUnit::Plain,
+            whole: true,
+            step: None,
+            range: Some(Range::lin(0.0, 10.0)),
+            get: |s| s.breaker.retries as f64,
+            set: |s, v| s.breaker.retries = v as u32,
+        },
+        Field {
+            label: "br.timeout",
+            hint: "br.timeout.hint",
+            testid: "timeout",
+            unit: FieldUnit::Seconds,
+            whole: false,
+            step: None,
+            range: Some(Range::log(0.05, 60.0)),
+            get: |s| s.breaker.timeout,
+            set: |s, v| s.breaker.timeout = v,
+        },
+        Field {
+            label: "br.backoff",
+            hint: "br.backoff.hint",
+            testid: "backoff",
+            unit: FieldUnit::Seconds,
+            whole: false,
+            step: None,
+            range: Some(Range::log(0.01, 10.0)),
+            get: |s| s.breaker.backoff,
+            set: |s, v| s.breaker.backoff = v,
+        },
+        Field {
+            label: "br.threshold",
+            hint: "br.threshold.hint",
+            testid: "failure-threshold",
+            unit: FieldUnit::Percent,
+            whole: false,
+            step: None,
+            range: Some(Range::lin(1.0, 100.0)),
+            get: |s| s.breaker.breaker.failure_rate_threshold,
+            set: |s, v| s.breaker.breaker.failure_rate_threshold = v,
+        },
+        Field {
+            label: "br.wait",
+            hint: "br.wait.hint",
+            testid: "wait-open",
+            unit: FieldUnit::Seconds,
+            whole: false,
+            step: None,
+            range: Some(Range::log(1.0, 600.0)),
+            get: |s| s.breaker.breaker.wait_open,
+            set: |s, v| s.breaker.breaker.wait_open = v,
+        },
+        Field {
+            label: "br.window",
+            hint: "br.window.hint",
+            testid: "window",
+            unit: FieldUnit::Plain,
+            whole: true,
+            step: None,
+            range: Some(Range::log(2.0, 1000.0)),
+            get: |s| s.breaker.breaker.window as f64,
+            set: |s, v| {
+                s.breaker.breaker.window = v as u32;
+                s.breaker.breaker.minimum_calls = s.breaker.breaker.minimum_calls.min(v as u32)
+            },
+        },
+        Field {
+            label: "br.episode_errors",
+            hint: "br.episode_errors.hint",
+            testid: "episode-errors",
+            unit: FieldUnit::Percent,
+            whole: false,
+            step: None,
+            range: Some(Range::lin(0.0, 100.0)),
+            get: |s| s.breaker.episodes.first().map_or(0.0, |e| e.error_rate),
+            set: |s, v| {
+                s.breaker.first_episode(s.load.duration());
+                s.breaker.episodes.iter_mut().for_each(|e| e.error_rate = v)
+            },
+        },
+        Field {
+            label: "br.episode_latency",
+            hint: "br.episode_latency.hint",
+            testid: "episode-latency",
+            unit: FieldUnit::Seconds,
+            whole: false,
+            step: None,
+            range: Some(Range::log(0.01, 60.0)),
+            get: |s| s.breaker.episodes.first().map_or(0.0, |e| e.latency),
+            set: |s, v| {
+                s.breaker.first_episode(s.load.duration());
+                s.breaker.episodes.iter_mut().for_each(|e| e.latency = v)
+            },
+        },
+        // Where the (first) incident lies, as a share of the curve: it keeps that place when the curve changes.
+        Field {
+            label: "br.episode_start",
+            hint: "br.episode_start.hint",
+            testid: "episode-start",
+            unit: FieldUnit::Percent,
+            whole: false,
+            step: None,
+            range: Some(Range::lin(0.0, 100.0)),
+            get: |s| s.breaker.episodes.first().map_or(0.0, |e| e.start / s.load.duration()),
+            set: |s, v| {
+                let d = s.load.duration();
+                s.breaker.first_episode(d).start = v * d
+            },
+        },
+        Field {
+            label: "br.episode_end",
+            hint: "br.episode_end.hint",
+            testid: "episode-end",
+            unit: FieldUnit::Percent,
+            whole: false,
+            step: None,
+            range: Some(Range::lin(0.0, 100.0)),
+            get: |s| s.breaker.episodes.first().map_or(0.0, |e| e.end / s.load.duration()),
+            set: |s, v| {
+                let d = s.load.duration();
+                s.breaker.first_episode(d).end = v * d
+            },
+        },
+    ],
+    note: Some("br.arrow"),
+    formula_id: "br-formula",
+    // Beside the formula, the simulation where it applies: during the (first) failure episode, else the whole run.
+    formulas: &["br.formula", "br.formula_all"],
+    gap: Gap::Text("br.gap"),
+};
 
 /// The breaker's charts, over the curve.
 static CHARTS: &[ChartSpec] = &[

@@ -8,6 +8,7 @@ pub mod cost;
 pub mod dist;
 pub mod engine;
 pub mod events;
+pub mod fields;
 pub mod lessons;
 pub mod load;
 pub mod observe;

@@ -24,10 +24,12 @@ use super::cost::Pricing;
 use super::dist::{rng, Dist, SimRng};
 use super::engine::heap::{TimeHeap, Timed};
 use super::engine::ScaleRate;
+use super::fields::{Field, Range};
 use super::registry::{
-    digest_json, parts_of, ChartInput, ChartSpec, FigureSpec, Formula, Model, ModelKind, Output, Reading,
+    digest_json, parts_of, ChartInput, ChartSpec, FigureSpec, Formula, Gap, Model, ModelKind, Output, Panel, Reading,
 };
 use super::scenario::Scenario;
+use super::units::FieldUnit;
 use super::units::{fmt_duration, sig, Unit};
 use crate::charts::models as mc;
 use crate::charts::scaling::Tr;
@@ -531,6 +533,9 @@ impl Model for ParallelModel {
     fn charts(&self) -> &'static [ChartSpec] {
         CHARTS
     }
+    fn panel(&self) -> Option<&'static Panel> {
+        Some(&PANEL)
+    }
     fn figures(&self) -> &'static [FigureSpec] {
         FIGURES
     }
@@ -559,6 +564,106 @@ impl Model for ParallelModel {
                                  "parallel_share": r.parallel_share, "sweep": r.sweep }))
     }
 }
+
+/// The fan-out section: the page's generic panel.
+static PANEL: Panel = Panel {
+    title: "par.title",
+    intro: "par.intro",
+    fields: &[
+        Field {
+            label: "par.tasks",
+            hint: "par.tasks.hint",
+            testid: "tasks",
+            unit: FieldUnit::Tasks,
+            whole: true,
+            step: None,
+            range: Some(Range::log(1.0, 100_000.0)),
+            get: |s| s.parallel.tasks as f64,
+            set: |s, v| s.parallel.tasks = v as u32,
+        },
+        Field {
+            label: "par.p",
+            hint: "par.p.hint",
+            testid: "max-parallel",
+            unit: FieldUnit::Instances,
+            whole: true,
+            step: None,
+            range: Some(Range::log(1.0, 10_000.0)),
+            get: |s| s.parallel.max_parallel as f64,
+            set: |s, v| s.parallel.max_parallel = v as u32,
+        },
+        Field {
+            label: "par.task",
+            hint: "par.task.hint",
+            testid: "task-time",
+            unit: FieldUnit::Seconds,
+            whole: false,
+            step: None,
+            range: Some(Range::log(0.01, 900.0)),
+            get: |s| s.parallel.task_time.mean(),
+            set: |s, v| s.parallel.task_time = s.parallel.task_time.with_mean(v),
+        },
+        Field {
+            label: "par.cold",
+            hint: "par.cold.hint",
+            testid: "par-cold",
+            unit: FieldUnit::Ms,
+            whole: false,
+            step: None,
+            range: Some(Range::log(1.0, 30_000.0)),
+            get: |s| s.parallel.cold_start.mean(),
+            set: |s, v| s.parallel.cold_start = s.parallel.cold_start.with_mean(v),
+        },
+        Field {
+            label: "par.straggler",
+            hint: "par.straggler.hint",
+            testid: "straggler",
+            unit: FieldUnit::Percent,
+            whole: false,
+            step: None,
+            range: Some(Range::lin(0.0, 20.0)),
+            get: |s| s.parallel.straggler_prob,
+            set: |s, v| s.parallel.straggler_prob = v,
+        },
+        Field {
+            label: "par.before",
+            hint: "par.before.hint",
+            testid: "serial-before",
+            unit: FieldUnit::Seconds,
+            whole: false,
+            step: None,
+            range: Some(Range::lin(0.0, 120.0)),
+            get: |s| s.parallel.serial_before,
+            set: |s, v| s.parallel.serial_before = v,
+        },
+        Field {
+            label: "par.after",
+            hint: "par.after.hint",
+            testid: "serial-after",
+            unit: FieldUnit::Seconds,
+            whole: false,
+            step: None,
+            range: Some(Range::lin(0.0, 120.0)),
+            get: |s| s.parallel.serial_after,
+            set: |s, v| s.parallel.serial_after = v,
+        },
+        Field {
+            label: "par.memory",
+            hint: "par.memory.hint",
+            testid: "par-memory",
+            unit: FieldUnit::Mb,
+            whole: false,
+            step: Some("64"),
+            range: Some(Range::log(128.0, 10240.0)),
+            get: |s| s.parallel.memory_mb,
+            set: |s, v| s.parallel.memory_mb = v,
+        },
+    ],
+    note: None,
+    formula_id: "par-formula",
+    formulas: &["par.formula"],
+    gap: Gap::Formula("par.gap"),
+};
 
 /// The fan-out sweep's charts.
 static CHARTS: &[ChartSpec] = &[

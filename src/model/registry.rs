@@ -4,6 +4,7 @@
 //! variant of [`ModelKind`] and of [`Output`] here (the compiler then names every match to fill, and there is no
 //! wildcard arm over the models anywhere), its strings and its tests.
 
+use super::fields::Field;
 use super::units::Unit;
 use super::{availability, breaker, chain, observe, parallel, provisioned, scaling, validation};
 use super::{availability::AvailabilityResult, breaker::BreakerResult, chain::ChainResult};
@@ -103,6 +104,12 @@ pub trait Model: Sync {
     /// The charts the page shows for this model, in order.
     fn charts(&self) -> &'static [ChartSpec];
 
+    /// Its section, when the page's generic one fits it ([`Panel`]); `None` when the page has a panel of its own for
+    /// it (choices from lists, tables, its own controls).
+    fn panel(&self) -> Option<&'static Panel> {
+        None
+    }
+
     /// The textbook formulas beside the simulation, computed from the scenario and the output.
     fn formulas(&self, _s: &Scenario, _out: &Output) -> Vec<Formula> {
         Vec::new()
@@ -127,6 +134,32 @@ pub struct FigureSpec {
     pub unit: Unit,
     /// Its value from a scenario and the model's output of it (`None` if the output is not this model's).
     pub read: fn(&Scenario, &Output) -> Option<Reading>,
+}
+
+/// A model's section as the page's generic panel shows it ([`Model::panel`]): its title and introduction, its
+/// number fields, a note under them; then its figures, its formula box, and its charts.
+pub struct Panel {
+    /// String keys of the section's title and introduction.
+    pub title: &'static str,
+    pub intro: &'static str,
+    /// Its number fields, in order.
+    pub fields: &'static [Field],
+    /// A hint under the fields, if any (string key).
+    pub note: Option<&'static str>,
+    /// The formula box's `data-testid`.
+    pub formula_id: &'static str,
+    /// The formula lines it may show, in order of preference: the first that [`Model::formulas`] gives is shown.
+    pub formulas: &'static [&'static str],
+    /// The hint under the formula.
+    pub gap: Gap,
+}
+
+/// The hint under a formula ([`Panel::gap`]).
+pub enum Gap {
+    /// A text (string key).
+    Text(&'static str),
+    /// A line of [`Model::formulas`] with its values, by key (nothing before the first result).
+    Formula(&'static str),
 }
 
 /// One chart of a model: where it is shown, its title, how it is drawn from a result.
@@ -502,6 +535,38 @@ mod tests {
         ids.sort_unstable();
         ids.dedup();
         assert_eq!(ids.len(), n, "figure and chart test ids are unique");
+    }
+
+    /// A generic panel's fields read back what they write and keep the scenario valid; its formula box shows a line
+    /// the model gives.
+    #[test]
+    fn generic_panels_fit_their_models() {
+        let load = crate::model::load::LoadCurve::from_pairs(&[(0.0, 20.0), (300.0, 40.0)]).unwrap();
+        let s = Scenario { load, ..Scenario::default() };
+        let mut panels = 0;
+        for k in ModelKind::ALL {
+            let Some(p) = k.model().panel() else { continue };
+            panels += 1;
+            for f in p.fields {
+                let mut edited = s.clone();
+                let v = (f.get)(&s);
+                (f.set)(&mut edited, v);
+                assert_eq!((f.get)(&edited), v, "{k:?} {}", f.testid);
+                assert!(edited.validate().is_ok(), "{k:?} {}", f.testid);
+                assert_eq!(
+                    k.inputs(&edited),
+                    k.inputs(&s),
+                    "{k:?} {}: writing the value read changed the inputs",
+                    f.testid
+                );
+            }
+            let lines = k.model().formulas(&s, &k.run(&s));
+            assert!(p.formulas.iter().any(|key| lines.iter().any(|l| l.key == *key)), "{k:?}: no formula line to show");
+            if let Gap::Formula(key) = p.gap {
+                assert!(lines.iter().any(|l| l.key == key), "{k:?}: no line {key}");
+            }
+        }
+        assert!(panels >= 2);
     }
 
     /// Every chart draws from a result of its model, and from no other model's; with A's result beside it too.

@@ -199,21 +199,21 @@ impl ScenarioCtx {
     }
 }
 
-/// The page's sections, for the navigation (fragment, string key).
-pub const SECTIONS: [(&str, &str); 9] = [
-    ("lessons", "nav.lessons"),
-    ("load", "nav.load"),
-    ("scaling", "nav.scaling"),
-    ("cost", "nav.cost"),
-    ("availability", "nav.availability"),
-    ("parallel", "nav.parallel"),
-    ("resilience", "nav.resilience"),
-    ("chains", "nav.chains"),
-    ("validation", "nav.validation"),
-];
+/// The page's sections, for the navigation (fragment, string key): the lessons, the load curve, then each model's
+/// section in the registry's order (a model that shares another's section adds none).
+pub fn sections() -> Vec<(&'static str, String)> {
+    let mut v = vec![("lessons", "nav.lessons".to_string()), ("load", "nav.load".to_string())];
+    for k in ModelKind::ALL {
+        let id = k.model().section();
+        if !v.iter().any(|(x, _)| *x == id) {
+            v.push((id, format!("nav.{id}")));
+        }
+    }
+    v
+}
 
 /// Sections mounted after the page's first task, one per task.
-const LATER_SECTIONS: usize = 7;
+const LATER_SECTIONS: usize = ModelKind::ALL.len();
 
 /// Mounts the sections below the load editor (below the fold on a laptop) one per task (`mounted` counts them), so
 /// the page's first task builds only the top of the page: building every section in it made one task of
@@ -309,7 +309,7 @@ pub fn App() -> impl IntoView {
             </div>
         </header>
         <nav class="wrap sections" aria-label=move || tr("nav.label")>
-            {SECTIONS.iter().map(|&(id, key)| view! { <a href=format!("#{id}")>{move || tr(key)}</a> }).collect_view()}
+            {sections().into_iter().map(|(id, key)| view! { <a href=format!("#{id}")>{move || tr(&key)}</a> }).collect_view()}
         </nav>
         <main class="wrap">
             <scenario_bar::ScenarioBar notice=notice />
@@ -317,13 +317,9 @@ pub fn App() -> impl IntoView {
             <compare::CompareTable />
             <lessons::Lessons />
             <LoadEditor />
-            <Show when=from(1)><ScalingPanel /></Show>
-            <Show when=from(2)><models_panels::CostPanel /></Show>
-            <Show when=from(3)><models_panels::AvailabilityPanel /></Show>
-            <Show when=from(4)><models_panels::ParallelPanel /></Show>
-            <Show when=from(5)><models_panels::ResiliencePanel /></Show>
-            <Show when=from(6)><models_panels::ChainsPanel /></Show>
-            <Show when=from(LATER_SECTIONS)><models_panels::ValidationPanel /></Show>
+            {ModelKind::ALL.into_iter().enumerate().map(|(i, kind)| view! {
+                <Show when=from(i + 1)>{move || models_panels::model_section(kind)}</Show>
+            }).collect_view()}
         </main>
         <footer class="wrap foot">
             <p>{move || tr("app.footer")}</p>

@@ -3,12 +3,13 @@
 //! gap, and draws its charts from its lane's result (and scenario A's, when comparing).
 
 use super::fields::{field, Field, LaneStatus, Range, SelectField};
-use super::figures::{formula_args, formula_line, Charts, Figures};
+use super::figures::{formula_line, Charts, Figures, NONE_YET};
 use super::i18n::{tr, trf};
 use super::ScenarioCtx;
 use crate::model::availability::CommonMode;
 use crate::model::chain::Link;
 use crate::model::cost::PricingPreset;
+use crate::model::registry::{Formula, Gap};
 use crate::model::scenario::{ModelKind, Scenario};
 use crate::model::units::FieldUnit;
 use crate::model::units::{fmt_duration, sig};
@@ -39,6 +40,57 @@ fn Section(
             {children()}
             <LaneStatus lane=ctx.lanes.get(kind) />
         </section>
+    }
+}
+
+/// The section of a model whose panel is the page's generic one ([`Panel`]): its fields, figures, formula box and
+/// charts, all from the registry.
+#[component]
+pub fn ModelPanel(kind: ModelKind) -> impl IntoView {
+    let ctx = expect_context::<ScenarioCtx>();
+    let model = kind.model();
+    let Some(p) = model.panel() else { return ().into_any() };
+    let section = model.section();
+    let lines =
+        move || ctx.scenario.with(|s| ctx.with_output(kind, |o| Some(model.formulas(s, o)))).unwrap_or_default();
+    let shown = |f: &Formula| trf(f.key, &f.args.iter().map(String::as_str).collect::<Vec<_>>());
+    let formula = move || {
+        let lines = lines();
+        let line = p.formulas.iter().find_map(|k| lines.iter().find(|f| f.key == *k));
+        line.map_or_else(|| NONE_YET.to_string(), shown)
+    };
+    let gap = move || match p.gap {
+        Gap::Text(key) => tr(key).to_string(),
+        Gap::Formula(key) => lines().iter().find(|f| f.key == key).map(shown).unwrap_or_default(),
+    };
+    view! {
+        <Section id=section title=p.title intro=p.intro kind=kind>
+            <div class="params">
+                {p.fields.iter().map(|&f| field(f)).collect_view()}
+            </div>
+            {p.note.map(|key| view! { <p class="hint">{move || tr(key)}</p> })}
+            <Figures kind=kind section=section />
+            <div class="formula" data-testid=p.formula_id>
+                <h3>{move || tr("formula.title")}</h3>
+                <p>{formula}</p>
+                <p class="hint">{gap}</p>
+            </div>
+            <Charts section=section />
+        </Section>
+    }
+    .into_any()
+}
+
+/// The section of each model, in the registry's order: the generic one ([`ModelPanel`]) where the model gives a
+/// [`Panel`], else its own.
+pub fn model_section(kind: ModelKind) -> AnyView {
+    match kind {
+        ModelKind::Scaling => view! { <super::ScalingPanel /> }.into_any(),
+        ModelKind::Provisioned => view! { <CostPanel /> }.into_any(),
+        ModelKind::Availability => view! { <AvailabilityPanel /> }.into_any(),
+        ModelKind::Parallel | ModelKind::Breaker => view! { <ModelPanel kind=kind /> }.into_any(),
+        ModelKind::Chain => view! { <ChainsPanel /> }.into_any(),
+        ModelKind::Validation => view! { <ValidationPanel /> }.into_any(),
     }
 }
 
@@ -165,105 +217,6 @@ pub fn AvailabilityPanel() -> impl IntoView {
                 <p class="hint">{move || trf("av.gap", &[&fmt_duration(sc.with(|s| s.availability.failover_delay()))])}</p>
             </div>
             <Charts section="availability" />
-        </Section>
-    }
-}
-
-/// The Parallel (fan-out) section.
-#[component]
-pub fn ParallelPanel() -> impl IntoView {
-    let ctx = expect_context::<ScenarioCtx>();
-    view! {
-        <Section id="parallel" title="par.title" intro="par.intro" kind=ModelKind::Parallel>
-            <div class="params">
-                {field(Field { label: "par.tasks", hint: "par.tasks.hint", testid: "tasks", unit: FieldUnit::Tasks, whole: true, step: None, range: Some(Range::log(1.0, 100_000.0)),
-                    get: |s| s.parallel.tasks as f64,
-                    set: |s, v| s.parallel.tasks = v as u32 })}
-                {field(Field { label: "par.p", hint: "par.p.hint", testid: "max-parallel", unit: FieldUnit::Instances, whole: true, step: None, range: Some(Range::log(1.0, 10_000.0)),
-                    get: |s| s.parallel.max_parallel as f64,
-                    set: |s, v| s.parallel.max_parallel = v as u32 })}
-                {field(Field { label: "par.task", hint: "par.task.hint", testid: "task-time", unit: FieldUnit::Seconds, whole: false, step: None, range: Some(Range::log(0.01, 900.0)),
-                    get: |s| s.parallel.task_time.mean(),
-                    set: |s, v| s.parallel.task_time = s.parallel.task_time.with_mean(v) })}
-                {field(Field { label: "par.cold", hint: "par.cold.hint", testid: "par-cold", unit: FieldUnit::Ms, whole: false, step: None, range: Some(Range::log(1.0, 30_000.0)),
-                    get: |s| s.parallel.cold_start.mean(),
-                    set: |s, v| s.parallel.cold_start = s.parallel.cold_start.with_mean(v) })}
-                {field(Field { label: "par.straggler", hint: "par.straggler.hint", testid: "straggler", unit: FieldUnit::Percent, whole: false, step: None, range: Some(Range::lin(0.0, 20.0)),
-                    get: |s| s.parallel.straggler_prob,
-                    set: |s, v| s.parallel.straggler_prob = v })}
-                {field(Field { label: "par.before", hint: "par.before.hint", testid: "serial-before", unit: FieldUnit::Seconds, whole: false, step: None, range: Some(Range::lin(0.0, 120.0)),
-                    get: |s| s.parallel.serial_before,
-                    set: |s, v| s.parallel.serial_before = v })}
-                {field(Field { label: "par.after", hint: "par.after.hint", testid: "serial-after", unit: FieldUnit::Seconds, whole: false, step: None, range: Some(Range::lin(0.0, 120.0)),
-                    get: |s| s.parallel.serial_after,
-                    set: |s, v| s.parallel.serial_after = v })}
-                {field(Field { label: "par.memory", hint: "par.memory.hint", testid: "par-memory", unit: FieldUnit::Mb, whole: false, step: None, range: Some(Range::log(128.0, 10240.0)),
-                    get: |s| s.parallel.memory_mb,
-                    set: |s, v| s.parallel.memory_mb = v }.with_step("64"))}
-            </div>
-            <Figures kind=ModelKind::Parallel section="parallel" />
-            <div class="formula" data-testid="par-formula">
-                <h3>{move || tr("formula.title")}</h3>
-                <p>{move || formula_line(ctx, ModelKind::Parallel, "par.formula")}</p>
-                <p class="hint">{move || formula_args(ctx, ModelKind::Parallel, "par.gap").map(|a| trf("par.gap", &[&a[0], &a[1], &a[2]]))}</p>
-            </div>
-            <Charts section="parallel" />
-        </Section>
-    }
-}
-
-/// The Resilience section: a circuit breaker on a failing dependency.
-#[component]
-pub fn ResiliencePanel() -> impl IntoView {
-    let ctx = expect_context::<ScenarioCtx>();
-    let sc = ctx.scenario;
-    view! {
-        <Section id="resilience" title="br.title" intro="br.intro" kind=ModelKind::Breaker>
-            <div class="params">
-                {field(Field { label: "br.retries", hint: "br.retries.hint", testid: "retries", unit: FieldUnit::Plain, whole: true, step: None, range: Some(Range::lin(0.0, 10.0)),
-                    get: |s| s.breaker.retries as f64,
-                    set: |s, v| s.breaker.retries = v as u32 })}
-                {field(Field { label: "br.timeout", hint: "br.timeout.hint", testid: "timeout", unit: FieldUnit::Seconds, whole: false, step: None, range: Some(Range::log(0.05, 60.0)),
-                    get: |s| s.breaker.timeout,
-                    set: |s, v| s.breaker.timeout = v })}
-                {field(Field { label: "br.backoff", hint: "br.backoff.hint", testid: "backoff", unit: FieldUnit::Seconds, whole: false, step: None, range: Some(Range::log(0.01, 10.0)),
-                    get: |s| s.breaker.backoff,
-                    set: |s, v| s.breaker.backoff = v })}
-                {field(Field { label: "br.threshold", hint: "br.threshold.hint", testid: "failure-threshold", unit: FieldUnit::Percent, whole: false, step: None, range: Some(Range::lin(1.0, 100.0)),
-                    get: |s| s.breaker.breaker.failure_rate_threshold,
-                    set: |s, v| s.breaker.breaker.failure_rate_threshold = v })}
-                {field(Field { label: "br.wait", hint: "br.wait.hint", testid: "wait-open", unit: FieldUnit::Seconds, whole: false, step: None, range: Some(Range::log(1.0, 600.0)),
-                    get: |s| s.breaker.breaker.wait_open,
-                    set: |s, v| s.breaker.breaker.wait_open = v })}
-                {field(Field { label: "br.window", hint: "br.window.hint", testid: "window", unit: FieldUnit::Plain, whole: true, step: None, range: Some(Range::log(2.0, 1000.0)),
-                    get: |s| s.breaker.breaker.window as f64,
-                    set: |s, v| { s.breaker.breaker.window = v as u32; s.breaker.breaker.minimum_calls = s.breaker.breaker.minimum_calls.min(v as u32) } })}
-                {field(Field { label: "br.episode_errors", hint: "br.episode_errors.hint", testid: "episode-errors", unit: FieldUnit::Percent, whole: false, step: None, range: Some(Range::lin(0.0, 100.0)),
-                    get: |s| s.breaker.episodes.first().map_or(0.0, |e| e.error_rate),
-                    set: |s, v| { s.breaker.first_episode(s.load.duration()); s.breaker.episodes.iter_mut().for_each(|e| e.error_rate = v) } })}
-                {field(Field { label: "br.episode_latency", hint: "br.episode_latency.hint", testid: "episode-latency", unit: FieldUnit::Seconds, whole: false, step: None, range: Some(Range::log(0.01, 60.0)),
-                    get: |s| s.breaker.episodes.first().map_or(0.0, |e| e.latency),
-                    set: |s, v| { s.breaker.first_episode(s.load.duration()); s.breaker.episodes.iter_mut().for_each(|e| e.latency = v) } })}
-                // Where the (first) incident lies, as a share of the curve: it keeps that place when the curve changes.
-                {field(Field { label: "br.episode_start", hint: "br.episode_start.hint", testid: "episode-start", unit: FieldUnit::Percent, whole: false, step: None, range: Some(Range::lin(0.0, 100.0)),
-                    get: |s| s.breaker.episodes.first().map_or(0.0, |e| e.start / s.load.duration()),
-                    set: |s, v| { let d = s.load.duration(); s.breaker.first_episode(d).start = v * d } })}
-                {field(Field { label: "br.episode_end", hint: "br.episode_end.hint", testid: "episode-end", unit: FieldUnit::Percent, whole: false, step: None, range: Some(Range::lin(0.0, 100.0)),
-                    get: |s| s.breaker.episodes.first().map_or(0.0, |e| e.end / s.load.duration()),
-                    set: |s, v| { let d = s.load.duration(); s.breaker.first_episode(d).end = v * d } })}
-            </div>
-            <p class="hint">{move || tr("br.arrow")}</p>
-            <Figures kind=ModelKind::Breaker section="resilience" />
-            <div class="formula" data-testid="br-formula">
-                <h3>{move || tr("formula.title")}</h3>
-                <p>{move || {
-                    // Beside the formula, the simulation where it applies: during the (first) failure episode.
-                    let key = if sc.with(|s| s.breaker.episodes.is_empty()) { "br.formula_all" } else { "br.formula" };
-                    formula_line(ctx, ModelKind::Breaker, key)
-                }}</p>
-                <p class="hint">{move || tr("br.gap")}</p>
-            </div>
-            <Charts section="resilience" />
         </Section>
     }
 }
