@@ -514,13 +514,18 @@ impl LaneState {
         &self.run_inputs
     }
 
-    /// A recalled result is shown: it stands for the inputs last asked for.
+    /// A recalled result is shown: it stands for the inputs last asked for, and is now the newest kept.
     pub fn recalled(&mut self, out: &mut Output) {
         if let Some(latest) = &self.latest {
             out.reprice(latest);
             self.prices = price_key(latest);
         }
         self.shown_inputs = self.run_inputs.clone();
+        if let Some(at) = self.recent.iter().position(|(k, ..)| *k == self.shown_inputs) {
+            if let Some(entry) = self.recent.remove(at) {
+                self.recent.push_back(entry);
+            }
+        }
     }
 
     /// The prices of `s` differ from those the shown result is priced with (they are taken as the shown ones now).
