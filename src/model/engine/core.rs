@@ -13,6 +13,7 @@
 use super::arrivals::ArrivalStream;
 use super::creation::Ranks;
 use super::heap::{TimeHeap, Timed};
+use super::state::{InstanceState, Phase, PoolState, RequestState};
 use super::table::Table;
 use super::{bin_width, Bin, ColdMode, IdleChoice, Overflow, Policy, ScalingParams, SimResult, Summary};
 use crate::model::cost::Usage;
@@ -201,6 +202,26 @@ pub fn simulate(curve: &LoadCurve, p: &ScalingParams, seed: u64) -> SimResult {
     s.finish(curve)
 }
 
+/// The pool at each of `times` [s] (ascending) in the run of `p` under `curve` with `seed`: the run [`simulate`]
+/// makes, the same events in the same order (one bin's worth of simulated time per call, as [`Sim::run`]), stopped
+/// at each time with the events before it taken ([`PoolState`]).
+pub fn pool_states(curve: &LoadCurve, p: &ScalingParams, seed: u64, times: &[f64]) -> Vec<PoolState> {
+    let mut s = Sim::new(curve, p, seed);
+    let mut stop: f64 = 0.0;
+    times
+        .iter()
+        .map(|&t| {
+            while stop < t {
+                stop = (stop + s.width).min(t);
+                if s.run_until(stop, curve).is_none() {
+                    stop = t;
+                }
+            }
+            s.state(t)
+        })
+        .collect()
+}
+
 impl<'a> Sim<'a> {
     fn new(curve: &LoadCurve, p: &'a ScalingParams, seed: u64) -> Self {
         Self::with_ranks(curve, p, seed, Ranks::default())
@@ -300,6 +321,59 @@ impl<'a> Sim<'a> {
         }
         s.peak_instances = p.provisioned;
         s
+    }
+
+    /// The pool now, at `t` ([`pool_states`]).
+    fn state(&self, t: f64) -> PoolState {
+        let mut index = vec![u32::MAX; self.insts.len()];
+        let mut instances = Vec::new();
+        let provisioned_first = self.insts.iter().enumerate().filter(|(_, i)| i.alive && i.provisioned);
+        let on_demand = self.insts.iter().enumerate().filter(|(_, i)| i.alive && !i.provisioned);
+        for (k, inst) in provisioned_first.chain(on_demand) {
+            index[k] = instances.len() as u32;
+            let phase = if inst.initializing {
+                Phase::Init { until: inst.ready_at, requests: inst.active }
+            } else if inst.active > 0 {
+                Phase::Busy { requests: inst.active }
+            } else {
+                let lasts = inst.provisioned || self.scheduled;
+                Phase::Idle {
+                    since: inst.idle_since,
+                    expires: if lasts { f64::INFINITY } else { inst.idle_since + self.keep_alive },
+                }
+            };
+            instances.push(InstanceState { provisioned: inst.provisioned, phase });
+        }
+        let mut free = vec![false; self.reqs.len()];
+        for &k in &self.free_reqs {
+            free[k as usize] = true;
+        }
+        let requests = self
+            .reqs
+            .iter()
+            .zip(&free)
+            .filter(|(_, &f)| !f)
+            .map(|(r, _)| RequestState {
+                arrival: r.arrival,
+                start: r.start,
+                instance: index[r.inst as usize],
+                cold: r.flags & F_COLD != 0,
+                ping: r.flags & F_PING != 0,
+            })
+            .collect();
+        let sum = |f: fn(&BinAcc) -> u64| self.bins.iter().map(f).sum();
+        PoolState {
+            t,
+            instances,
+            requests,
+            queued: self.queue.iter().copied().collect(),
+            arrivals: sum(|b| b.arrivals),
+            throttled: sum(|b| b.throttled),
+            timed_out: sum(|b| b.timed_out),
+            completed: sum(|b| b.completed),
+            cold_completed: sum(|b| b.cold),
+            started: self.started,
+        }
     }
 
     #[inline]

@@ -48,6 +48,7 @@ pub mod arrivals;
 mod core;
 mod creation;
 pub mod heap;
+pub mod state;
 // The crate's only unsafe code: unchecked indexing, with its safety argument in the module.
 #[allow(unsafe_code)]
 mod table;

@@ -1,0 +1,167 @@
+//! The pool at one time of a run, for the live view: every instance and what it is doing, the requests on them and in
+//! the queue, and the counts so far. It comes from the same run as the figures ([`super::simulate`]: same seed, same
+//! events), stopped at that time ([`pool_states`]): a deterministic re-run, so nothing is recorded while the figures
+//! are computed and memory does not grow with the curve.
+
+pub use super::core::pool_states;
+use serde::{Deserialize, Serialize};
+
+/// The pool at time `t` of a run.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PoolState {
+    /// When [s].
+    pub t: f64,
+    /// The live instances, provisioned ones first, then on-demand ones in the order of their table slots.
+    pub instances: Vec<InstanceState>,
+    /// The requests on instances (in service, or waiting for their instance's init).
+    pub requests: Vec<RequestState>,
+    /// When each request waiting in the queue arrived [s], oldest first.
+    pub queued: Vec<f64>,
+    /// Counts since the start, of user requests that arrived in the measured span (after the warm-up), as the run's
+    /// bins count them: arrived, throttled, timed out in the queue, completed, and completed after a cold start.
+    pub arrivals: u64,
+    pub throttled: u64,
+    pub timed_out: u64,
+    pub completed: u64,
+    pub cold_completed: u64,
+    /// On-demand instances started so far (each a cold start).
+    pub started: u64,
+}
+
+/// An instance at the time of a [`PoolState`].
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct InstanceState {
+    /// A provisioned instance (ready from the start, never expiring).
+    pub provisioned: bool,
+    pub phase: Phase,
+}
+
+/// What an instance is doing.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub enum Phase {
+    /// Initialising (a cold start) until then [s], with `requests` waiting for it.
+    Init { until: f64, requests: u32 },
+    /// Serving this many requests.
+    Busy { requests: u32 },
+    /// Idle since then [s]; removed at `expires` (infinite for a provisioned instance, or under a scheduled
+    /// policy, where the autoscaler removes instances instead).
+    Idle { since: f64, expires: f64 },
+}
+
+/// A request on an instance at the time of a [`PoolState`].
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct RequestState {
+    /// When it arrived and when its service starts or started [s] (later than now: waiting for its instance's init).
+    pub arrival: f64,
+    pub start: f64,
+    /// Its instance, as an index into [`PoolState::instances`].
+    pub instance: u32,
+    /// It pays a cold start.
+    pub cold: bool,
+    /// A pre-warming ping, not a user request.
+    pub ping: bool,
+}
+
+impl PoolState {
+    /// Instances initialising, busy and idle.
+    pub fn counts(&self) -> (usize, usize, usize) {
+        let mut c = (0, 0, 0);
+        for i in &self.instances {
+            match i.phase {
+                Phase::Init { .. } => c.0 += 1,
+                Phase::Busy { .. } => c.1 += 1,
+                Phase::Idle { .. } => c.2 += 1,
+            }
+        }
+        c
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::engine::{simulate, Overflow, Policy, ScalingParams};
+    use crate::model::load::LoadCurve;
+
+    /// A flash crowd over a small limit with a queue: cold starts, a queue, throttles and time-outs.
+    fn crowd() -> (LoadCurve, ScalingParams) {
+        let curve = LoadCurve::from_pairs(&[
+            (0.0, 5.0),
+            (120.0, 5.0),
+            (130.0, 400.0),
+            (240.0, 400.0),
+            (250.0, 5.0),
+            (420.0, 5.0),
+        ])
+        .unwrap();
+        let p = ScalingParams {
+            max_instances: 40,
+            overflow: Overflow::Queue { max_len: 50, timeout: 0.2 },
+            provisioned: 2,
+            ..ScalingParams::default()
+        };
+        (curve, p)
+    }
+
+    /// The view is the run the figures come from: between two bin edges it counts exactly the bin's arrivals and
+    /// throttles, and at the end every completion, cold start and time-out of the run.
+    #[test]
+    fn the_view_counts_what_the_runs_bins_count() {
+        let tracking =
+            Policy::TargetTracking { target: 0.6, interval: 2.0, window: 60.0, stabilization: 60.0, max_scale: 1000 };
+        for policy in [Policy::PerRequest, tracking] {
+            let (curve, p) = crowd();
+            let p = ScalingParams { policy, ..p };
+            let r = simulate(&curve, &p, 7);
+            let width = r.bins[1].t - r.bins[0].t;
+            let mut times: Vec<f64> = (0..=r.bins.len()).map(|k| k as f64 * width).collect();
+            times.push(1e9);
+            let states = pool_states(&curve, &p, 7, &times);
+            for (k, b) in r.bins.iter().enumerate() {
+                let (a, z) = (&states[k], &states[k + 1]);
+                assert_eq!(z.arrivals - a.arrivals, b.arrivals, "{policy:?} bin {k}: arrivals");
+                assert_eq!(z.throttled - a.throttled, b.throttled, "{policy:?} bin {k}: throttled");
+            }
+            let end = states.last().unwrap();
+            let sum = |f: fn(&crate::model::engine::Bin) -> u64| r.bins.iter().map(f).sum::<u64>();
+            assert_eq!(end.completed, sum(|b| b.completed), "{policy:?}");
+            assert_eq!(end.cold_completed, sum(|b| b.cold_starts), "{policy:?}");
+            assert_eq!(end.timed_out, sum(|b| b.timed_out), "{policy:?}");
+            assert_eq!(end.started, r.summary.instances_started, "{policy:?}");
+            assert!(end.throttled > 0 && end.timed_out > 0 && end.cold_completed > 0, "{policy:?}: {end:?}");
+        }
+    }
+
+    /// A state does not depend on the states taken before it, and it is consistent: every request is on a live
+    /// instance whose phase counts it, the provisioned instances come first and never expire.
+    #[test]
+    fn a_state_is_the_same_however_it_is_reached_and_consistent() {
+        let (curve, p) = crowd();
+        let alone = pool_states(&curve, &p, 3, &[180.0]);
+        let after = pool_states(&curve, &p, 3, &[10.0, 125.5, 179.9, 180.0]);
+        assert_eq!(alone[0], after[3]);
+        for s in &after {
+            let mut on = vec![0u32; s.instances.len()];
+            for r in &s.requests {
+                on[r.instance as usize] += 1;
+                assert!(r.arrival <= s.t, "{r:?} at {}", s.t);
+            }
+            for (i, inst) in s.instances.iter().enumerate() {
+                match inst.phase {
+                    Phase::Init { until, requests } => assert!(until >= s.t && requests == on[i]),
+                    Phase::Busy { requests } => assert_eq!(requests, on[i]),
+                    Phase::Idle { since, expires } => {
+                        assert_eq!(on[i], 0);
+                        assert!(since <= s.t && expires > s.t);
+                        assert_eq!(expires.is_infinite(), inst.provisioned);
+                    }
+                }
+            }
+            assert!(s.instances.iter().take(2).all(|i| i.provisioned));
+            assert!(s.instances.len() <= 42);
+        }
+        let (_, busy, _) = after[3].counts();
+        assert!(busy > 10, "the crowd keeps instances busy: {:?}", after[3].counts());
+        assert!(!after[3].queued.is_empty() || after[3].throttled > 0);
+    }
+}
