@@ -364,7 +364,21 @@ where
         COST.with_borrow_mut(|c| c.insert(me, super::now_ms() - t0));
         drawn
     };
+    // The page's time cursor: a line on every time chart, moved by pressing or dragging on one.
+    let cursor = use_context::<super::ScenarioCtx>().map(|c| c.cursor);
+    let is_time = move || chart.with(|c| matches!(c, Some(crate::charts::spec::Chart::Time(_))));
+    let scrub = move |ev: &leptos::ev::PointerEvent| {
+        let (px, py) = (ev.offset_x() as f64, ev.offset_y() as f64);
+        let (Some(cursor), Some(m)) = (cursor, mapping.get_untracked()) else { return };
+        if ev.buttons() & 1 == 1
+            && m.contains(px, py, 0.0)
+            && chart.with_untracked(|c| matches!(c, Some(crate::charts::spec::Chart::Time(_))))
+        {
+            cursor.set(m.to_data(px, py).0.max(0.0));
+        }
+    };
     let on_move = move |ev: leptos::ev::PointerEvent| {
+        scrub(&ev);
         let (px, py) = (ev.offset_x() as f64, ev.offset_y() as f64);
         let Some(m) = mapping.get_untracked() else { return };
         if !m.contains(px, py, 0.0) || chart.with_untracked(|c| c.is_none()) {
@@ -372,6 +386,21 @@ where
             return;
         }
         hover.set(Some((px, py)));
+    };
+    let cursor_line = move || {
+        let c = cursor?.get();
+        if !is_time() {
+            return None;
+        }
+        let m = mapping.get()?;
+        if !(m.x.0..=m.x.1).contains(&c) || m.x.1 <= m.x.0 {
+            return None;
+        }
+        let px = m.left + (c - m.x.0) / (m.x.1 - m.x.0) * m.width;
+        Some(view! {
+            <div class="cursor-line" data-testid=format!("{testid}-cursor") style:left=format!("{px}px")
+                style:top=format!("{}px", m.top) style:height=format!("{}px", m.height)></div>
+        })
     };
     let readout = move || {
         let (px, py) = hover.get()?;
@@ -397,8 +426,9 @@ where
     };
     view! {
         <figure class="spec-chart">
-            <div class="chart-wrap" on:pointermove=on_move on:pointerleave=move |_| hover.set(None)>
+            <div class="chart-wrap" on:pointermove=on_move on:pointerdown=move |ev| scrub(&ev) on:pointerleave=move |_| hover.set(None)>
                 <ChartCanvas draw=draw height=height label=Signal::derive(move || tr(label).to_string()) testid=testid mapping=mapping canvas_id=canvas_id />
+                {cursor_line}
                 {move || {
                     let (px, _) = hover.get()?;
                     let m = mapping.get()?;

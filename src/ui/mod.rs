@@ -12,6 +12,7 @@ mod figures;
 mod heavy;
 pub mod i18n;
 mod lessons;
+mod live;
 mod load_editor;
 mod models_panels;
 mod scaling_panel;
@@ -91,6 +92,8 @@ pub struct ScenarioCtx {
     pub previous: RwSignal<Option<Scenario>>,
     /// Earlier load curves, newest last.
     history: RwSignal<Vec<LoadCurve>>,
+    /// The page's time cursor over the curve [s]: the live view shows the pool then, every time chart a line.
+    pub cursor: RwSignal<f64>,
 }
 
 impl ScenarioCtx {
@@ -137,7 +140,15 @@ impl ScenarioCtx {
                 }
             });
         }
-        ScenarioCtx { scenario, lanes, pinned, previous: RwSignal::new(None), history: RwSignal::new(Vec::new()) }
+        let cursor = RwSignal::new(scenario.with_untracked(|s| live::peak_time(&s.load)));
+        ScenarioCtx {
+            scenario,
+            lanes,
+            pinned,
+            previous: RwSignal::new(None),
+            history: RwSignal::new(Vec::new()),
+            cursor,
+        }
     }
 
     /// Applies an edit if the edited scenario is valid; otherwise leaves everything as it was and returns why.

@@ -169,6 +169,7 @@ pub fn ScalingPanel() -> impl IntoView {
                     <p data-testid="pacs">{move || formula_line(ctx, ModelKind::Scaling, "sc.pacs")}</p>
                 </Show>
             </div>
+            <super::live::LiveView />
             <Charts section="scaling" />
         </section>
     }

@@ -22,6 +22,7 @@ use crate::model::fmin;
 use crate::model::load::LoadCurve;
 use crate::model::stats::{split_by_bins, Histogram};
 use std::collections::VecDeque;
+use std::sync::Arc;
 
 /// Most bins a run reports.
 pub const MAX_BINS: usize = 300;
@@ -113,8 +114,10 @@ impl BinAcc {
     }
 }
 
-struct Sim<'a> {
-    p: &'a ScalingParams,
+#[derive(Clone)]
+struct Sim {
+    /// Shared, so that a run's state can be kept and copied ([`Replay`]).
+    p: Arc<ScalingParams>,
     rng: SimRng,
     warm: Sampler,
     cold: Sampler,
@@ -203,32 +206,117 @@ pub fn simulate(curve: &LoadCurve, p: &ScalingParams, seed: u64) -> SimResult {
 }
 
 /// The pool at each of `times` [s] (ascending) in the run of `p` under `curve` with `seed`: the run [`simulate`]
-/// makes, the same events in the same order (one bin's worth of simulated time per call, as [`Sim::run`]), stopped
-/// at each time with the events before it taken ([`PoolState`]).
+/// makes, the same events in the same order, stopped at each time with the events before it taken ([`PoolState`]).
 pub fn pool_states(curve: &LoadCurve, p: &ScalingParams, seed: u64, times: &[f64]) -> Vec<PoolState> {
     let mut s = Sim::new(curve, p, seed);
-    let mut stop: f64 = 0.0;
-    times
-        .iter()
-        .map(|&t| {
-            while stop < t {
-                stop = (stop + s.width).min(t);
-                if s.run_until(stop, curve).is_none() {
-                    stop = t;
-                }
-            }
-            s.state(t)
-        })
-        .collect()
+    let mut stop = 0.0;
+    times.iter().map(|&t| s.run_to(&mut stop, t, curve).state(t)).collect()
 }
 
-impl<'a> Sim<'a> {
-    fn new(curve: &LoadCurve, p: &'a ScalingParams, seed: u64) -> Self {
+/// A run kept as a few copies of its state along the curve ([`Replay::MARKS`], whatever the curve's length), so that
+/// the pool at any time is a short re-run from the copy before it ([`Replay::states`]). It is built piece by piece
+/// ([`Replay::extend`]), so that no step of it blocks the page for long. The copies leave out the latency
+/// histograms, which a state does not read.
+#[derive(Clone)]
+pub struct Replay {
+    curve: LoadCurve,
+    /// The copies, each with the events before its time taken: (time [s], state).
+    marks: Vec<(f64, Sim)>,
+    /// The run going on, and the time it has reached [s].
+    ahead: Sim,
+    reached: f64,
+    /// Time between copies [s].
+    every: f64,
+}
+
+impl Replay {
+    /// Copies kept along the curve.
+    pub const MARKS: usize = 64;
+
+    /// A replay of the run of `p` under `curve` with `seed`, built up to time 0.
+    pub fn new(curve: &LoadCurve, p: &ScalingParams, seed: u64) -> Replay {
+        let ahead = Sim::new(curve, p, seed);
+        let every = (curve.duration() / Self::MARKS as f64).max(1e-9);
+        Replay { curve: curve.clone(), marks: vec![(0.0, ahead.copy())], ahead, reached: 0.0, every }
+    }
+
+    /// The curve's end [s]: the replay covers 0 ..= this.
+    pub fn end(&self) -> f64 {
+        self.curve.duration()
+    }
+
+    /// The copies kept (at most [`Replay::MARKS`] + 1, whatever the curve's length).
+    pub fn marks(&self) -> usize {
+        self.marks.len()
+    }
+
+    /// How far it is built [s].
+    pub fn reached(&self) -> f64 {
+        self.reached
+    }
+
+    /// Whether it covers the whole curve.
+    pub fn done(&self) -> bool {
+        self.reached >= self.end()
+    }
+
+    /// Runs on to time `to` [s] (at most the curve's end), keeping a copy at every mark passed.
+    pub fn extend(&mut self, to: f64) {
+        let to = to.min(self.end());
+        while self.reached < to {
+            let next_mark = self.marks.len() as f64 * self.every;
+            let step = next_mark.min(to);
+            let mut stop = self.reached;
+            self.ahead.run_to(&mut stop, step, &self.curve);
+            self.reached = step;
+            if step >= next_mark && self.marks.len() <= Self::MARKS {
+                self.marks.push((step, self.ahead.copy()));
+            }
+        }
+    }
+
+    /// The pool at each of `times` [s] (ascending, within what is built), from the copy before the first.
+    pub fn states(&self, times: &[f64]) -> Option<Vec<PoolState>> {
+        let first = *times.first()?;
+        if times.last().is_some_and(|&t| t > self.reached) || first < 0.0 {
+            return None;
+        }
+        let (mut stop, mut s) = self.mark_before(first);
+        Some(times.iter().map(|&t| s.run_to(&mut stop, t, &self.curve).state(t)).collect())
+    }
+
+    /// The first time after `t` [s] and before `limit`, within what is built, at which an instance starts (a cold
+    /// start begins), to a hundredth of a second.
+    pub fn next_start(&self, t: f64, limit: f64) -> Option<f64> {
+        let limit = limit.min(self.reached);
+        let (mut stop, mut s) = self.mark_before(t);
+        s.run_to(&mut stop, t, &self.curve);
+        let before = s.started;
+        let mut at = t;
+        while at < limit {
+            at = (at + 0.01).min(limit);
+            s.run_to(&mut stop, at, &self.curve);
+            if s.started > before {
+                return Some(at);
+            }
+        }
+        None
+    }
+
+    fn mark_before(&self, t: f64) -> (f64, Sim) {
+        let k = self.marks.partition_point(|(m, _)| *m <= t).max(1) - 1;
+        let (at, s) = &self.marks[k];
+        (*at, s.clone())
+    }
+}
+
+impl Sim {
+    fn new(curve: &LoadCurve, p: &ScalingParams, seed: u64) -> Self {
         Self::with_ranks(curve, p, seed, Ranks::default())
     }
 
     /// [`Sim::new`] with the creation ranks given (tests give a small limit, so that they renumber often).
-    fn with_ranks(curve: &LoadCurve, p: &'a ScalingParams, seed: u64, ranks: Ranks) -> Self {
+    fn with_ranks(curve: &LoadCurve, p: &ScalingParams, seed: u64, ranks: Ranks) -> Self {
         let end = curve.duration();
         let warmup = p.warmup.min(end);
         let width = bin_width(end, MAX_BINS);
@@ -241,7 +329,7 @@ impl<'a> Sim<'a> {
             p.scale_rate.map_or((f64::INFINITY, 0.0), |r| (r.burst as f64, r.burst as f64 / r.per_seconds));
         let scheduled = !matches!(p.policy, Policy::PerRequest);
         let mut s = Sim {
-            p,
+            p: Arc::new(p.clone()),
             rng: rng(seed, 1),
             warm: p.warm_service.sampler(),
             cold,
@@ -320,6 +408,28 @@ impl<'a> Sim<'a> {
             s.prov_idle.push(i);
         }
         s.peak_instances = p.provisioned;
+        s
+    }
+
+    /// Takes the events before `t` [s], one bin's worth of simulated time per call as [`Sim::run`]; `stop` is
+    /// where the last call stopped.
+    fn run_to(&mut self, stop: &mut f64, t: f64, curve: &LoadCurve) -> &Self {
+        while *stop < t {
+            *stop = (*stop + self.width).min(t);
+            if self.run_until(*stop, curve).is_none() {
+                *stop = t;
+            }
+        }
+        self
+    }
+
+    /// A copy of the state without the latency histograms, for a [`Replay`].
+    fn copy(&self) -> Sim {
+        let mut s = self.clone();
+        for b in s.bins.iter_mut() {
+            b.hist = None;
+        }
+        s.cold_h = Histogram::default();
         s
     }
 
@@ -918,7 +1028,7 @@ impl<'a> Sim<'a> {
 
     /// One autoscaler decision.
     fn tick(&mut self, t: f64, curve: &LoadCurve) {
-        let p = self.p;
+        let p = Arc::clone(&self.p);
         let c = self.c as f64;
         let (desired, interval, stabilization, cap) = match p.policy {
             Policy::PerRequest => unreachable!("no ticks under the per-request policy"),
@@ -1068,7 +1178,7 @@ impl<'a> Sim<'a> {
     }
 
     fn finish(mut self, curve: &LoadCurve) -> SimResult {
-        let p = self.p;
+        let p = Arc::clone(&self.p);
         let measured = (self.end - self.warmup).max(0.0);
         let width = self.width;
         let warmup = self.warmup;

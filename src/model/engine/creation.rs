@@ -17,7 +17,7 @@ use super::table::Table;
 pub const RANKS: usize = 1 << 18;
 
 /// Issued ranks, the instance of each, and which of them are idle.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Ranks {
     /// Ranks issued before a renumbering: [`RANKS`], or fewer in tests (so they renumber often).
     limit: usize,

@@ -42,7 +42,7 @@ thread_local! {
 /// A 4-ary min-heap of events. Shallower than a binary heap (half the levels), and `pop` walks the hole down to a
 /// leaf before placing the last entry (bottom-up), so it compares children only; event times are never NaN or
 /// negative, so their bit patterns order them (`before`).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct TimeHeap<E> {
     v: Table<E>,
 }

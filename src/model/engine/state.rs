@@ -3,7 +3,7 @@
 //! events), stopped at that time ([`pool_states`]): a deterministic re-run, so nothing is recorded while the figures
 //! are computed and memory does not grow with the curve.
 
-pub use super::core::pool_states;
+pub use super::core::{pool_states, Replay};
 use serde::{Deserialize, Serialize};
 
 /// The pool at time `t` of a run.
@@ -163,5 +163,32 @@ mod tests {
         let (_, busy, _) = after[3].counts();
         assert!(busy > 10, "the crowd keeps instances busy: {:?}", after[3].counts());
         assert!(!after[3].queued.is_empty() || after[3].throttled > 0);
+    }
+
+    /// A replay built in uneven pieces gives the states of a run from the start, at any time, with a bounded number
+    /// of copies; the next cold start after a time is where an instance starts.
+    #[test]
+    fn a_replay_gives_the_states_of_the_run() {
+        let (curve, p) = crowd();
+        let mut r = Replay::new(&curve, &p, 5);
+        assert!(r.states(&[10.0]).is_none(), "not built yet");
+        let mut to = 0.0;
+        for chunk in [0.5, 7.0, 33.0, 1.0, 90.0, 400.0] {
+            to += chunk;
+            r.extend(to);
+        }
+        assert!(r.done() && r.reached() == curve.duration());
+        assert!(r.marks() <= Replay::MARKS + 1);
+        let times = [0.0, 3.3, 119.99, 125.0, 131.7, 239.0, 400.0, 420.0];
+        let whole = pool_states(&curve, &p, 5, &times);
+        for (k, &t) in times.iter().enumerate() {
+            assert_eq!(r.states(&[t]).unwrap()[0], whole[k], "at {t}");
+        }
+        assert_eq!(r.states(&[131.0, 132.0]).unwrap(), pool_states(&curve, &p, 5, &[131.0, 132.0]));
+        let at = r.next_start(120.0, 420.0).expect("the crowd starts instances");
+        let [before, after] = <[PoolState; 2]>::try_from(r.states(&[at - 0.01, at]).unwrap()).unwrap();
+        assert!(after.started > before.started, "an instance starts between {} and {at}", at - 0.01);
+        assert!(after.instances.iter().any(|i| matches!(i.phase, Phase::Init { .. })), "and initialises at {at}");
+        assert!(r.next_start(300.0, 420.0).is_none() || r.next_start(300.0, 420.0).unwrap() > 300.0);
     }
 }

@@ -1,0 +1,373 @@
+//! The live view: the scaling run's pool at the page's time cursor, from the same run as the figures (a
+//! [`Replay`]: the engine's own state, re-run from the nearest kept copy, not a separate animation). Each instance is
+//! a cell: initialising (orange, the bar is the init time left), busy (blue, with its request count when it serves
+//! several), idle (grey, the green bar is the keep-alive left), provisioned (outlined, never expiring); the last
+//! simulated second's requests are dots on the instance that took them, the queue a row of marks. Play, pause, speed,
+//! scrubbing (the slider, or dragging on any time chart) and "next cold start" move the one cursor that every time
+//! chart shows as a line. Reduced motion (the reader's setting) plays in steps of one second instead.
+
+use super::i18n::{tr, trf};
+use super::ScenarioCtx;
+use crate::model::engine::state::{Phase, PoolState, Replay};
+use crate::model::scenario::ModelKind;
+use crate::model::units::fmt_count;
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+
+/// Speeds offered: simulated seconds per real second.
+const SPEEDS: [f64; 6] = [1.0, 10.0, 60.0, 300.0, 900.0, 3600.0];
+/// A curve expected to bring more requests than this is replayed only when the reader asks (the replay runs the
+/// whole curve once on the page, in slices).
+const ASK_ABOVE: f64 = 5e6;
+/// Above this many instances the view shows counts by state instead of one cell each.
+const MAX_CELLS: usize = 2000;
+/// Time each slice of the replay's building may take on the page [ms].
+const SLICE_MS: f64 = 6.0;
+
+/// The view's colours: initialising, busy, idle, keep-alive bar, provisioned outline, request dot, queue.
+const INIT: &str = "#e69f00";
+const BUSY: &str = "#0072b2";
+const IDLE: &str = "#a7b0ba";
+const KEEP: &str = "#009e73";
+const PROVISIONED: &str = "#7b3294";
+const DOT: &str = "#d55e00";
+
+/// `t` seconds as m:ss, or h:mm:ss from an hour on.
+pub fn clock(t: f64) -> String {
+    let s = t.max(0.0).round() as u64;
+    let (h, m, s) = (s / 3600, s / 60 % 60, s % 60);
+    if h > 0 {
+        format!("{h}:{m:02}:{s:02}")
+    } else {
+        format!("{m}:{s:02}")
+    }
+}
+
+/// When the curve's rate is highest (its first peak) [s]: where the cursor starts.
+pub fn peak_time(load: &crate::model::load::LoadCurve) -> f64 {
+    let peak = load.peak();
+    load.points().iter().find(|p| p.rate >= peak).map_or(0.0, |p| p.t)
+}
+
+/// Builds `replay` a slice at a time (each about [`SLICE_MS`]), while `generation` is still `g`.
+fn build_step(
+    replay: StoredValue<Option<Replay>, LocalStorage>,
+    built: RwSignal<f64>,
+    generation: StoredValue<u64>,
+    g: u64,
+    chunk: f64,
+) {
+    gloo_timers::callback::Timeout::new(0, move || {
+        if generation.try_get_value() != Some(g) {
+            return;
+        }
+        let t0 = super::now_ms();
+        let reached = replay.try_update_value(|r| {
+            let r = r.as_mut()?;
+            r.extend(r.reached() + chunk);
+            Some((r.reached(), r.done()))
+        });
+        let Some(Some((reached, done))) = reached else { return };
+        let ms = (super::now_ms() - t0).max(0.1);
+        built.set(reached);
+        if !done {
+            build_step(replay, built, generation, g, chunk * (SLICE_MS / ms).clamp(0.5, 4.0));
+        }
+    })
+    .forget();
+}
+
+#[component]
+pub fn LiveView() -> impl IntoView {
+    let ctx = expect_context::<ScenarioCtx>();
+    let sc = ctx.scenario;
+    let cursor = ctx.cursor;
+    let replay = StoredValue::new_local(None::<Replay>);
+    let built = RwSignal::new(0.0_f64);
+    let generation = StoredValue::new(0_u64);
+    let asked = RwSignal::new(false);
+    let playing = RwSignal::new(false);
+    let speed = RwSignal::new(60.0_f64);
+    let note = RwSignal::new(None::<&'static str>);
+    let duration = Memo::new(move |_| sc.with(|s| s.load.duration()));
+    let expected = Memo::new(move |_| sc.with(|s| s.load.expected_requests()));
+    let big = move || expected.get() > ASK_ABOVE;
+
+    let start = move || {
+        let r = sc.with_untracked(|s| Replay::new(&s.load, &s.scaling, s.seed));
+        generation.update_value(|g| *g += 1);
+        replay.set_value(Some(r));
+        built.set(0.0);
+        build_step(replay, built, generation, generation.get_value(), 1.0);
+    };
+    // A new replay whenever the scaling run's inputs change (the run the figures come from).
+    let key = Memo::new(move |_| sc.with(|s| ModelKind::Scaling.inputs(s)));
+    Effect::new(move |_| {
+        key.track();
+        generation.update_value(|g| *g += 1);
+        replay.set_value(None);
+        built.set(0.0);
+        cursor.update(|c| *c = c.clamp(0.0, duration.get_untracked()));
+        if !big() || asked.get_untracked() {
+            start();
+        }
+    });
+
+    // The pool at the cursor and one simulated second before (for the last second's counts).
+    let states = Memo::new(move |_| {
+        let t = cursor.get();
+        if built.get() < t || replay.with_value(Option::is_none) {
+            return None;
+        }
+        replay.with_value(|r| r.as_ref()?.states(&[(t - 1.0).max(0.0), t]))
+    });
+    let now = move || states.with(|s| s.as_ref().map(|s| s[1].clone()));
+
+    // Playback: the cursor moves at `speed` simulated seconds per real second, in frames, or in steps of one real
+    // second under reduced motion; it waits for the replay's building and stops at the end.
+    let reduced = web_sys::window()
+        .and_then(|w| w.match_media("(prefers-reduced-motion: reduce)").ok().flatten())
+        .is_some_and(|q| q.matches());
+    let timer = StoredValue::new_local(None::<gloo_timers::callback::Interval>);
+    Effect::new(move |_| {
+        if !playing.get() {
+            timer.set_value(None);
+            return;
+        }
+        let frame_ms = if reduced { 1000 } else { 16 };
+        let last = StoredValue::new(super::now_ms());
+        timer.set_value(Some(gloo_timers::callback::Interval::new(frame_ms, move || {
+            let now = super::now_ms();
+            let dt = (now - last.get_value()) / 1000.0;
+            last.set_value(now);
+            let end = duration.get_untracked();
+            let next = (cursor.get_untracked() + dt * speed.get_untracked()).min(end).min(built.get_untracked());
+            cursor.set(next);
+            if next >= end {
+                playing.set(false);
+            }
+        })));
+    });
+    on_cleanup(move || timer.set_value(None));
+
+    let next_cold = move |_| {
+        let t = cursor.get_untracked();
+        match replay.with_value(|r| r.as_ref()?.next_start(t, duration.get_untracked())) {
+            Some(at) => {
+                note.set(None);
+                playing.set(false);
+                cursor.set(at);
+            }
+            None => note.set(Some("live.no_cold")),
+        }
+    };
+    let keys = move |ev: leptos::ev::KeyboardEvent| {
+        let on_input = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()).is_some();
+        let on_control = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlButtonElement>().ok()).is_some()
+            || ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlSelectElement>().ok()).is_some();
+        let end = duration.get_untracked();
+        let step = if ev.shift_key() { 60.0 } else { 1.0 };
+        let to = match ev.key().as_str() {
+            " " if !on_control && !on_input => {
+                ev.prevent_default();
+                playing.update(|p| *p = !*p);
+                return;
+            }
+            "ArrowRight" if !on_input => cursor.get_untracked() + step,
+            "ArrowLeft" if !on_input => cursor.get_untracked() - step,
+            "Home" if !on_input => 0.0,
+            "End" if !on_input => end,
+            _ => return,
+        };
+        ev.prevent_default();
+        cursor.set(to.clamp(0.0, end));
+    };
+
+    // The canvas, redrawn when the state, its width or the colour scheme change.
+    let canvas = NodeRef::<leptos::html::Canvas>::new();
+    let keep_alive = Memo::new(move |_| sc.with(|s| s.scaling.keep_alive));
+    let init_mean = Memo::new(move |_| sc.with(|s| crate::model::scaling::cold_dist(&s.scaling).mean()));
+    Effect::new(move |_| {
+        let state = now();
+        let (Some(el), Some(state)) = (canvas.get(), state) else { return };
+        let dark = web_sys::window()
+            .and_then(|w| w.match_media("(prefers-color-scheme: dark)").ok().flatten())
+            .is_some_and(|q| q.matches());
+        draw(&el, &state, keep_alive.get(), init_mean.get(), dark);
+    });
+
+    let count = move |f: fn(&PoolState, &PoolState) -> u64| {
+        move || states.with(|s| s.as_ref().map_or_else(|| "—".to_string(), |s| fmt_count(f(&s[0], &s[1]) as f64)))
+    };
+    let summary = move || {
+        now().map_or_else(
+            || tr("live.building").to_string(),
+            |s| {
+                let (i, b, d) = s.counts();
+                trf(
+                    "live.summary",
+                    &[&clock(s.t), &i.to_string(), &b.to_string(), &d.to_string(), &s.queued.len().to_string()],
+                )
+            },
+        )
+    };
+    let status = move || {
+        let (b, d) = (built.get(), duration.get());
+        if replay.with_value(Option::is_none) && big() && !asked.get() {
+            return Some(
+                view! {
+                    <p class="hint">{move || trf("live.ask", &[&fmt_count(expected.get())])}" "
+                    <button type="button" class="small" data-testid="live-build" on:click=move |_| { asked.set(true); start(); }>{move || tr("live.build")}</button></p>
+                }
+                .into_any(),
+            );
+        }
+        (b < d).then(|| {
+            view! { <p class="hint" data-testid="live-building">{move || trf("live.progress", &[&format!("{:.0}", 100.0 * built.get() / duration.get().max(1e-9))])}</p> }.into_any()
+        })
+    };
+
+    view! {
+        <div class="live" data-testid="live-view" on:keydown=keys>
+            <h3>{move || tr("live.title")}</h3>
+            <p class="hint">{move || tr("live.intro")}</p>
+            <div class="live-controls">
+                <button type="button" data-testid="live-play" aria-pressed=move || playing.get().to_string()
+                    on:click=move |_| playing.update(|p| *p = !*p)>
+                    {move || tr(if playing.get() { "live.pause" } else { "live.play" })}
+                </button>
+                <label>{move || tr("live.speed")}" "
+                    <select data-testid="live-speed" on:change=move |ev| speed.set(event_target_value(&ev).parse().unwrap_or(60.0))>
+                        {SPEEDS.iter().map(|&v| view! { <option value=v.to_string() selected=move || speed.get() == v>{format!("{}×", fmt_count(v))}</option> }).collect_view()}
+                    </select>
+                </label>
+                <input type="range" class="live-slider" data-testid="live-cursor" min="0" step="0.1"
+                    max=move || duration.get().to_string()
+                    prop:value=move || cursor.get().to_string()
+                    aria-label=move || tr("live.cursor")
+                    aria-valuetext=move || clock(cursor.get())
+                    on:input=move |ev| { if let Ok(v) = event_target_value(&ev).parse::<f64>() { cursor.set(v) } } />
+                <output data-testid="live-time">{move || clock(cursor.get())}</output>
+                <button type="button" class="small" data-testid="live-next-cold" on:click=next_cold>{move || tr("live.next_cold")}</button>
+            </div>
+            {status}
+            {move || note.get().map(|k| view! { <p class="hint" data-testid="live-note">{move || tr(k)}</p> })}
+            <canvas node_ref=canvas class="live-canvas" data-testid="live-canvas" role="img" aria-label=summary></canvas>
+            <dl class="figures live-counts">
+                <div><dt>{move || tr("live.init")}</dt><dd data-testid="live-init">{move || now().map_or("—".into(), |s| s.counts().0.to_string())}</dd></div>
+                <div><dt>{move || tr("live.busy")}</dt><dd data-testid="live-busy">{move || now().map_or("—".into(), |s| s.counts().1.to_string())}</dd></div>
+                <div><dt>{move || tr("live.idle")}</dt><dd data-testid="live-idle">{move || now().map_or("—".into(), |s| s.counts().2.to_string())}</dd></div>
+                <div><dt>{move || tr("live.queue")}</dt><dd data-testid="live-queue">{move || now().map_or("—".into(), |s| s.queued.len().to_string())}</dd></div>
+                <div><dt>{move || tr("live.arrivals")}</dt><dd data-testid="live-arrivals">{count(|a, b| b.arrivals - a.arrivals)}</dd></div>
+                <div><dt>{move || tr("live.cold")}</dt><dd data-testid="live-cold">{count(|a, b| b.started - a.started)}</dd></div>
+                <div><dt>{move || tr("live.throttled")}</dt><dd data-testid="live-throttled">{count(|a, b| b.throttled - a.throttled)}</dd></div>
+                <div><dt>{move || tr("live.timed_out")}</dt><dd data-testid="live-timed-out">{count(|a, b| b.timed_out - a.timed_out)}</dd></div>
+            </dl>
+            <ul class="live-legend">
+                <li><span class="swatch" style=format!("background:{INIT}")></span>{move || tr("live.l.init")}</li>
+                <li><span class="swatch" style=format!("background:{BUSY}")></span>{move || tr("live.l.busy")}</li>
+                <li><span class="swatch" style=format!("background:{IDLE}; border-bottom: 4px solid {KEEP}")></span>{move || tr("live.l.idle")}</li>
+                <li><span class="swatch" style=format!("background:{IDLE}; outline: 2px solid {PROVISIONED}")></span>{move || tr("live.l.provisioned")}</li>
+                <li><span class="swatch dot" style=format!("background:{DOT}")></span>{move || tr("live.l.arrival")}</li>
+            </ul>
+        </div>
+    }
+}
+
+/// Draws `s` on `canvas`: one cell per instance (counts by state above [`MAX_CELLS`]), the queue under them.
+fn draw(canvas: &web_sys::HtmlCanvasElement, s: &PoolState, keep_alive: f64, init_mean: f64, dark: bool) {
+    let dpr = web_sys::window().map_or(1.0, |w| w.device_pixel_ratio());
+    let width = f64::from(canvas.client_width()).max(200.0);
+    let n = s.instances.len();
+    let cell: f64 = match n {
+        0..=60 => 34.0,
+        61..=250 => 22.0,
+        251..=800 => 14.0,
+        _ => 9.0,
+    };
+    let gap = (cell / 8.0).max(1.0);
+    let cols = ((width / (cell + gap)).floor() as usize).max(1);
+    let rows = if n > MAX_CELLS { 3 } else { n.div_ceil(cols).max(1) };
+    let height = rows as f64 * (cell + gap) + 34.0;
+    canvas.set_width((width * dpr) as u32);
+    canvas.set_height((height * dpr) as u32);
+    let _ = web_sys::HtmlElement::style(canvas).set_property("height", &format!("{height}px"));
+    let Some(g) =
+        canvas.get_context("2d").ok().flatten().and_then(|c| c.dyn_into::<web_sys::CanvasRenderingContext2d>().ok())
+    else {
+        return;
+    };
+    let _ = g.scale(dpr, dpr);
+    let fg = if dark { "#e6e8eb" } else { "#22262e" };
+    g.clear_rect(0.0, 0.0, width, height);
+    g.set_font("13px system-ui, sans-serif");
+    let rect = |x: f64, y: f64, w: f64, h: f64, c: &str| {
+        g.set_fill_style_str(c);
+        g.fill_rect(x, y, w, h);
+    };
+    if n > MAX_CELLS {
+        // Too many to draw one by one: the counts by state as bars, and says so.
+        let (i, b, d) = s.counts();
+        let total = n as f64;
+        let mut x = 0.0;
+        for (count, c) in [(i, INIT), (b, BUSY), (d, IDLE)] {
+            let w = width * count as f64 / total;
+            rect(x, 0.0, w, 3.0 * (cell + gap), c);
+            x += w;
+        }
+        g.set_fill_style_str(fg);
+        let _ = g.fill_text(&trf("live.aggregated", &[&fmt_count(total)]), 0.0, height - 12.0);
+        return;
+    }
+    let mut dots = vec![0u32; n];
+    for r in s.requests.iter().filter(|r| !r.ping && r.arrival > s.t - 1.0) {
+        if let Some(d) = dots.get_mut(r.instance as usize) {
+            *d += 1;
+        }
+    }
+    for (k, inst) in s.instances.iter().enumerate() {
+        let x = (k % cols) as f64 * (cell + gap);
+        let y = (k / cols) as f64 * (cell + gap);
+        match inst.phase {
+            Phase::Init { until, .. } => {
+                rect(x, y, cell, cell, INIT);
+                // The init time left, as a bar that shrinks.
+                let left = ((until - s.t) / (2.0 * init_mean.max(1e-3))).clamp(0.0, 1.0);
+                rect(x, y + cell - cell / 5.0, cell * left, cell / 5.0, fg);
+            }
+            Phase::Busy { requests } => {
+                rect(x, y, cell, cell, BUSY);
+                if requests > 1 && cell >= 22.0 {
+                    g.set_fill_style_str("#ffffff");
+                    let _ = g.fill_text(&requests.to_string(), x + 4.0, y + cell / 2.0 + 4.0);
+                }
+            }
+            Phase::Idle { expires, .. } => {
+                rect(x, y, cell, cell, IDLE);
+                if expires.is_finite() && keep_alive > 0.0 {
+                    let left = ((expires - s.t) / keep_alive).clamp(0.0, 1.0);
+                    rect(x, y + cell - cell / 4.0, cell * left, cell / 4.0, KEEP);
+                }
+            }
+        }
+        if inst.provisioned {
+            g.set_stroke_style_str(PROVISIONED);
+            g.set_line_width(2.0);
+            g.stroke_rect(x + 1.0, y + 1.0, cell - 2.0, cell - 2.0);
+        }
+        if dots[k] > 0 {
+            g.set_fill_style_str(DOT);
+            g.begin_path();
+            let _ = g.arc(x + cell - cell / 5.0, y + cell / 5.0, (cell / 7.0).max(2.0), 0.0, std::f64::consts::TAU);
+            g.fill();
+        }
+    }
+    // The queue: one mark per waiting request (up to a row's worth), and its length.
+    let y = rows as f64 * (cell + gap) + 8.0;
+    let q = s.queued.len();
+    for k in 0..q.min(60) {
+        rect(k as f64 * 8.0, y, 6.0, 14.0, DOT);
+    }
+    g.set_fill_style_str(fg);
+    let _ = g.fill_text(&trf("live.queued", &[&fmt_count(q as f64)]), q.min(60) as f64 * 8.0 + 6.0, y + 12.0);
+}
