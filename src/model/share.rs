@@ -56,8 +56,26 @@ pub fn is_scenario_fragment(fragment: &str) -> bool {
     fragment.trim_start_matches('#').starts_with("s=")
 }
 
-/// Reads the scenario in a share fragment (with or without `#`).
+/// The fragment (without `#`) that restores `s` with the time cursor at `cursor` [s].
+pub fn to_fragment_at(s: &Scenario, cursor: f64) -> String {
+    format!("{}&t={}", to_fragment(s), (cursor * 10.0).round() / 10.0)
+}
+
+/// The time cursor a share fragment carries (`&t=` seconds), if it carries one.
+pub fn cursor_of(fragment: &str) -> Result<Option<f64>, ScenarioError> {
+    let Some(t) = fragment.split('&').skip(1).find_map(|p| p.strip_prefix("t=")) else { return Ok(None) };
+    match t.parse::<f64>() {
+        Ok(v) if v.is_finite() && v >= 0.0 => Ok(Some(v)),
+        _ => {
+            Err(ScenarioError(format!("link: 't={t}' is not a time in seconds; the cursor starts at the peak instead")))
+        }
+    }
+}
+
+/// Reads the scenario in a share fragment (with or without `#`; what follows a `&`, such as the cursor, is not the
+/// scenario's).
 pub fn from_fragment(fragment: &str) -> Result<Scenario, ScenarioError> {
+    let fragment = fragment.split('&').next().unwrap_or_default();
     let body = fragment
         .trim_start_matches('#')
         .strip_prefix("s=")
@@ -170,6 +188,18 @@ fn walk(path: &str, a: &serde_json::Value, b: &serde_json::Value, out: &mut Vec<
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn a_link_carries_the_cursor_beside_the_scenario() {
+        let s = Scenario::default();
+        let f = to_fragment_at(&s, 1512.34);
+        assert_eq!(from_fragment(&f).unwrap(), s);
+        assert_eq!(cursor_of(&f).unwrap(), Some(1512.3));
+        assert_eq!(cursor_of(&to_fragment(&s)).unwrap(), None);
+        let bad = cursor_of(&format!("{}&t=soon", to_fragment(&s))).unwrap_err().to_string();
+        assert!(bad.contains("'t=soon' is not a time"), "{bad}");
+        assert!(cursor_of("s=1.abc&t=-5").is_err());
+    }
 
     #[test]
     fn the_migration_table_reaches_the_current_format() {

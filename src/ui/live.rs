@@ -1,8 +1,9 @@
 //! The live view: the scaling run's pool at the page's time cursor, from the same run as the figures (a
 //! [`Replay`]: the engine's own state, re-run from the nearest kept copy, not a separate animation). Each instance is
-//! a cell: initialising (orange, the bar is the init time left), busy (blue, with its request count when it serves
-//! several), idle (grey, the green bar is the keep-alive left), provisioned (outlined, never expiring); the last
-//! simulated second's requests are dots on the instance that took them, the queue a row of marks. Play, pause, speed,
+//! a cell: initialising (vermillion, the bar is the init time left), busy (blue, with its request count when it serves
+//! several), idle (light blue, the dark green bar is the keep-alive left), provisioned (outlined, never expiring); the last
+//! simulated second's requests still on an instance are dots on it, the queue a row of marks. The colours are the
+//! instances chart's. Play, pause, speed,
 //! scrubbing (the slider, or dragging on any time chart) and "next cold start" move the one cursor that every time
 //! chart shows as a line. Reduced motion (the reader's setting) plays in steps of one second instead.
 
@@ -25,12 +26,12 @@ const MAX_CELLS: usize = 2000;
 const SLICE_MS: f64 = 6.0;
 
 /// The view's colours: initialising, busy, idle, keep-alive bar, provisioned outline, request dot, queue.
-const INIT: &str = "#e69f00";
+const INIT: &str = "#d55e00";
 const BUSY: &str = "#0072b2";
-const IDLE: &str = "#a7b0ba";
-const KEEP: &str = "#009e73";
+const IDLE: &str = "#56b4e9";
+const KEEP: &str = "#1b5e20";
 const PROVISIONED: &str = "#7b3294";
-const DOT: &str = "#d55e00";
+const DOT: &str = "#f0e442";
 
 /// `t` seconds as m:ss, or h:mm:ss from an hour on.
 pub fn clock(t: f64) -> String {
@@ -138,7 +139,8 @@ pub fn LiveView() -> impl IntoView {
         let last = StoredValue::new(super::now_ms());
         timer.set_value(Some(gloo_timers::callback::Interval::new(frame_ms, move || {
             let now = super::now_ms();
-            let dt = (now - last.get_value()) / 1000.0;
+            // Under reduced motion, whole steps of `speed` simulated seconds.
+            let dt = if reduced { 1.0 } else { (now - last.get_value()) / 1000.0 };
             last.set_value(now);
             let end = duration.get_untracked();
             let next = (cursor.get_untracked() + dt * speed.get_untracked()).min(end).min(built.get_untracked());

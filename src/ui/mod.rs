@@ -295,8 +295,15 @@ pub fn App() -> impl IntoView {
         document().set_title(tr("app.title"));
         storage::store_lang(l);
     });
-    let (initial, notice) = storage::initial_scenario();
+    let (initial, mut notice) = storage::initial_scenario();
     let ctx = ScenarioCtx::new(initial);
+    // The link's time cursor, if it has one (a bad one is said, and the cursor starts at the curve's peak).
+    match storage::initial_cursor() {
+        Ok(Some(t)) => ctx.cursor.set(t.min(ctx.scenario.with_untracked(|s| s.load.duration()))),
+        Ok(None) => {}
+        Err(e) if matches!(notice, storage::Notice::FromLink) => notice = storage::Notice::BadCursor(e),
+        Err(_) => {}
+    }
     provide_context(ctx);
     storage::autosave(ctx);
     let mounted = RwSignal::new(0usize);

@@ -26,10 +26,11 @@ pub fn ScenarioBar(
     let notice = StoredValue::new(notice);
 
     let share = move |_| {
-        let url = ctx.scenario.with_untracked(storage::share_url);
+        let cursor = ctx.cursor.get_untracked();
+        let url = ctx.scenario.with_untracked(|s| storage::share_url(s, cursor));
         if let Some(w) = web_sys::window() {
             if let Ok(h) = w.history() {
-                let frag = format!("#{}", ctx.scenario.with_untracked(share::to_fragment));
+                let frag = format!("#{}", ctx.scenario.with_untracked(|s| share::to_fragment_at(s, cursor)));
                 let _ = h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&frag));
             }
             let clip = w.navigator().clipboard();
@@ -112,6 +113,7 @@ pub fn ScenarioBar(
                 Notice::FromLink => Some(view! { <p class="status" role="status" data-testid="notice">{tr("bar.from_link")}</p> }.into_any()),
                 Notice::Restored => Some(view! { <p class="status" role="status" data-testid="notice">{tr("bar.restored")}</p> }.into_any()),
                 Notice::BadLink(e) => Some(view! { <p class="error" role="alert" data-testid="notice">{trf("bar.bad_link", &[e])}</p> }.into_any()),
+                Notice::BadCursor(e) => Some(view! { <p class="error" role="alert" data-testid="notice">{trf("bar.bad_cursor", &[e])}</p> }.into_any()),
                 Notice::BadStored(e) => Some(view! {
                     <p class="error" role="alert" data-testid="notice">{trf("bar.bad_stored", &[e])}" "
                         <button type="button" class="small" on:click=download_rejected>{tr("bar.download_rejected")}</button></p>

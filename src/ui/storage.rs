@@ -44,6 +44,8 @@ pub enum Notice {
     Restored,
     /// The link could not be read: why.
     BadLink(String),
+    /// The link's scenario is open but its time cursor could not be read: why.
+    BadCursor(String),
     /// The autosave could not be read: why (its text is kept under [`REJECTED_KEY`]).
     BadStored(String),
 }
@@ -168,10 +170,19 @@ pub fn store_lang(l: Lang) {
 }
 
 /// The address of the page with `s` in its fragment.
-pub fn share_url(s: &Scenario) -> String {
+pub fn share_url(s: &Scenario, cursor: f64) -> String {
     let loc = web_sys::window().map(|w| w.location());
     let base = loc.and_then(|l| Some(format!("{}{}", l.origin().ok()?, l.pathname().ok()?))).unwrap_or_default();
-    format!("{base}#{}", share::to_fragment(s))
+    format!("{base}#{}", share::to_fragment_at(s, cursor))
+}
+
+/// The time cursor the page's link carries, if any, or why it cannot be read.
+pub fn initial_cursor() -> Result<Option<f64>, String> {
+    let hash = web_sys::window().and_then(|w| w.location().hash().ok()).unwrap_or_default();
+    if !share::is_scenario_fragment(&hash) {
+        return Ok(None);
+    }
+    share::cursor_of(&hash).map_err(|e| e.to_string())
 }
 
 /// Session-storage key of where the page was scrolled when it was last left: `ID OFFSET`, the section at the top of

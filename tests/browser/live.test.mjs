@@ -1,0 +1,126 @@
+// The live view (issue 30): the scaling run's pool at the page's one time cursor. Play, pause, keys, the slider,
+// "next cold start" (the cursor lands on it and a cell initialises), a keep-alive edit that changes the view,
+// dragging on a time chart of another section, the cursor in a share link, reduced motion's steps. The counts'
+// exactness against the run's bins is a native test (src/model/engine/state.rs).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { serve, launch, openApp } from './harness.mjs';
+
+let site, browser;
+before(async () => { site = await serve(); browser = await launch(); });
+after(async () => { await browser?.close(); await site?.close(); });
+
+const text = (page, id) => page.getByTestId(id).textContent();
+/** m:ss or h:mm:ss as seconds. */
+const seconds = (clock) => clock.split(':').map(Number).reduce((a, x) => a * 60 + x, 0);
+/** Waits until the live view shows a state (its busy count is a number). */
+async function shown(page) {
+  await page.getByTestId('live-view').scrollIntoViewIfNeeded();
+  await page.waitForFunction(() => /^\d+$/.test(document.querySelector('[data-testid=live-busy]')?.textContent ?? ''), null, { timeout: 60000 });
+}
+/** Moves the cursor with the slider to `t` seconds. */
+async function slideTo(page, t) {
+  await page.getByTestId('live-cursor').evaluate((el, v) => {
+    el.value = String(v);
+    el.dispatchEvent(new Event('input', { bubbles: true }));
+  }, t);
+}
+
+test('the live view shows the pool at the cursor; play, pause, keys and the slider move it', async () => {
+  const { page, context, errors } = await openApp(browser, site);
+  await shown(page);
+  // The cursor starts at the curve's peak (the default's flash crowd, at 26:00): instances busy, requests arriving.
+  assert.equal(await text(page, 'live-time'), '26:00');
+  assert.ok(Number(await text(page, 'live-busy')) > 20, 'busy at the spike');
+  assert.ok(Number((await text(page, 'live-arrivals')).replace(/,/g, '')) > 100, 'arrivals in the last second');
+  assert.match(await page.getByTestId('live-canvas').getAttribute('aria-label'), /At 26:00: \d+ instances initialising, \d+ busy/);
+  // The line of the cursor is on the scaling charts and on another section's time chart.
+  await page.getByTestId('chart-instances-cursor').waitFor();
+  await page.getByTestId('chart-breaker-calls').scrollIntoViewIfNeeded();
+  await page.getByTestId('chart-breaker-calls-cursor').waitFor();
+  // Play at 60×: the time moves on; pause: it stops.
+  await page.getByTestId('live-play').click();
+  await page.waitForFunction(() => document.querySelector('[data-testid=live-time]').textContent !== '26:00');
+  await page.getByTestId('live-play').click();
+  assert.equal(await page.getByTestId('live-play').getAttribute('aria-pressed'), 'false');
+  const paused = await text(page, 'live-time');
+  assert.ok(seconds(paused) > 26 * 60, `played on to ${paused}`);
+  await page.waitForTimeout(400);
+  assert.equal(await text(page, 'live-time'), paused, 'paused');
+  // Keys on the view: End, Home, an arrow, space to play.
+  await page.getByTestId('live-canvas').click();
+  await page.keyboard.press('End');
+  assert.equal(await text(page, 'live-time'), '60:00');
+  await page.keyboard.press('Home');
+  assert.equal(await text(page, 'live-time'), '0:00');
+  await page.keyboard.press('Shift+ArrowRight');
+  assert.equal(await text(page, 'live-time'), '1:00');
+  await page.keyboard.press(' ');
+  assert.equal(await page.getByTestId('live-play').getAttribute('aria-pressed'), 'true');
+  await page.keyboard.press(' ');
+  // The slider: before the spike few instances are busy.
+  await slideTo(page, 600);
+  await page.waitForFunction(() => document.querySelector('[data-testid=live-time]').textContent === '10:00');
+  assert.ok(Number(await text(page, 'live-busy')) < 15, 'few busy before the spike');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('next cold start lands on one, a keep-alive edit changes the view, a time chart scrubs it, a link keeps it', async () => {
+  const { page, context, errors } = await openApp(browser, site);
+  await shown(page);
+  await slideTo(page, 20 * 60);
+  await page.waitForFunction(() => document.querySelector('[data-testid=live-time]').textContent === '20:00');
+  await page.getByTestId('live-next-cold').click();
+  await page.waitForFunction(() => document.querySelector('[data-testid=live-time]').textContent !== '20:00');
+  assert.ok(seconds(await text(page, 'live-time')) >= 20 * 60, 'later');
+  assert.ok(Number(await text(page, 'live-init')) >= 1, 'an instance initialises at the cursor');
+  assert.ok(Number(await text(page, 'live-cold')) >= 1, 'a cold start in the last second');
+  // Long after the spike, idle instances are still there with a 10 min keep-alive and gone with 30 s.
+  await slideTo(page, 45 * 60);
+  await page.waitForFunction(() => document.querySelector('[data-testid=live-time]').textContent === '45:00');
+  const idle = Number(await text(page, 'live-idle'));
+  assert.ok(idle > 20, `idle after the spike: ${idle}`);
+  await page.getByTestId('keep-alive').fill('30');
+  await page.getByTestId('keep-alive').press('Enter');
+  await page.waitForFunction((n) => /^\d+$/.test(document.querySelector('[data-testid=live-idle]').textContent)
+    && Number(document.querySelector('[data-testid=live-idle]').textContent) < n / 2, idle, { timeout: 60000 });
+  // Pressing on the latency chart moves the cursor to where it was pressed.
+  const box = await page.getByTestId('chart-latency').boundingBox();
+  const plot = (await page.getByTestId('chart-latency').getAttribute('data-plot')).split(',').map(Number);
+  const [left, , width] = plot;
+  await page.getByTestId('chart-latency').scrollIntoViewIfNeeded();
+  const b2 = await page.getByTestId('chart-latency').boundingBox();
+  await page.mouse.click(b2.x + left + width * 0.25, b2.y + plot[1] + 20);
+  const t = seconds(await text(page, 'live-time'));
+  assert.ok(Math.abs(t - 15 * 60) < 60, `a quarter of the hour: ${t} s`);
+  assert.ok(box);
+  // Share: the link carries the cursor, and a fresh page opens at it.
+  await page.getByTestId('share').click();
+  const link = await page.getByTestId('share-link').inputValue();
+  assert.match(link, /&t=\d+/);
+  const fresh = await openApp(browser, site, { hash: link.slice(link.indexOf('#')) });
+  await shown(fresh.page);
+  assert.equal(await text(fresh.page, 'live-time'), await text(page, 'live-time'));
+  // A bad cursor in a link: the scenario opens, and the page says what was wrong.
+  const bad = await openApp(browser, site, { hash: link.slice(link.indexOf('#')).replace(/&t=.*/, '&t=soon') });
+  assert.match(await bad.page.getByTestId('notice').textContent(), /'t=soon' is not a time/);
+  assert.deepEqual([...errors, ...fresh.errors, ...bad.errors], []);
+  await fresh.context.close();
+  await bad.context.close();
+  await context.close();
+});
+
+test('under reduced motion, play moves in steps of whole simulated seconds', async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, reducedMotion: 'reduce' });
+  const { page, errors } = await openApp(browser, site, { context });
+  await shown(page);
+  await page.getByTestId('live-speed').selectOption('10');
+  await page.getByTestId('live-play').click();
+  await page.waitForFunction(() => document.querySelector('[data-testid=live-time]').textContent !== '26:00', null, { timeout: 5000 });
+  await page.getByTestId('live-play').click();
+  const t = seconds(await text(page, 'live-time'));
+  assert.equal((t - 26 * 60) % 10, 0, `steps of 10 s at 10×: ${t}`);
+  assert.deepEqual(errors, []);
+  await context.close();
+});

@@ -1,0 +1,17 @@
+import { serve, launch, openApp } from './harness.mjs';
+const site = await serve();
+const browser = await launch();
+const width = Number(process.env.W ?? 1280);
+const { page, context, errors } = await openApp(browser, site, { width, height: 900 });
+await page.getByTestId('live-view').scrollIntoViewIfNeeded();
+await page.waitForFunction(() => /\d/.test(document.querySelector('[data-testid=live-busy]')?.textContent ?? ''), null, { timeout: 60000 });
+await page.waitForTimeout(1500);
+await page.getByTestId('live-view').screenshot({ path: `/tmp/live-${width}.png` });
+console.log('time', await page.getByTestId('live-time').textContent(), 'busy', await page.getByTestId('live-busy').textContent(), 'idle', await page.getByTestId('live-idle').textContent(), 'arrivals', await page.getByTestId('live-arrivals').textContent());
+await page.getByTestId('chart-instances').scrollIntoViewIfNeeded();
+await page.waitForTimeout(1500);
+await page.locator('figure:has([data-testid=chart-instances])').screenshot({ path: `/tmp/live-chart-${width}.png` });
+console.log('errors', errors);
+await context.close();
+await browser.close();
+process.exit(0);
