@@ -230,7 +230,7 @@ pub fn LiveView() -> impl IntoView {
     };
 
     view! {
-        <div class="live" data-testid="live-view" on:keydown=keys>
+        <div class="live" data-testid="live-view" tabindex="0" role="group" aria-label=move || tr("live.title") on:keydown=keys>
             <h3>{move || tr("live.title")}</h3>
             <p class="hint">{move || tr("live.intro")}</p>
             <div class="live-controls">

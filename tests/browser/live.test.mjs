@@ -47,8 +47,9 @@ test('the live view shows the pool at the cursor; play, pause, keys and the slid
   assert.ok(seconds(paused) > 26 * 60, `played on to ${paused}`);
   await page.waitForTimeout(400);
   assert.equal(await text(page, 'live-time'), paused, 'paused');
-  // Keys on the view: End, Home, an arrow, space to play.
+  // Keys on the view (focused by a click on it, or by Tab): End, Home, an arrow, space to play.
   await page.getByTestId('live-canvas').click();
+  assert.equal(await page.evaluate(() => document.activeElement?.dataset.testid), 'live-view');
   await page.keyboard.press('End');
   assert.equal(await text(page, 'live-time'), '60:00');
   await page.keyboard.press('Home');
