@@ -51,7 +51,7 @@ test('the live view shows the pool at the cursor; play, pause, keys and the slid
   await page.getByTestId('live-canvas').click();
   assert.equal(await page.evaluate(() => document.activeElement?.dataset.testid), 'live-view');
   await page.keyboard.press('End');
-  assert.equal(await text(page, 'live-time'), '60:00');
+  assert.equal(await text(page, 'live-time'), '1:00:00');
   await page.keyboard.press('Home');
   assert.equal(await text(page, 'live-time'), '0:00');
   await page.keyboard.press('Shift+ArrowRight');
