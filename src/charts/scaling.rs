@@ -5,6 +5,7 @@
 
 use super::bars::{BarChart, BarGroup};
 use super::timeseries::{Series, Style, TimeChart};
+use crate::model::engine::state::Decision;
 use crate::model::engine::{Bin, SimResult};
 
 /// Looks up an interface string by key.
@@ -88,4 +89,52 @@ pub fn latency_split(r: &SimResult, base: Option<&SimResult>, t: Tr) -> BarChart
         x_desc: t("chart.latency_s").into(),
         reference: None,
     }
+}
+
+/// What became of the requests arriving in each bin, stacked [req/s]: served warm, after a cold start, throttled,
+/// timed out in the queue (scale-per-request decides this for every arrival).
+pub fn arrival_outcomes(r: &SimResult, duration: f64, _base: Option<&SimResult>, t: Tr) -> TimeChart {
+    let per_s = |n: u64| n as f64 / r.bin_width.max(1e-9);
+    let warm = |b: &Bin| per_s(b.arrivals.saturating_sub(b.cold_starts + b.throttled + b.timed_out));
+    let s = vec![
+        series(r, t("chart.timed_out").into(), 5, Style::Stacked, move |b| {
+            warm(b) + per_s(b.cold_starts + b.throttled + b.timed_out)
+        }),
+        series(r, t("chart.throttled").into(), 1, Style::Stacked, move |b| {
+            warm(b) + per_s(b.cold_starts + b.throttled)
+        }),
+        series(r, t("chart.cold").into(), 3, Style::Stacked, move |b| warm(b) + per_s(b.cold_starts)),
+        series(r, t("chart.warm").into(), 0, Style::Stacked, warm),
+    ];
+    TimeChart { duration, y_desc: t("chart.req_per_s").into(), series: s }
+}
+
+/// The autoscaler's loop over time, from its last decision in each bin: the instances it asked for, kept (its
+/// scale-down stabilisation) and had, and, under target tracking (`in_flight`), the requests in flight it measured.
+pub fn autoscaler(decisions: &[Option<Decision>], duration: f64, in_flight: bool, t: Tr) -> TimeChart {
+    let points =
+        |f: fn(&Decision) -> f64| -> Vec<(f64, f64)> { decisions.iter().flatten().map(|d| (d.t, f(d))).collect() };
+    let mut s = Vec::new();
+    if in_flight {
+        s.push(Series {
+            label: t("chart.in_flight").into(),
+            color: 2,
+            style: Style::Area,
+            points: points(|d| d.measured),
+        });
+    }
+    s.push(Series { label: t("chart.had").into(), color: 0, style: Style::Line, points: points(|d| d.alive as f64) });
+    s.push(Series {
+        label: t("chart.kept").into(),
+        color: 4,
+        style: Style::Reference,
+        points: points(|d| d.keep as f64),
+    });
+    s.push(Series {
+        label: t("chart.asked").into(),
+        color: 1,
+        style: Style::Line,
+        points: points(|d| d.desired as f64),
+    });
+    TimeChart { duration, y_desc: t("chart.instances").into(), series: s }
 }

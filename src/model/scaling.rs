@@ -287,6 +287,12 @@ static CHARTS: &[ChartSpec] = &[
         id: "chart-latency-split",
         draw: |c| Some(Chart::Bars(charts::latency_split(c.out.scaling()?, c.a_out().and_then(Output::scaling), c.t))),
     },
+    ChartSpec {
+        section: "scaling",
+        title: "sc.c.outcomes",
+        id: "chart-arrival-outcomes",
+        draw: |c| time(c, charts::arrival_outcomes),
+    },
     ChartSpec { section: "cost", title: "cost.c.cumulative", id: "chart-cost", draw: |c| time(c, mc::cost_over_time) },
     ChartSpec {
         section: "cost",

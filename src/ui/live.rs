@@ -7,13 +7,25 @@
 //! scrubbing (the slider, or dragging on any time chart) and "next cold start" move the one cursor that every time
 //! chart shows as a line. Reduced motion (the reader's setting) plays in steps of one second instead.
 
+use super::chart_canvas::SpecChart;
 use super::i18n::{tr, trf};
 use super::ScenarioCtx;
-use crate::model::engine::state::{Phase, PoolState, Replay};
+use crate::charts::spec::Chart;
+use crate::model::engine::state::{Next, Phase, PoolState, Replay};
+use crate::model::engine::Policy;
 use crate::model::scenario::ModelKind;
-use crate::model::units::fmt_count;
+use crate::model::units::{fmt_count, sig};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
+
+/// What the cursor can step to: the next cold start, refusal (throttle or time-out), removal (keep-alive expiry or the
+/// autoscaler), autoscaler decision.
+const NEXT: [(Next, &str, &str); 4] = [
+    (Next::ColdStart, "live.next_cold", "live-next-cold"),
+    (Next::Refused, "live.next_refused", "live-next-refused"),
+    (Next::Removal, "live.next_removal", "live-next-removal"),
+    (Next::Decision, "live.next_decision", "live-next-decision"),
+];
 
 /// Speeds offered: simulated seconds per real second.
 const SPEEDS: [f64; 6] = [1.0, 10.0, 60.0, 300.0, 900.0, 3600.0];
@@ -152,17 +164,18 @@ pub fn LiveView() -> impl IntoView {
     });
     on_cleanup(move || timer.set_value(None));
 
-    let next_cold = move |_| {
+    let step_to = move |what: Next| {
         let t = cursor.get_untracked();
-        match replay.with_value(|r| r.as_ref()?.next_start(t, duration.get_untracked())) {
+        match replay.with_value(|r| r.as_ref()?.next(what, t, duration.get_untracked())) {
             Some(at) => {
                 note.set(None);
                 playing.set(false);
                 cursor.set(at);
             }
-            None => note.set(Some("live.no_cold")),
+            None => note.set(Some("live.none_after")),
         }
     };
+    let scheduled = Memo::new(move |_| sc.with(|s| !matches!(s.scaling.policy, Policy::PerRequest)));
     let keys = move |ev: leptos::ev::KeyboardEvent| {
         let on_input = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()).is_some();
         let on_control = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlButtonElement>().ok()).is_some()
@@ -229,6 +242,55 @@ pub fn LiveView() -> impl IntoView {
         })
     };
 
+    // The autoscaler's last decision at the cursor, in one sentence, and its loop over the curve.
+    let decision = move || -> String {
+        let policy = sc.with(|s| s.scaling.policy);
+        let c = sc.with(|s| s.scaling.concurrency_per_instance);
+        let key = match policy {
+            Policy::PerRequest => return tr("live.d.per_request").to_string(),
+            Policy::TargetTracking { .. } => "live.d.tracking",
+            Policy::Proportional { .. } => "live.d.proportional",
+            Policy::Predictive { .. } => "live.d.predictive",
+        };
+        let target = match policy {
+            Policy::TargetTracking { target, .. } | Policy::Predictive { target, .. } => target,
+            _ => 1.0,
+        };
+        let Some(d) = now().and_then(|s| s.decision) else { return tr("live.d.none").to_string() };
+        let line = trf(
+            key,
+            &[
+                &clock(d.t),
+                &sig(d.measured, 3),
+                &sig(d.predicted, 3),
+                &sig(target * 100.0, 3),
+                &c.to_string(),
+                &d.desired.to_string(),
+                &d.alive.to_string(),
+                &d.started.to_string(),
+                &d.removed.to_string(),
+            ],
+        );
+        let short = d.desired.saturating_sub(d.alive).saturating_sub(d.started);
+        if short > 0 {
+            format!("{line} {}", trf("live.d.short", &[&short.to_string()]))
+        } else {
+            line
+        }
+    };
+    let loop_chart = move || -> Option<Chart> {
+        let done = built.get() >= duration.get();
+        let in_flight = sc.with(|s| matches!(s.scaling.policy, Policy::TargetTracking { .. }));
+        let t: crate::charts::scaling::Tr = &tr;
+        if !done {
+            return None;
+        }
+        replay.with_value(|r| {
+            let (_, bins) = r.as_ref()?.decisions()?;
+            Some(Chart::Time(crate::charts::scaling::autoscaler(bins, duration.get_untracked(), in_flight, t)))
+        })
+    };
+
     view! {
         <div class="live" data-testid="live-view" tabindex="0" role="group" aria-label=move || tr("live.title") on:keydown=keys>
             <h3>{move || tr("live.title")}</h3>
@@ -250,7 +312,13 @@ pub fn LiveView() -> impl IntoView {
                     aria-valuetext=move || clock(cursor.get())
                     on:input=move |ev| { if let Ok(v) = event_target_value(&ev).parse::<f64>() { cursor.set(v) } } />
                 <output data-testid="live-time">{move || clock(cursor.get())}</output>
-                <button type="button" class="small" data-testid="live-next-cold" on:click=next_cold>{move || tr("live.next_cold")}</button>
+                <span class="live-next" role="group" aria-label=move || tr("live.next")>
+                    {move || tr("live.next")}" "
+                    {NEXT.iter().map(|&(what, key, id)| {
+                        let hidden = move || what == Next::Decision && !scheduled.get();
+                        view! { <button type="button" class="small" data-testid=id hidden=hidden on:click=move |_| step_to(what)>{move || tr(key)}</button> }
+                    }).collect_view()}
+                </span>
             </div>
             {status}
             {move || note.get().map(|k| view! { <p class="hint" data-testid="live-note">{move || tr(k)}</p> })}
@@ -272,6 +340,11 @@ pub fn LiveView() -> impl IntoView {
                 <li><span class="swatch" style=format!("background:{IDLE}; outline: 2px solid {PROVISIONED}")></span>{move || tr("live.l.provisioned")}</li>
                 <li><span class="swatch dot" style=format!("background:{DOT}")></span>{move || tr("live.l.arrival")}</li>
             </ul>
+            <p class="live-decision" data-testid="live-decision">{decision}</p>
+            <Show when=move || scheduled.get()>
+                <div><h3>{move || tr("live.c.loop")}</h3>
+                <SpecChart spec=loop_chart label="live.c.loop" testid="chart-autoscaler" /></div>
+            </Show>
         </div>
     }
 }

@@ -22,7 +22,7 @@ const only = (process.argv[2] ?? '1,2,3,4,5').split(',').map(Number);
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 4e6);
 const EDITS = Number(process.env.BENCH_EDITS ?? 40);
 const ENGINE_RUNS = Number(process.env.BENCH_ENGINE_RUNS ?? 5);
-const CHARTS = ['chart-latency', 'chart-instances', 'chart-events', 'chart-latency-split', 'chart-cost', 'chart-break-even',
+const CHARTS = ['chart-latency', 'chart-instances', 'chart-events', 'chart-latency-split', 'chart-arrival-outcomes', 'chart-cost', 'chart-break-even',
   'chart-provisioned-cost', 'chart-provisioned-benefit', 'chart-timeline', 'chart-downtime', 'chart-nines', 'chart-makespan',
   'chart-speedup', 'chart-parallel-cost', 'chart-breaker-calls', 'chart-breaker-success', 'chart-breaker-latency',
   'chart-chain-length', 'chart-chain-time'];

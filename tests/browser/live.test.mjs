@@ -125,3 +125,27 @@ test('under reduced motion, play moves in steps of whole simulated seconds', asy
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('the autoscaler\'s loop: under target tracking it is charted, and its decision at the cursor is one sentence', async () => {
+  const { page, context, errors } = await openApp(browser, site);
+  await shown(page);
+  assert.match(await text(page, 'live-decision'), /Scale per request/);
+  assert.equal(await page.getByTestId('live-next-decision').isVisible(), false, 'no decisions to step to');
+  await page.getByTestId('policy').selectOption('target_tracking');
+  await page.getByTestId('chart-autoscaler').waitFor();
+  await page.waitForFunction(() => document.querySelector('[data-testid=chart-autoscaler-csv]')?.disabled === false, null, { timeout: 60000 });
+  await shown(page);
+  await page.getByTestId('live-next-decision').click();
+  assert.match(await text(page, 'live-decision'),
+    /^At \d+:\d\d it measured [\d.,]+ requests in flight \(the mean of its window\) against a target of 60 % of 1 per instance → asked for \d+ instances; it had \d+, started \d+ and removed \d+\./);
+  // The chart's data: what it asked for and what it had, at each decision.
+  const chart = page.getByTestId('chart-autoscaler');
+  await chart.scrollIntoViewIfNeeded();
+  await page.getByTestId('chart-autoscaler-cursor').waitFor();
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('chart-autoscaler-csv').click()]);
+  const csv = await (await import('node:fs/promises')).readFile(await download.path(), 'utf8');
+  assert.match(csv, /^asked for,/m);
+  assert.match(csv, /^had,/m);
+  assert.deepEqual(errors, []);
+  await context.close();
+});

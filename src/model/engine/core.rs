@@ -13,7 +13,7 @@
 use super::arrivals::ArrivalStream;
 use super::creation::Ranks;
 use super::heap::{TimeHeap, Timed};
-use super::state::{InstanceState, Phase, PoolState, RequestState};
+use super::state::{Decision, InstanceState, Phase, PoolState, RequestState};
 use super::table::Table;
 use super::{bin_width, Bin, ColdMode, IdleChoice, Overflow, Policy, ScalingParams, SimResult, Summary};
 use crate::model::cost::Usage;
@@ -191,6 +191,15 @@ struct Sim {
     wait_sum: f64,
     peak_instances: u32,
     started: u64,
+    /// Instances removed (keep-alive expired, or the autoscaler), requests refused (throttled or timed out, warm-up
+    /// included), and autoscaler decisions, so far: what [`Replay::next`] steps to.
+    removed: u64,
+    refused: u64,
+    decisions: u64,
+    /// The autoscaler's last decision ([`Decision`]).
+    last_decision: Option<Decision>,
+    /// The last decision in each bin, kept only by a [`Replay`] (for its chart of the autoscaler's loop).
+    decision_bins: Option<Vec<Option<Decision>>>,
     // Arrivals: their stream and the next one [s]; and the queue time-out [s].
     arrivals: ArrivalStream,
     next_arrival: f64,
@@ -211,6 +220,19 @@ pub fn pool_states(curve: &LoadCurve, p: &ScalingParams, seed: u64, times: &[f64
     let mut s = Sim::new(curve, p, seed);
     let mut stop = 0.0;
     times.iter().map(|&t| s.run_to(&mut stop, t, curve).state(t)).collect()
+}
+
+/// What [`Replay::next`] steps to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Next {
+    /// An instance starts (a cold start).
+    ColdStart,
+    /// A request is throttled or times out in the queue.
+    Refused,
+    /// An instance is removed (its keep-alive ran out, or the autoscaler removed it).
+    Removal,
+    /// The autoscaler decides.
+    Decision,
 }
 
 /// A run kept as a few copies of its state along the curve ([`Replay::MARKS`], whatever the curve's length), so that
@@ -235,7 +257,8 @@ impl Replay {
 
     /// A replay of the run of `p` under `curve` with `seed`, built up to time 0.
     pub fn new(curve: &LoadCurve, p: &ScalingParams, seed: u64) -> Replay {
-        let ahead = Sim::new(curve, p, seed);
+        let mut ahead = Sim::new(curve, p, seed);
+        ahead.decision_bins = ahead.scheduled.then(|| vec![None; ahead.bins.len()]);
         let every = (curve.duration() / Self::MARKS as f64).max(1e-9);
         Replay { curve: curve.clone(), marks: vec![(0.0, ahead.copy())], ahead, reached: 0.0, every }
     }
@@ -285,22 +308,34 @@ impl Replay {
         Some(times.iter().map(|&t| s.run_to(&mut stop, t, &self.curve).state(t)).collect())
     }
 
-    /// The first time after `t` [s] and before `limit`, within what is built, at which an instance starts (a cold
-    /// start begins), to a hundredth of a second.
-    pub fn next_start(&self, t: f64, limit: f64) -> Option<f64> {
+    /// The first time after `t` [s] and before `limit`, within what is built, at which `what` happens, to a
+    /// hundredth of a second (the cursor put there shows it: the instance initialising, the request refused).
+    pub fn next(&self, what: Next, t: f64, limit: f64) -> Option<f64> {
         let limit = limit.min(self.reached);
         let (mut stop, mut s) = self.mark_before(t);
         s.run_to(&mut stop, t, &self.curve);
-        let before = s.started;
+        let count = |s: &Sim| match what {
+            Next::ColdStart => s.started,
+            Next::Refused => s.refused,
+            Next::Removal => s.removed,
+            Next::Decision => s.decisions,
+        };
+        let before = count(&s);
         let mut at = t;
         while at < limit {
             at = (at + 0.01).min(limit);
             s.run_to(&mut stop, at, &self.curve);
-            if s.started > before {
+            if count(&s) > before {
                 return Some(at);
             }
         }
         None
+    }
+
+    /// The autoscaler's last decision in each bin (`None` where it made none, or under the per-request policy),
+    /// once the replay is built; with the bins' width [s].
+    pub fn decisions(&self) -> Option<(f64, &[Option<Decision>])> {
+        Some((self.ahead.width, self.ahead.decision_bins.as_deref()?))
     }
 
     fn mark_before(&self, t: f64) -> (f64, Sim) {
@@ -388,6 +423,11 @@ impl Sim {
             wait_sum: 0.0,
             peak_instances: 0,
             started: 0,
+            removed: 0,
+            refused: 0,
+            decisions: 0,
+            last_decision: None,
+            decision_bins: None,
             arrivals: ArrivalStream::new(curve, seed),
             next_arrival: f64::INFINITY,
             timeout: match p.overflow {
@@ -483,6 +523,9 @@ impl Sim {
             completed: sum(|b| b.completed),
             cold_completed: sum(|b| b.cold),
             started: self.started,
+            removed: self.removed,
+            refused: self.refused,
+            decision: self.last_decision,
         }
     }
 
@@ -841,6 +884,7 @@ impl Sim {
     }
 
     fn throttle(&mut self, arrival: f64, timed_out: bool) {
+        self.refused += 1;
         let k = self.measured_bin(arrival);
         if k != NONE {
             let bin = &mut self.bins[k as usize];
@@ -905,6 +949,7 @@ impl Sim {
     }
 
     fn kill(&mut self, i: u32) {
+        self.removed += 1;
         let inst = &mut self.insts[i as usize];
         inst.alive = false;
         inst.gen = inst.gen.wrapping_add(1);
@@ -1030,6 +1075,8 @@ impl Sim {
     fn tick(&mut self, t: f64, curve: &LoadCurve) {
         let p = Arc::clone(&self.p);
         let c = self.c as f64;
+        // What the policy measured (in-flight requests, or a rate [req/s]) and what it expects.
+        let (measured, predicted);
         let (desired, interval, stabilization, cap) = match p.policy {
             Policy::PerRequest => unreachable!("no ticks under the per-request policy"),
             Policy::TargetTracking { target, interval, window, stabilization, max_scale } => {
@@ -1040,11 +1087,15 @@ impl Sim {
                     self.window.pop_front();
                 }
                 let mean = self.window.iter().sum::<f64>() / self.window.len() as f64;
+                measured = mean;
+                predicted = mean;
                 ((mean / (target * c)).ceil(), interval, stabilization, max_scale)
             }
             Policy::Proportional { r_min, r_max, interval } => {
                 let peak = curve.peak();
                 let share = if peak > 0.0 { curve.rate_at(t) / peak } else { 0.0 };
+                measured = curve.rate_at(t);
+                predicted = measured;
                 ((r_min as f64 + (r_max - r_min) as f64 * share).ceil(), interval, 0.0, r_max)
             }
             Policy::Predictive { alpha, beta, interval, target, stabilization, max_scale } => {
@@ -1063,6 +1114,8 @@ impl Sim {
                 };
                 let h = (cold_mean + interval) / interval;
                 let forecast = (level + trend * h).max(0.0);
+                measured = observed;
+                predicted = forecast;
                 ((forecast * p.warm_service.mean() / (target * c)).ceil(), interval, stabilization, max_scale)
             }
         };
@@ -1075,6 +1128,7 @@ impl Sim {
         }
         let floor = self.recent_desired.iter().map(|&(_, d)| d).max().unwrap_or(desired);
         let alive = self.n_alive();
+        let (started, removed) = (self.started, self.removed);
         if desired > alive {
             self.excess = 0;
             for _ in alive..desired {
@@ -1097,6 +1151,22 @@ impl Sim {
             self.excess = remove;
         } else {
             self.excess = 0;
+        }
+        let d = Decision {
+            t,
+            measured,
+            predicted,
+            desired,
+            keep: floor,
+            alive,
+            started: (self.started - started) as u32,
+            removed: (self.removed - removed) as u32,
+        };
+        self.decisions += 1;
+        self.last_decision = Some(d);
+        if let Some(bins) = self.decision_bins.as_mut() {
+            let k = ((t * self.inv_width) as usize).min(bins.len() - 1);
+            bins[k] = Some(d);
         }
         self.next_tick = self.before_end(t + interval);
     }

@@ -3,7 +3,7 @@
 //! events), stopped at that time ([`pool_states`]): a deterministic re-run, so nothing is recorded while the figures
 //! are computed and memory does not grow with the curve.
 
-pub use super::core::{pool_states, Replay};
+pub use super::core::{pool_states, Next, Replay};
 use serde::{Deserialize, Serialize};
 
 /// The pool at time `t` of a run.
@@ -24,8 +24,35 @@ pub struct PoolState {
     pub timed_out: u64,
     pub completed: u64,
     pub cold_completed: u64,
-    /// On-demand instances started so far (each a cold start).
+    /// On-demand instances started so far (each a cold start), and removed so far.
     pub started: u64,
+    pub removed: u64,
+    /// Requests refused so far (throttled or timed out; the warm-up's too).
+    pub refused: u64,
+    /// The autoscaler's last decision, under a scheduled policy.
+    pub decision: Option<Decision>,
+}
+
+/// One decision of the autoscaler (monitor → analyse → predict → adjust): what it measured, what it expected, the
+/// instances it computed and kept, what it had, and what it started and removed.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Decision {
+    /// When [s].
+    pub t: f64,
+    /// What the policy measured: the mean requests in flight over its window (target tracking), the curve's rate
+    /// (the proportional schedule), the observed rate (predictive) [requests, or req/s].
+    pub measured: f64,
+    /// What it expects: the forecast one cold start ahead (predictive), else what it measured.
+    pub predicted: f64,
+    /// The instances it computed (after its cap and the instance limit), and the most of its recent ones it keeps
+    /// (the scale-down stabilisation).
+    pub desired: u32,
+    pub keep: u32,
+    /// Instances it had before deciding.
+    pub alive: u32,
+    /// Instances it started (fewer than asked when the scaling-rate limit refused some) and removed.
+    pub started: u32,
+    pub removed: u32,
 }
 
 /// An instance at the time of a [`PoolState`].
@@ -185,10 +212,36 @@ mod tests {
             assert_eq!(r.states(&[t]).unwrap()[0], whole[k], "at {t}");
         }
         assert_eq!(r.states(&[131.0, 132.0]).unwrap(), pool_states(&curve, &p, 5, &[131.0, 132.0]));
-        let at = r.next_start(120.0, 420.0).expect("the crowd starts instances");
+        let at = r.next(Next::ColdStart, 120.0, 420.0).expect("the crowd starts instances");
         let [before, after] = <[PoolState; 2]>::try_from(r.states(&[at - 0.01, at]).unwrap()).unwrap();
         assert!(after.started > before.started, "an instance starts between {} and {at}", at - 0.01);
         assert!(after.instances.iter().any(|i| matches!(i.phase, Phase::Init { .. })), "and initialises at {at}");
-        assert!(r.next_start(300.0, 420.0).is_none() || r.next_start(300.0, 420.0).unwrap() > 300.0);
+        let refused = r.next(Next::Refused, 120.0, 420.0).expect("the crowd is throttled");
+        let [a, b] = <[PoolState; 2]>::try_from(r.states(&[refused - 0.01, refused]).unwrap()).unwrap();
+        assert!(b.refused > a.refused);
+        let removed = r.next(Next::Removal, 240.0, 2000.0);
+        assert!(removed.is_none(), "with a 10 min keep-alive no instance expires before the curve's end");
+        assert!(r.next(Next::Decision, 0.0, 420.0).is_none(), "no autoscaler under the per-request policy");
+    }
+
+    /// Under target tracking the replay keeps the autoscaler's decisions: one per bin, and the state's last one.
+    #[test]
+    fn a_replay_keeps_the_autoscalers_decisions() {
+        let (curve, p) = crowd();
+        let tracking =
+            Policy::TargetTracking { target: 0.6, interval: 2.0, window: 60.0, stabilization: 60.0, max_scale: 1000 };
+        let p = ScalingParams { policy: tracking, ..p };
+        let mut r = Replay::new(&curve, &p, 5);
+        r.extend(1e9);
+        let (width, bins) = r.decisions().unwrap();
+        assert!(width > 0.0 && bins.iter().filter(|d| d.is_some()).count() > 100);
+        let at = r.next(Next::Decision, 130.0, 420.0).unwrap();
+        let s = &r.states(&[at]).unwrap()[0];
+        let d = s.decision.unwrap();
+        assert!((d.t - at).abs() <= 0.01 + 1e-9 && d.t <= at);
+        assert!(d.measured > 0.0 && d.desired >= 1);
+        // In the crowd it asks for more than it has, and gets them as far as the limits allow.
+        let crowd = bins.iter().flatten().find(|d| d.t > 135.0 && d.desired > d.alive).expect("a decision to grow");
+        assert!(crowd.started <= crowd.desired - crowd.alive);
     }
 }
