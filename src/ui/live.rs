@@ -252,25 +252,23 @@ pub fn LiveView() -> impl IntoView {
             Policy::Proportional { .. } => "live.d.proportional",
             Policy::Predictive { .. } => "live.d.predictive",
         };
-        let target = match policy {
-            Policy::TargetTracking { target, .. } | Policy::Predictive { target, .. } => target,
-            _ => 1.0,
-        };
         let Some(d) = now().and_then(|s| s.decision) else { return tr("live.d.none").to_string() };
-        let line = trf(
-            key,
-            &[
-                &clock(d.t),
-                &sig(d.measured, 3),
-                &sig(d.predicted, 3),
-                &sig(target * 100.0, 3),
-                &c.to_string(),
-                &d.desired.to_string(),
-                &d.alive.to_string(),
-                &d.started.to_string(),
-                &d.removed.to_string(),
-            ],
-        );
+        // {2}: the target share under target tracking, the forecast under the predictive policy.
+        let second = match policy {
+            Policy::TargetTracking { target, .. } => sig(target * 100.0, 3),
+            _ => sig(d.predicted, 3),
+        };
+        let args = [
+            clock(d.t),
+            sig(d.measured, 3),
+            second,
+            c.to_string(),
+            d.desired.to_string(),
+            d.alive.to_string(),
+            d.started.to_string(),
+            d.removed.to_string(),
+        ];
+        let line = trf(key, &args.iter().map(String::as_str).collect::<Vec<_>>());
         let short = d.desired.saturating_sub(d.alive).saturating_sub(d.started);
         if short > 0 {
             format!("{line} {}", trf("live.d.short", &[&short.to_string()]))
