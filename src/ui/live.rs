@@ -202,13 +202,21 @@ pub fn LiveView() -> impl IntoView {
     let canvas = NodeRef::<leptos::html::Canvas>::new();
     let keep_alive = Memo::new(move |_| sc.with(|s| s.scaling.keep_alive));
     let init_mean = Memo::new(move |_| sc.with(|s| crate::model::scaling::cold_dist(&s.scaling).mean()));
+    // User Timing `live draw`: the state at the cursor (a re-run from the copy before it) and its drawing.
     Effect::new(move |_| {
+        let perf = super::perf();
+        if let Some(p) = &perf {
+            let _ = p.mark("live draw start");
+        }
         let state = now();
         let (Some(el), Some(state)) = (canvas.get(), state) else { return };
         let dark = web_sys::window()
             .and_then(|w| w.match_media("(prefers-color-scheme: dark)").ok().flatten())
             .is_some_and(|q| q.matches());
         draw(&el, &state, keep_alive.get(), init_mean.get(), dark);
+        if let Some(p) = &perf {
+            let _ = p.measure_with_start_mark("live draw", "live draw start");
+        }
     });
 
     let count = move |f: fn(&PoolState, &PoolState) -> u64| {

@@ -5,7 +5,10 @@
 //      into the main thread's own share (input handled, charts drawn) and the wait for the model in its worker;
 //   4. the engine in wasm: simulated requests per second on the four steady scenarios of the engine issue;
 //   5. a 24-hour curve at 1,000 req/s (86.4 M requests): wall time of the scaling run, the wasm memory of its
-//      worker, the page's JS heap, and the longest main-thread task while every model runs.
+//      worker, the page's JS heap, and the longest main-thread task while every model runs;
+//   6. the live view: scrubbing the default hour (each cursor move's re-run and drawing, `live draw`), playback
+//      frames with about 1,000 instances on screen, and a day at 1,000 req/s: its replay's building (the longest
+//      main-thread task meanwhile) and scrubbing it.
 //   SITE_DIR=dist SITE_PREFIX=/serverless-playground/ node tests/browser/bench.mjs [sections, e.g. 1,2,3]
 // BENCH_REQUESTS sets the requests per engine case (default 4e6), BENCH_ENGINE_RUNS the measured runs of each (default
 // 5; the median, slowest and fastest are printed); BENCH_EDITS the edits per field (default 40: with 15,
@@ -18,7 +21,7 @@ import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { serve, launch, SITE_DIR } from './harness.mjs';
 
-const only = (process.argv[2] ?? '1,2,3,4,5').split(',').map(Number);
+const only = (process.argv[2] ?? '1,2,3,4,5,6').split(',').map(Number);
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 4e6);
 const EDITS = Number(process.env.BENCH_EDITS ?? 40);
 const ENGINE_RUNS = Number(process.env.BENCH_ENGINE_RUNS ?? 5);
@@ -199,7 +202,7 @@ async function defaultScenario(browser, site) {
   await page.getByTestId('share').click();
   const hash = await page.evaluate(() => location.hash);
   await context.close();
-  const b64 = hash.split('.').slice(1).join('.').replace(/-/g, '+').replace(/_/g, '/');
+  const b64 = hash.split('&')[0].split('.').slice(1).join('.').replace(/-/g, '+').replace(/_/g, '/');
   return JSON.parse(Buffer.from(b64, 'base64').toString('utf8'));
 }
 
@@ -329,6 +332,72 @@ async function bigDay(browser, site) {
   await context.close();
 }
 
+/** The `live draw` measures [ms] since `from` (the page's time). */
+const liveDraws = (page, from = 0) => page.evaluate((f) => performance.getEntriesByName('live draw')
+  .filter((m) => m.startTime >= f).map((m) => m.duration), from);
+
+/** Sets the live view's cursor to `t` seconds as the slider does, and waits for its drawing. */
+async function scrubTo(page, t) {
+  const before = await page.evaluate(() => performance.getEntriesByName('live draw').length);
+  await page.getByTestId('live-cursor').evaluate((el, v) => { el.value = String(v); el.dispatchEvent(new Event('input', { bubbles: true })); }, t);
+  await page.waitForFunction((n) => performance.getEntriesByName('live draw').length > n, before, { timeout: 60000 });
+}
+
+async function liveView(browser, site) {
+  console.log('6. the live view (User Timing `live draw`: the state at the cursor re-run from the copy before it, and drawn):');
+  // The default hour: scrub to 40 times spread over it, after the replay is built.
+  {
+    const { context, page } = await newPage(browser, site);
+    await page.getByTestId('live-view').scrollIntoViewIfNeeded();
+    await page.waitForFunction(() => !document.querySelector('[data-testid=live-building]') && /^\d+$/.test(document.querySelector('[data-testid=live-busy]')?.textContent ?? ''), null, { timeout: 120000 });
+    const from = await page.evaluate(() => performance.now());
+    for (let k = 0; k < 40; k++) await scrubTo(page, ((k * 37) % 40 + 0.5) * 90);
+    const d = await liveDraws(page, from);
+    console.log(`   default hour, 40 scrubs: live draw p50 ${ms(quantile(d, 0.5))}, p95 ${ms(quantile(d, 0.95))}, max ${ms(Math.max(...d))} (target ≤ 16 ms median)`);
+    await context.close();
+  }
+  // About 1,000 instances on screen: the flash crowd at 5,000 req/s, played at 60× for 5 s from its start.
+  {
+    const s = await defaultScenario(browser, site);
+    s.load = { points: [{ t: 0, rate: 50 }, { t: 1500, rate: 50 }, { t: 1560, rate: 5000 }, { t: 1800, rate: 5000 }, { t: 1860, rate: 50 }, { t: 3600, rate: 50 }] };
+    s.scaling.max_instances = 3000;
+    const hash = '#s=1.' + Buffer.from(JSON.stringify(s)).toString('base64url');
+    const { context, page } = await newPage(browser, site, hash);
+    await page.getByTestId('live-view').scrollIntoViewIfNeeded();
+    await page.waitForFunction(() => !document.querySelector('[data-testid=live-building]') && /^\d+$/.test(document.querySelector('[data-testid=live-busy]')?.textContent ?? ''), null, { timeout: 120000 });
+    await scrubTo(page, 1600);
+    const shown = await page.evaluate(() => ['live-init', 'live-busy', 'live-idle'].map((i) => Number(document.querySelector(`[data-testid=${i}]`).textContent)).reduce((a, b) => a + b));
+    const from = await page.evaluate(() => { window.__long = []; return performance.now(); });
+    await page.getByTestId('live-play').click();
+    await page.waitForTimeout(5000);
+    await page.getByTestId('live-play').click();
+    const d = await liveDraws(page, from);
+    const long = await page.evaluate(() => window.__long.map((x) => x.ms));
+    console.log(`   ${shown} instances on screen, 5 s of play at 60×: ${d.length} frames drawn (${(d.length / 5).toFixed(0)}/s; target 60), live draw p50 ${ms(quantile(d, 0.5))}, p95 ${ms(quantile(d, 0.95))}; tasks over 50 ms: ${long.length}`);
+    await context.close();
+  }
+  // A day at 1,000 req/s: the replay is built when asked, in slices; then scrubbed.
+  {
+    const s = await defaultScenario(browser, site);
+    s.load = { points: [{ t: 0, rate: 1000 }, { t: 86400, rate: 1000 }] };
+    const hash = '#s=1.' + Buffer.from(JSON.stringify(s)).toString('base64url');
+    const { context, page } = await newPage(browser, site, hash);
+    await page.getByTestId('heavy-leave').click({ timeout: 3000 }).catch(() => {});
+    await page.getByTestId('live-view').scrollIntoViewIfNeeded();
+    const from = await page.evaluate(() => { window.__long = []; return performance.now(); });
+    const t0 = Date.now();
+    await page.getByTestId('live-build').click();
+    await page.waitForFunction(() => !document.querySelector('[data-testid=live-building]'), null, { timeout: 600000, polling: 500 });
+    const built = (Date.now() - t0) / 1000;
+    const long = await page.evaluate(() => window.__long.map((x) => x.ms));
+    const scrubFrom = await page.evaluate(() => performance.now());
+    for (let k = 0; k < 20; k++) await scrubTo(page, ((k * 7) % 20 + 0.5) * 4320);
+    const d = await liveDraws(page, scrubFrom);
+    console.log(`   a day at 1,000 req/s: replay built in ${built.toFixed(1)} s on the page in slices, longest task meanwhile ${long.length ? ms(Math.max(...long)) : 'none over 50 ms'} (${long.length} over 50 ms; target none); 20 scrubs: live draw p50 ${ms(quantile(d, 0.5))}, max ${ms(Math.max(...d))}`);
+    await context.close();
+  }
+}
+
 const site = await serve();
 const browser = await launch();
 try {
@@ -337,6 +406,7 @@ try {
   if (only.includes(3)) await editRedraw(browser, site);
   if (only.includes(4)) await engine(browser, site);
   if (only.includes(5)) await bigDay(browser, site);
+  if (only.includes(6)) await liveView(browser, site);
 } finally {
   await browser.close();
   await site.close();

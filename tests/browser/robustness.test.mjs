@@ -16,7 +16,7 @@ async function defaultScenario() {
   await page.getByTestId('share').click();
   const shared = await page.evaluate(() => location.hash);
   await context.close();
-  return JSON.parse(Buffer.from(shared.split('.').slice(1).join('.'), 'base64url').toString('utf8'));
+  return JSON.parse(Buffer.from(shared.split('&')[0].split('.').slice(1).join('.'), 'base64url').toString('utf8'));
 }
 
 const link = (s) => '#s=1.' + Buffer.from(JSON.stringify(s)).toString('base64url');
