@@ -387,7 +387,9 @@ where
         }
         hover.set(Some((px, py)));
     };
-    let cursor_line = move || {
+    // The line's place [CSS px]: left, top, height; `None` when it is not shown. One element, moved by its style
+    // (an element made anew for every move of the cursor cost style and layout of the whole page per frame).
+    let cursor_at = move || -> Option<(f64, f64, f64)> {
         let c = cursor?.get();
         if !is_time() {
             return None;
@@ -396,10 +398,17 @@ where
         if !(m.x.0..=m.x.1).contains(&c) || m.x.1 <= m.x.0 {
             return None;
         }
-        let px = m.left + (c - m.x.0) / (m.x.1 - m.x.0) * m.width;
-        Some(view! {
-            <div class="cursor-line" data-testid=format!("{testid}-cursor") style:left=format!("{px}px")
-                style:top=format!("{}px", m.top) style:height=format!("{}px", m.height)></div>
+        Some((m.left + (c - m.x.0) / (m.x.1 - m.x.0) * m.width, m.top, m.height))
+    };
+    let cursor_line = move || {
+        cursor.is_some().then(|| {
+            view! {
+                <div class="cursor-line" data-testid=format!("{testid}-cursor")
+                    style:display=move || if cursor_at().is_some() { "block" } else { "none" }
+                    style:left=move || cursor_at().map_or(String::new(), |(x, _, _)| format!("{x}px"))
+                    style:top=move || cursor_at().map_or(String::new(), |(_, y, _)| format!("{y}px"))
+                    style:height=move || cursor_at().map_or(String::new(), |(_, _, h)| format!("{h}px"))></div>
+            }
         })
     };
     let readout = move || {

@@ -370,15 +370,19 @@ fn draw(canvas: &web_sys::HtmlCanvasElement, s: &PoolState, keep_alive: f64, ini
     let cols = ((width / (cell + gap)).floor() as usize).max(1);
     let rows = if n > MAX_CELLS { 3 } else { n.div_ceil(cols).max(1) };
     let height = rows as f64 * (cell + gap) + 34.0;
-    canvas.set_width((width * dpr) as u32);
-    canvas.set_height((height * dpr) as u32);
-    let _ = web_sys::HtmlElement::style(canvas).set_property("height", &format!("{height}px"));
+    // Resized only when its size changes (a resize reallocates the canvas and lays the page out again).
+    let (w, h) = ((width * dpr) as u32, (height * dpr) as u32);
+    if canvas.width() != w || canvas.height() != h {
+        canvas.set_width(w);
+        canvas.set_height(h);
+        let _ = web_sys::HtmlElement::style(canvas).set_property("height", &format!("{height}px"));
+    }
     let Some(g) =
         canvas.get_context("2d").ok().flatten().and_then(|c| c.dyn_into::<web_sys::CanvasRenderingContext2d>().ok())
     else {
         return;
     };
-    let _ = g.scale(dpr, dpr);
+    let _ = g.set_transform(dpr, 0.0, 0.0, dpr, 0.0, 0.0);
     let fg = if dark { "#e6e8eb" } else { "#22262e" };
     g.clear_rect(0.0, 0.0, width, height);
     g.set_font("13px system-ui, sans-serif");

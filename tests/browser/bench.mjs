@@ -365,6 +365,7 @@ async function liveView(browser, site) {
     const { context, page } = await newPage(browser, site, hash);
     await page.getByTestId('live-view').scrollIntoViewIfNeeded();
     await page.waitForFunction(() => !document.querySelector('[data-testid=live-building]') && /^\d+$/.test(document.querySelector('[data-testid=live-busy]')?.textContent ?? ''), null, { timeout: 120000 });
+    await allDrawn(page, 300000);
     await scrubTo(page, 1600);
     const shown = await page.evaluate(() => ['live-init', 'live-busy', 'live-idle'].map((i) => Number(document.querySelector(`[data-testid=${i}]`).textContent)).reduce((a, b) => a + b));
     const from = await page.evaluate(() => { window.__long = []; return performance.now(); });
