@@ -249,6 +249,8 @@ pub struct Replay {
     reached: f64,
     /// Time between copies [s].
     every: f64,
+    /// The state at the first time the last call of [`Replay::states`] asked for.
+    last: std::cell::RefCell<Option<(f64, Sim)>>,
 }
 
 impl Replay {
@@ -260,7 +262,8 @@ impl Replay {
         let mut ahead = Sim::new(curve, p, seed);
         ahead.decision_bins = ahead.scheduled.then(|| vec![None; ahead.bins.len()]);
         let every = (curve.duration() / Self::MARKS as f64).max(1e-9);
-        Replay { curve: curve.clone(), marks: vec![(0.0, ahead.copy())], ahead, reached: 0.0, every }
+        let marks = vec![(0.0, ahead.copy())];
+        Replay { curve: curve.clone(), marks, ahead, reached: 0.0, every, last: Default::default() }
     }
 
     /// The curve's end [s]: the replay covers 0 ..= this.
@@ -298,21 +301,35 @@ impl Replay {
         }
     }
 
-    /// The pool at each of `times` [s] (ascending, within what is built), from the copy before the first.
+    /// The pool at each of `times` [s] (ascending, within what is built): re-run from the copy before the first,
+    /// or from where the last call's first time left the run when that is nearer (playing forward re-runs only
+    /// the frame's own events).
     pub fn states(&self, times: &[f64]) -> Option<Vec<PoolState>> {
         let first = *times.first()?;
         if times.last().is_some_and(|&t| t > self.reached) || first < 0.0 {
             return None;
         }
-        let (mut stop, mut s) = self.mark_before(first);
-        Some(times.iter().map(|&t| s.run_to(&mut stop, t, &self.curve).state(t)).collect())
+        let mark = self.mark_before(first);
+        let (mut stop, mut s) = match self.last.take() {
+            Some((at, s)) if at <= first && at >= mark.0 => (at, s),
+            _ => (mark.0, mark.1.clone()),
+        };
+        let mut out = Vec::with_capacity(times.len());
+        for (k, &t) in times.iter().enumerate() {
+            out.push(s.run_to(&mut stop, t, &self.curve).state(t));
+            if k == 0 {
+                self.last.replace(Some((t, s.clone())));
+            }
+        }
+        Some(out)
     }
 
     /// The first time after `t` [s] and before `limit`, within what is built, at which `what` happens, to a
     /// hundredth of a second (the cursor put there shows it: the instance initialising, the request refused).
     pub fn next(&self, what: Next, t: f64, limit: f64) -> Option<f64> {
         let limit = limit.min(self.reached);
-        let (mut stop, mut s) = self.mark_before(t);
+        let (mut stop, s) = self.mark_before(t);
+        let mut s = s.clone();
         s.run_to(&mut stop, t, &self.curve);
         let count = |s: &Sim| match what {
             Next::ColdStart => s.started,
@@ -338,10 +355,10 @@ impl Replay {
         Some((self.ahead.width, self.ahead.decision_bins.as_deref()?))
     }
 
-    fn mark_before(&self, t: f64) -> (f64, Sim) {
+    fn mark_before(&self, t: f64) -> (f64, &Sim) {
         let k = self.marks.partition_point(|(m, _)| *m <= t).max(1) - 1;
         let (at, s) = &self.marks[k];
-        (*at, s.clone())
+        (*at, s)
     }
 }
 

@@ -212,6 +212,12 @@ mod tests {
             assert_eq!(r.states(&[t]).unwrap()[0], whole[k], "at {t}");
         }
         assert_eq!(r.states(&[131.0, 132.0]).unwrap(), pool_states(&curve, &p, 5, &[131.0, 132.0]));
+        // Played forward in frames (each from where the last left off), then back: the same states.
+        for k in 0..40 {
+            let t = 125.0 + 0.7 * k as f64;
+            assert_eq!(r.states(&[t - 1.0, t]).unwrap(), pool_states(&curve, &p, 5, &[t - 1.0, t]), "frame at {t}");
+        }
+        assert_eq!(r.states(&[50.0]).unwrap(), pool_states(&curve, &p, 5, &[50.0]));
         let at = r.next(Next::ColdStart, 120.0, 420.0).expect("the crowd starts instances");
         let [before, after] = <[PoolState; 2]>::try_from(r.states(&[at - 0.01, at]).unwrap()).unwrap();
         assert!(after.started > before.started, "an instance starts between {} and {at}", at - 0.01);
