@@ -7,7 +7,7 @@ use super::cost::{break_even_rps, monthly_pay_per_use, period_bill, AlwaysOn, Us
 use super::engine::{simulate, ColdMode, ScalingParams, SimResult, Summary};
 use super::registry::{ChartInput, ChartSpec, FigureSpec, Formula, Model, ModelKind, Output, Reading};
 use super::scenario::Scenario;
-use super::units::{fmt_duration, sig, Unit};
+use super::units::{fmt_clock, fmt_count, fmt_duration, sig, Unit};
 use crate::charts::models as mc;
 use crate::charts::scaling::{self as charts, Tr};
 use crate::charts::spec::Chart;
@@ -251,6 +251,7 @@ impl Model for ScalingModel {
             },
             Formula { key: "cost.formula", args: vec![sig(expected_bill(s), 4), sig(r.bill.total, 4)] },
         ];
+        f.push(tail(out));
         if steady(s) {
             let a = pacs(rate, service, service + cold, s.scaling.keep_alive, s.scaling.max_instances);
             f.push(Formula {
@@ -268,6 +269,36 @@ impl Model for ScalingModel {
     fn cli(&self, s: &Scenario) -> Option<serde_json::Value> {
         let out = &self.run(s);
         serde_json::to_value(summary(out)?).ok()
+    }
+}
+
+/// Why the tail is slow, in one sentence from the run: how often a request was cold, whether cold starts or warm
+/// requests set the p99 (the share of the p99 due to cold starts, 20 % or more: cold starts), and the bin where the
+/// p99 was highest, with its cold share. Key `sc.tail.cold`, `sc.tail.warm` or `sc.tail.none` (no cold start).
+fn tail(out: &Output) -> Formula {
+    let Some(r) = out.scaling() else { return Formula { key: "sc.tail.none", args: Vec::new() } };
+    let s = &r.summary;
+    let key = match (s.cold_starts, s.p99_cold_share >= 0.2) {
+        (0, _) => "sc.tail.none",
+        (_, true) => "sc.tail.cold",
+        (_, false) => "sc.tail.warm",
+    };
+    let worst = r.bins.iter().filter(|b| b.completed > 0).max_by(|a, b| a.latency.p99.total_cmp(&b.latency.p99));
+    let (from, to, cold, p99) = worst.map_or((0.0, 0.0, 0.0, 0.0), |b| {
+        (b.t, b.t + r.bin_width, b.cold_starts as f64 / b.completed as f64, b.latency.p99)
+    });
+    let one_in = if s.cold_start_prob > 0.0 { fmt_count((1.0 / s.cold_start_prob).round()) } else { String::new() };
+    Formula {
+        key,
+        args: vec![
+            one_in,
+            fmt_duration(s.latency.p99),
+            fmt_duration(s.latency_warm.p99),
+            fmt_clock(from),
+            fmt_clock(to),
+            sig(cold * 100.0, 2),
+            fmt_duration(p99),
+        ],
     }
 }
 
@@ -309,4 +340,37 @@ static CHARTS: &[ChartSpec] = &[
 /// A time chart of the scaling run over the curve, with A's beside it when comparing.
 fn time(c: &ChartInput, f: fn(&SimResult, f64, Option<&SimResult>, Tr) -> TimeChart) -> Option<Chart> {
     Some(Chart::Time(f(c.out.scaling()?, c.s.load.duration(), c.a_out().and_then(Output::scaling), c.t)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::load::LoadCurve;
+
+    fn tail_of(rate: f64, keep_alive: f64, provisioned: u32) -> Formula {
+        let load = LoadCurve::from_pairs(&[(0.0, rate), (1800.0, rate)]).unwrap();
+        let mut s = Scenario { load, ..Scenario::default() };
+        s.scaling.keep_alive = keep_alive;
+        s.scaling.provisioned = provisioned;
+        tail(&ScalingModel.run(&s))
+    }
+
+    /// The sentence under the latency figures says what sets the p99: cold starts when requests rarely find a warm
+    /// instance, warm requests when cold starts are rare, and warm requests alone with none.
+    #[test]
+    fn the_tail_sentence_names_what_sets_the_p99() {
+        let cold = tail_of(0.5, 1.0, 0);
+        assert_eq!(cold.key, "sc.tail.cold", "{cold:?}");
+        let one_in: f64 = cold.args[0].replace(',', "").parse().unwrap();
+        assert!((1.0..3.0).contains(&one_in), "most requests cold: 1 in {one_in}");
+        let warm = tail_of(20.0, 600.0, 0);
+        assert_eq!(warm.key, "sc.tail.warm", "{warm:?}");
+        assert!(warm.args[0].replace(',', "").parse::<f64>().unwrap() > 1000.0);
+        let none = tail_of(5.0, 600.0, 20);
+        assert_eq!(none.key, "sc.tail.none", "{none:?}");
+        for f in [cold, warm, none] {
+            assert_eq!(f.args.len(), 7);
+            assert!(f.args[3] < f.args[4] || f.args[3].len() < f.args[4].len(), "a window: {:?}", f.args);
+        }
+    }
 }

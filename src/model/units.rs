@@ -22,6 +22,17 @@ pub fn fmt_duration(s: f64) -> String {
 
 /// A count with thousands separators, or in millions, billions, trillions when large: `12,345`, `4.32 M`,
 /// `1.2 B`, `2.6 T`.
+/// `t` seconds as a clock on the curve: m:ss, or h:mm:ss from an hour on.
+pub fn fmt_clock(t: f64) -> String {
+    let s = t.max(0.0).round() as u64;
+    let (h, m, s) = (s / 3600, s / 60 % 60, s % 60);
+    if h > 0 {
+        format!("{h}:{m:02}:{s:02}")
+    } else {
+        format!("{m}:{s:02}")
+    }
+}
+
 pub fn fmt_count(n: f64) -> String {
     let a = n.abs();
     if !n.is_finite() {

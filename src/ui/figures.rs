@@ -47,6 +47,18 @@ pub fn formula_args(ctx: ScenarioCtx, kind: ModelKind, key: &str) -> Option<Vec<
     })
 }
 
+/// The first of `kind`'s formula lines `keys` that the model gives, in the reader's language (with its key), or
+/// `None` before the first result.
+pub fn formula_any(ctx: ScenarioCtx, kind: ModelKind, keys: &[&str]) -> Option<String> {
+    ctx.scenario.with(|s| {
+        ctx.with_output(kind, |o| {
+            let lines = kind.model().formulas(s, o);
+            let f = keys.iter().find_map(|k| lines.iter().find(|f| f.key == *k))?;
+            Some(trf(f.key, &f.args.iter().map(String::as_str).collect::<Vec<_>>()))
+        })
+    })
+}
+
 /// `kind`'s formula line `key` in the reader's language, or "—" before the first result.
 pub fn formula_line(ctx: ScenarioCtx, kind: ModelKind, key: &'static str) -> String {
     match formula_args(ctx, kind, key) {

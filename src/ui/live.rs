@@ -14,7 +14,7 @@ use crate::charts::spec::Chart;
 use crate::model::engine::state::{Next, Phase, PoolState, Replay};
 use crate::model::engine::Policy;
 use crate::model::scenario::ModelKind;
-use crate::model::units::{fmt_count, sig};
+use crate::model::units::{fmt_clock as clock, fmt_count, sig};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -44,17 +44,6 @@ const IDLE: &str = "#56b4e9";
 const KEEP: &str = "#1b5e20";
 const PROVISIONED: &str = "#7b3294";
 const DOT: &str = "#f0e442";
-
-/// `t` seconds as m:ss, or h:mm:ss from an hour on.
-pub fn clock(t: f64) -> String {
-    let s = t.max(0.0).round() as u64;
-    let (h, m, s) = (s / 3600, s / 60 % 60, s % 60);
-    if h > 0 {
-        format!("{h}:{m:02}:{s:02}")
-    } else {
-        format!("{m}:{s:02}")
-    }
-}
 
 /// When the curve's rate is highest (its first peak) [s]: where the cursor starts.
 pub fn peak_time(load: &crate::model::load::LoadCurve) -> f64 {

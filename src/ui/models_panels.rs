@@ -3,13 +3,13 @@
 //! gap, and draws its charts from its lane's result (and scenario A's, when comparing).
 
 use super::fields::{field, Field, LaneStatus, Range, SelectField};
-use super::figures::{formula_line, Charts, Figures, NONE_YET};
+use super::figures::{formula_any, formula_line, Charts, Figures, NONE_YET};
 use super::i18n::{tr, trf};
 use super::ScenarioCtx;
 use crate::model::availability::CommonMode;
 use crate::model::chain::Link;
 use crate::model::cost::PricingPreset;
-use crate::model::registry::{Formula, Gap};
+use crate::model::registry::Gap;
 use crate::model::scenario::{ModelKind, Scenario};
 use crate::model::units::FieldUnit;
 use crate::model::units::{fmt_duration, sig};
@@ -51,17 +51,10 @@ pub fn ModelPanel(kind: ModelKind) -> impl IntoView {
     let model = kind.model();
     let Some(p) = model.panel() else { return ().into_any() };
     let section = model.section();
-    let lines =
-        move || ctx.scenario.with(|s| ctx.with_output(kind, |o| Some(model.formulas(s, o)))).unwrap_or_default();
-    let shown = |f: &Formula| trf(f.key, &f.args.iter().map(String::as_str).collect::<Vec<_>>());
-    let formula = move || {
-        let lines = lines();
-        let line = p.formulas.iter().find_map(|k| lines.iter().find(|f| f.key == *k));
-        line.map_or_else(|| NONE_YET.to_string(), shown)
-    };
+    let formula = move || formula_any(ctx, kind, p.formulas).unwrap_or_else(|| NONE_YET.to_string());
     let gap = move || match p.gap {
         Gap::Text(key) => tr(key).to_string(),
-        Gap::Formula(key) => lines().iter().find(|f| f.key == key).map(shown).unwrap_or_default(),
+        Gap::Formula(key) => formula_any(ctx, kind, &[key]).unwrap_or_default(),
     };
     view! {
         <Section id=section title=p.title intro=p.intro kind=kind>

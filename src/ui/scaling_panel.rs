@@ -1,7 +1,7 @@
 //! The Scaling section: the platform's parameters, the simulated figures beside the textbook formula, and charts.
 
 use super::fields::{whole, LaneStatus, NumberField, Range, SelectField};
-use super::figures::{formula_args, formula_line, Charts, Figures, NONE_YET};
+use super::figures::{formula_any, formula_args, formula_line, Charts, Figures, NONE_YET};
 use super::i18n::{tr, trf};
 use super::ScenarioCtx;
 use crate::model::analytic::mg_inf_busy;
@@ -154,6 +154,7 @@ pub fn ScalingPanel() -> impl IntoView {
                 })}
             </p>
             <Figures kind=ModelKind::Scaling section="scaling" />
+            <p class="tail" data-testid="tail">{move || formula_any(ctx, ModelKind::Scaling, &["sc.tail.cold", "sc.tail.warm", "sc.tail.none"])}</p>
             <div class="formula" data-testid="formula">
                 <h3>{move || tr("formula.title")}</h3>
                 <p>
