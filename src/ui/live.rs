@@ -34,6 +34,8 @@ const SPEEDS: [f64; 6] = [1.0, 10.0, 60.0, 300.0, 900.0, 3600.0];
 const ASK_ABOVE: f64 = 5e6;
 /// Above this many instances the view shows counts by state instead of one cell each.
 const MAX_CELLS: usize = 2000;
+/// The canvas's height [CSS px]: fixed, so nothing below it moves as the pool changes.
+const CANVAS_H: f64 = 230.0;
 /// Time each slice of the replay's building may take on the page [ms].
 const SLICE_MS: f64 = 6.0;
 
@@ -223,22 +225,22 @@ pub fn LiveView() -> impl IntoView {
             },
         )
     };
+    // One line, always there (a line that came and went moved everything below it).
     let status = move || {
         let (b, d) = (built.get(), duration.get());
         if replay.with_value(Option::is_none) && big() && !asked.get() {
-            return Some(
-                view! {
-                    <p class="hint">{move || trf("live.ask", &[&fmt_count(expected.get())])}" "
-                    <button type="button" class="small" data-testid="live-build" on:click=move |_| { asked.set(true); start(); }>{move || tr("live.build")}</button></p>
-                }
-                .into_any(),
-            );
+            return view! {
+                <p class="hint live-status">{move || trf("live.ask", &[&fmt_count(expected.get())])}" "
+                <button type="button" class="small" data-testid="live-build" on:click=move |_| { asked.set(true); start(); }>{move || tr("live.build")}</button></p>
+            }
+            .into_any();
         }
-        (b < d).then(|| {
-            view! { <p class="hint" data-testid="live-building">{move || trf("live.progress", &[&format!("{:.0}", 100.0 * built.get() / duration.get().max(1e-9))])}</p> }.into_any()
-        })
+        if b < d {
+            view! { <p class="hint live-status" data-testid="live-building">{move || trf("live.progress", &[&format!("{:.0}", 100.0 * built.get() / duration.get().max(1e-9))])}</p> }.into_any()
+        } else {
+            view! { <p class="hint live-status">{move || tr("live.built")}</p> }.into_any()
+        }
     };
-
     // The autoscaler's last decision at the cursor, in one sentence, and its loop over the curve.
     let decision = move || -> String {
         let policy = sc.with(|s| s.scaling.policy);
@@ -349,16 +351,16 @@ fn draw(canvas: &web_sys::HtmlCanvasElement, s: &PoolState, keep_alive: f64, ini
     let dpr = web_sys::window().map_or(1.0, |w| w.device_pixel_ratio());
     let width = f64::from(canvas.client_width()).max(200.0);
     let n = s.instances.len();
-    let cell: f64 = match n {
-        0..=60 => 34.0,
-        61..=250 => 22.0,
-        251..=800 => 14.0,
-        _ => 9.0,
+    // A fixed area (the page below never moves as the pool grows or shrinks): the largest cells that fit them all.
+    let height = CANVAS_H;
+    let grid_h = height - 34.0;
+    let fits = |cell: f64| {
+        let step = cell + (cell / 8.0).max(1.0);
+        ((width / step).floor() * (grid_h / step).floor()) as usize >= n
     };
+    let cell = [34.0, 28.0, 22.0, 18.0, 14.0, 11.0, 9.0, 7.0, 5.0].into_iter().find(|&c| fits(c)).unwrap_or(5.0);
     let gap = (cell / 8.0).max(1.0);
     let cols = ((width / (cell + gap)).floor() as usize).max(1);
-    let rows = if n > MAX_CELLS { 3 } else { n.div_ceil(cols).max(1) };
-    let height = rows as f64 * (cell + gap) + 34.0;
     // Resized only when its size changes (a resize reallocates the canvas and lays the page out again).
     let (w, h) = ((width * dpr) as u32, (height * dpr) as u32);
     if canvas.width() != w || canvas.height() != h {
@@ -379,14 +381,14 @@ fn draw(canvas: &web_sys::HtmlCanvasElement, s: &PoolState, keep_alive: f64, ini
         g.set_fill_style_str(c);
         g.fill_rect(x, y, w, h);
     };
-    if n > MAX_CELLS {
+    if n > MAX_CELLS || !fits(cell) {
         // Too many to draw one by one: the counts by state as bars, and says so.
         let (i, b, d) = s.counts();
         let total = n as f64;
         let mut x = 0.0;
         for (count, c) in [(i, INIT), (b, BUSY), (d, IDLE)] {
             let w = width * count as f64 / total;
-            rect(x, 0.0, w, 3.0 * (cell + gap), c);
+            rect(x, 0.0, w, grid_h - 30.0, c);
             x += w;
         }
         g.set_fill_style_str(fg);
@@ -437,7 +439,7 @@ fn draw(canvas: &web_sys::HtmlCanvasElement, s: &PoolState, keep_alive: f64, ini
         }
     }
     // The queue: one mark per waiting request (up to a row's worth), and its length.
-    let y = rows as f64 * (cell + gap) + 8.0;
+    let y = grid_h + 8.0;
     let q = s.queued.len();
     for k in 0..q.min(60) {
         rect(k as f64 * 8.0, y, 6.0, 14.0, DOT);
