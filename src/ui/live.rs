@@ -382,14 +382,30 @@ fn draw(canvas: &web_sys::HtmlCanvasElement, s: &PoolState, keep_alive: f64, ini
         g.fill_rect(x, y, w, h);
     };
     if n > MAX_CELLS || !fits(cell) {
-        // Too many to draw one by one: the counts by state as bars, and says so.
+        // Too many to draw one by one: the counts by state as one bar, under it a histogram of the idle instances'
+        // keep-alive left (ten tenths of the keep-alive, the soonest to expire on the left), and it says so.
         let (i, b, d) = s.counts();
         let total = n as f64;
         let mut x = 0.0;
         for (count, c) in [(i, INIT), (b, BUSY), (d, IDLE)] {
             let w = width * count as f64 / total;
-            rect(x, 0.0, w, grid_h - 30.0, c);
+            rect(x, 0.0, w, 40.0, c);
             x += w;
+        }
+        let mut tenths = [0usize; 10];
+        for inst in &s.instances {
+            if let Phase::Idle { expires, .. } = inst.phase {
+                if expires.is_finite() && keep_alive > 0.0 {
+                    let k = (((expires - s.t) / keep_alive) * 10.0).floor().clamp(0.0, 9.0) as usize;
+                    tenths[k] += 1;
+                }
+            }
+        }
+        let most = tenths.iter().copied().max().unwrap_or(0).max(1) as f64;
+        let (top, tall, w) = (52.0, grid_h - 60.0, width / 10.0);
+        for (k, &c) in tenths.iter().enumerate() {
+            let h = tall * c as f64 / most;
+            rect(k as f64 * w + 1.0, top + tall - h, w - 2.0, h, KEEP);
         }
         g.set_fill_style_str(fg);
         let _ = g.fill_text(&trf("live.aggregated", &[&fmt_count(total)]), 0.0, height - 12.0);
