@@ -123,7 +123,16 @@ pub fn LiveView() -> impl IntoView {
         if built.get() < t || replay.with_value(Option::is_none) {
             return None;
         }
-        replay.with_value(|r| r.as_ref()?.states(&[(t - 1.0).max(0.0), t]))
+        // User Timing `live state`: the re-run to the cursor (whichever reader asks for it first).
+        let perf = super::perf();
+        if let Some(p) = &perf {
+            let _ = p.mark("live state start");
+        }
+        let out = replay.with_value(|r| r.as_ref()?.states(&[(t - 1.0).max(0.0), t]));
+        if let Some(p) = &perf {
+            let _ = p.measure_with_start_mark("live state", "live state start");
+        }
+        out
     });
     let now = move || states.with(|s| s.as_ref().map(|s| s[1].clone()));
 
@@ -193,7 +202,8 @@ pub fn LiveView() -> impl IntoView {
     let canvas = NodeRef::<leptos::html::Canvas>::new();
     let keep_alive = Memo::new(move |_| sc.with(|s| s.scaling.keep_alive));
     let init_mean = Memo::new(move |_| sc.with(|s| crate::model::scaling::cold_dist(&s.scaling).mean()));
-    // User Timing `live draw`: the state at the cursor (a re-run from the copy before it) and its drawing.
+    // User Timing `live draw`: the drawing of the state at the cursor (and its re-run, when this is its first
+    // reader; `live state` measures the re-run alone).
     Effect::new(move |_| {
         let perf = super::perf();
         if let Some(p) = &perf {
