@@ -27,6 +27,8 @@ const NEXT: [(Next, &str, &str); 4] = [
     (Next::Decision, "live.next_decision", "live-next-decision"),
 ];
 
+/// The most simulated time one slice of a search for the next event scans [s] (it steps a hundredth at a time).
+const SEARCH_SPAN: f64 = 600.0;
 /// Speeds offered: simulated seconds per real second.
 const SPEEDS: [f64; 6] = [1.0, 10.0, 60.0, 300.0, 900.0, 3600.0];
 /// A curve expected to bring more requests than this is replayed only when the reader asks (the replay runs the
@@ -38,6 +40,13 @@ const MAX_CELLS: usize = 2000;
 const CANVAS_H: f64 = 230.0;
 /// Time each slice of the replay's building may take on the page [ms].
 const SLICE_MS: f64 = 6.0;
+/// Time each slice of a long seek may take [ms]: longer than the building's (the reader waits for it, and each
+/// slice after the fifth also waits the browser's 4 ms for a chained timer), still far under the 50 ms of a long
+/// task.
+const SEEK_SLICE_MS: f64 = 12.0;
+/// Requests of the curve a seek's first slice re-runs (then as many as fit [`SEEK_SLICE_MS`]): a scrub within a few
+/// hundred thousand requests of a kept copy is drawn in the task that asked.
+const SEEK_FIRST: f64 = 100_000.0;
 
 /// The view's colours: initialising, busy, idle, keep-alive bar, provisioned outline, request dot, queue.
 const INIT: &str = "#d55e00";
@@ -81,6 +90,98 @@ fn build_step(
     .forget();
 }
 
+/// User Timing `name` around `f`.
+fn timed<T>(name: &str, f: impl FnOnce() -> T) -> T {
+    let perf = super::perf();
+    let start = format!("{name} start");
+    if let Some(p) = &perf {
+        let _ = p.mark(&start);
+    }
+    let out = f();
+    if let Some(p) = &perf {
+        let _ = p.measure_with_start_mark(name, &start);
+    }
+    out
+}
+
+/// One slice of the seek to `t`; whether it is there. The work of a slice follows its measured time toward
+/// [`SEEK_SLICE_MS`].
+fn seek_slice(replay: StoredValue<Option<Replay>, LocalStorage>, t: f64, work: StoredValue<f64>) -> Option<bool> {
+    let t0 = super::now_ms();
+    let w = work.try_get_value()?;
+    let there = replay.try_with_value(|r| r.as_ref().filter(|r| r.reached() >= t).map(|r| r.seek(t, w)))??;
+    let ms = (super::now_ms() - t0).max(0.1);
+    if !there || ms > SEEK_SLICE_MS {
+        work.set_value((w * (SEEK_SLICE_MS / ms).clamp(0.5, 4.0)).clamp(1e3, 1e7));
+    }
+    Some(there)
+}
+
+/// Goes on with the seek to `t` a slice per task while it is the latest (`seeking` still `k`); once there, bumps
+/// `seeked` so that the view reads the pool there.
+fn seek_on(
+    replay: StoredValue<Option<Replay>, LocalStorage>,
+    work: StoredValue<f64>,
+    seeking: StoredValue<u64>,
+    k: u64,
+    t: f64,
+    seeked: RwSignal<u64>,
+) {
+    gloo_timers::callback::Timeout::new(0, move || {
+        if seeking.try_get_value() != Some(k) {
+            return;
+        }
+        // User Timing `live state`: the re-run on the page in this task.
+        match timed("live state", || seek_slice(replay, t, work)) {
+            Some(true) => seeked.update(|n| *n += 1),
+            Some(false) => seek_on(replay, work, seeking, k, t, seeked),
+            None => {}
+        }
+    })
+    .forget();
+}
+
+/// One slice of the search for the next `what` after `from` (while it is the latest: `searching` still `k`); puts
+/// the cursor there when found, says so when nothing comes before the end, else goes on in the next task.
+#[allow(clippy::too_many_arguments)]
+fn search(
+    replay: StoredValue<Option<Replay>, LocalStorage>,
+    work: StoredValue<f64>,
+    searching: StoredValue<u64>,
+    k: u64,
+    what: Next,
+    from: f64,
+    cursor: RwSignal<f64>,
+    playing: RwSignal<bool>,
+    note: RwSignal<Option<&'static str>>,
+) {
+    if searching.try_get_value() != Some(k) {
+        return;
+    }
+    let w = work.get_value();
+    let step = replay.with_value(|r| {
+        let r = r.as_ref()?;
+        let end = r.reached();
+        let limit = r.by_work(from, end, w).min(from + SEARCH_SPAN);
+        Some((timed("live search", || r.next(what, from, limit)), limit, end))
+    });
+    match step {
+        Some((Some(at), _, _)) => {
+            note.set(None);
+            playing.set(false);
+            cursor.set(at);
+        }
+        Some((None, limit, end)) if limit < end => {
+            note.set(Some("live.searching"));
+            gloo_timers::callback::Timeout::new(0, move || {
+                search(replay, work, searching, k, what, limit, cursor, playing, note)
+            })
+            .forget();
+        }
+        _ => note.set(Some("live.none_after")),
+    }
+}
+
 #[component]
 pub fn LiveView() -> impl IntoView {
     let ctx = expect_context::<ScenarioCtx>();
@@ -117,24 +218,30 @@ pub fn LiveView() -> impl IntoView {
         }
     });
 
-    // The pool at the cursor and one simulated second before (for the last second's counts).
-    let states = Memo::new(move |_| {
+    // The pool at the cursor and one simulated second before (for the last second's counts). The re-run to there
+    // goes in slices of about `SEEK_SLICE_MS` each when it is long (a far scrub on a long curve), the pool last shown
+    // staying on screen meanwhile; a newer cursor drops an older seek.
+    let work = StoredValue::new(SEEK_FIRST);
+    let seeking = StoredValue::new(0_u64);
+    let seeked = RwSignal::new(0_u64);
+    let states = Memo::new(move |prev: Option<&Option<Vec<PoolState>>>| {
         let t = cursor.get();
+        seeked.track();
         if built.get() < t || replay.with_value(Option::is_none) {
             return None;
         }
-        // User Timing `live state`: the re-run to the cursor (whichever reader asks for it first).
-        let perf = super::perf();
-        if let Some(p) = &perf {
-            let _ = p.mark("live state start");
-        }
-        let out = replay.with_value(|r| r.as_ref()?.states(&[(t - 1.0).max(0.0), t]));
-        if let Some(p) = &perf {
-            let _ = p.measure_with_start_mark("live state", "live state start");
-        }
-        out
+        let first = (t - 1.0).max(0.0);
+        seeking.update_value(|k| *k += 1);
+        timed("live state", || {
+            if seek_slice(replay, first, work) != Some(true) {
+                seek_on(replay, work, seeking, seeking.get_value(), first, seeked);
+                return prev.cloned().flatten();
+            }
+            replay.with_value(|r| r.as_ref()?.states(&[first, t]))
+        })
     });
-    let now = move || states.with(|s| s.as_ref().map(|s| s[1].clone()));
+    // Reads the pool at the cursor in place.
+    let now = move |f: &dyn Fn(&PoolState) -> String| states.with(|s| s.as_ref().map(|s| f(&s[1])));
 
     // Playback: the cursor moves at `speed` simulated seconds per real second, in frames, or in steps of one real
     // second under reduced motion; it waits for the replay's building and stops at the end.
@@ -164,16 +271,12 @@ pub fn LiveView() -> impl IntoView {
     });
     on_cleanup(move || timer.set_value(None));
 
+    // Steps to the next event after the cursor: the search goes on from where its last slice stopped, a slice of
+    // about `work` requests (and at most `SEARCH_SPAN`) per task, so that a long quiet stretch does not block the page.
+    let searching = StoredValue::new(0_u64);
     let step_to = move |what: Next| {
-        let t = cursor.get_untracked();
-        match replay.with_value(|r| r.as_ref()?.next(what, t, duration.get_untracked())) {
-            Some(at) => {
-                note.set(None);
-                playing.set(false);
-                cursor.set(at);
-            }
-            None => note.set(Some("live.none_after")),
-        }
+        searching.update_value(|k| *k += 1);
+        search(replay, work, searching, searching.get_value(), what, cursor.get_untracked(), cursor, playing, note);
     };
     let scheduled = Memo::new(move |_| sc.with(|s| !matches!(s.scaling.policy, Policy::PerRequest)));
     let keys = move |ev: leptos::ev::KeyboardEvent| {
@@ -209,12 +312,18 @@ pub fn LiveView() -> impl IntoView {
         if let Some(p) = &perf {
             let _ = p.mark("live draw start");
         }
-        let state = now();
-        let (Some(el), Some(state)) = (canvas.get(), state) else { return };
+        let (ka, init) = (keep_alive.get(), init_mean.get());
         let dark = web_sys::window()
             .and_then(|w| w.match_media("(prefers-color-scheme: dark)").ok().flatten())
             .is_some_and(|q| q.matches());
-        draw(&el, &state, keep_alive.get(), init_mean.get(), dark);
+        let drawn = states.with(|s| {
+            let (Some(el), Some(s)) = (canvas.get(), s.as_ref()) else { return false };
+            draw(&el, &s[1], ka, init, dark);
+            true
+        });
+        if !drawn {
+            return;
+        }
         if let Some(p) = &perf {
             let _ = p.measure_with_start_mark("live draw", "live draw start");
         }
@@ -224,17 +333,14 @@ pub fn LiveView() -> impl IntoView {
         move || states.with(|s| s.as_ref().map_or_else(|| "—".to_string(), |s| fmt_count(f(&s[0], &s[1]) as f64)))
     };
     let summary = move || {
-        now().map_or_else(
-            || tr("live.building").to_string(),
-            |s| {
-                let (i, b, d) = s.counts();
-                trf(
-                    "live.summary",
-                    &[&clock(s.t), &i.to_string(), &b.to_string(), &d.to_string(), &s.queued.len().to_string()],
-                )
-            },
-        )
+        now(&|s| {
+            let (i, b, d) = s.counts();
+            trf("live.summary", &[&clock(s.t), &i.to_string(), &b.to_string(), &d.to_string(), &s.queued.len().to_string()])
+        })
+        .unwrap_or_else(|| tr("live.building").to_string())
     };
+    // Whether a long seek is under way (the pool shown is not yet the cursor's).
+    let behind = Memo::new(move |_| states.with(|s| s.as_ref().is_some_and(|s| s[1].t != cursor.get())));
     // One line, always there (a line that came and went moved everything below it).
     let status = move || {
         let (b, d) = (built.get(), duration.get());
@@ -244,6 +350,9 @@ pub fn LiveView() -> impl IntoView {
                 <button type="button" class="small" data-testid="live-build" on:click=move |_| { asked.set(true); start(); }>{move || tr("live.build")}</button></p>
             }
             .into_any();
+        }
+        if behind.get() {
+            return view! { <p class="hint live-status" data-testid="live-seeking">{move || trf("live.seeking", &[&clock(cursor.get())])}</p> }.into_any();
         }
         if b < d {
             view! { <p class="hint live-status" data-testid="live-building">{move || trf("live.progress", &[&format!("{:.0}", 100.0 * built.get() / duration.get().max(1e-9))])}</p> }.into_any()
@@ -261,7 +370,9 @@ pub fn LiveView() -> impl IntoView {
             Policy::Proportional { .. } => "live.d.proportional",
             Policy::Predictive { .. } => "live.d.predictive",
         };
-        let Some(d) = now().and_then(|s| s.decision) else { return tr("live.d.none").to_string() };
+        let Some(d) = states.with(|s| s.as_ref().and_then(|s| s[1].decision)) else {
+            return tr("live.d.none").to_string();
+        };
         // {2}: the target share under target tracking, the forecast under the predictive policy.
         let second = match policy {
             Policy::TargetTracking { target, .. } => sig(target * 100.0, 3),
@@ -293,7 +404,7 @@ pub fn LiveView() -> impl IntoView {
             return None;
         }
         replay.with_value(|r| {
-            let (_, bins) = r.as_ref()?.decisions()?;
+            let bins = r.as_ref()?.decisions()?;
             Some(Chart::Time(crate::charts::scaling::autoscaler(bins, duration.get_untracked(), in_flight, t)))
         })
     };
@@ -331,10 +442,10 @@ pub fn LiveView() -> impl IntoView {
             {move || note.get().map(|k| view! { <p class="hint" data-testid="live-note">{move || tr(k)}</p> })}
             <canvas node_ref=canvas class="live-canvas" data-testid="live-canvas" role="img" aria-label=summary></canvas>
             <dl class="figures live-counts">
-                <div><dt>{move || tr("live.init")}</dt><dd data-testid="live-init">{move || now().map_or("—".into(), |s| s.counts().0.to_string())}</dd></div>
-                <div><dt>{move || tr("live.busy")}</dt><dd data-testid="live-busy">{move || now().map_or("—".into(), |s| s.counts().1.to_string())}</dd></div>
-                <div><dt>{move || tr("live.idle")}</dt><dd data-testid="live-idle">{move || now().map_or("—".into(), |s| s.counts().2.to_string())}</dd></div>
-                <div><dt>{move || tr("live.queue")}</dt><dd data-testid="live-queue">{move || now().map_or("—".into(), |s| s.queued.len().to_string())}</dd></div>
+                <div><dt>{move || tr("live.init")}</dt><dd data-testid="live-init">{move || now(&|s| s.counts().0.to_string()).unwrap_or_else(|| "—".into())}</dd></div>
+                <div><dt>{move || tr("live.busy")}</dt><dd data-testid="live-busy">{move || now(&|s| s.counts().1.to_string()).unwrap_or_else(|| "—".into())}</dd></div>
+                <div><dt>{move || tr("live.idle")}</dt><dd data-testid="live-idle">{move || now(&|s| s.counts().2.to_string()).unwrap_or_else(|| "—".into())}</dd></div>
+                <div><dt>{move || tr("live.queue")}</dt><dd data-testid="live-queue">{move || now(&|s| s.queued.len().to_string()).unwrap_or_else(|| "—".into())}</dd></div>
                 <div><dt>{move || tr("live.arrivals")}</dt><dd data-testid="live-arrivals">{count(|a, b| b.arrivals - a.arrivals)}</dd></div>
                 <div><dt>{move || tr("live.cold")}</dt><dd data-testid="live-cold">{count(|a, b| b.started - a.started)}</dd></div>
                 <div><dt>{move || tr("live.throttled")}</dt><dd data-testid="live-throttled">{count(|a, b| b.throttled - a.throttled)}</dd></div>

@@ -302,18 +302,14 @@ impl Replay {
     }
 
     /// The pool at each of `times` [s] (ascending, within what is built): re-run from the copy before the first,
-    /// or from where the last call's first time left the run when that is nearer (playing forward re-runs only
-    /// the frame's own events).
+    /// or from where the last call left the run when that is nearer (playing forward re-runs only the frame's own
+    /// events; after [`Replay::seek`] to the first time, only the times' own).
     pub fn states(&self, times: &[f64]) -> Option<Vec<PoolState>> {
         let first = *times.first()?;
         if times.last().is_some_and(|&t| t > self.reached) || first < 0.0 {
             return None;
         }
-        let mark = self.mark_before(first);
-        let (mut stop, mut s) = match self.last.take() {
-            Some((at, s)) if at <= first && at >= mark.0 => (at, s),
-            _ => (mark.0, mark.1.clone()),
-        };
+        let (mut stop, mut s) = self.start_for(first);
         let mut out = Vec::with_capacity(times.len());
         for (k, &t) in times.iter().enumerate() {
             out.push(s.run_to(&mut stop, t, &self.curve).state(t));
@@ -324,13 +320,30 @@ impl Replay {
         Some(out)
     }
 
+    /// Brings the run [`Replay::states`] starts from toward `t` [s] (within what is built), re-running at most about
+    /// `work` of the curve's expected requests; whether it is there. A scrub far into a long curve re-runs up to a
+    /// gap between copies (a day at 1,000 req/s: 1.35 M requests, ~120 ms here), so the view makes the journey in
+    /// slices, each a task of its own, and memory stays the copies'.
+    pub fn seek(&self, t: f64, work: f64) -> bool {
+        if t > self.reached || t < 0.0 {
+            return false;
+        }
+        let (mut stop, mut s) = self.start_for(t);
+        let to = self.by_work(stop, t, work);
+        s.run_to(&mut stop, to, &self.curve);
+        self.last.replace(Some((to, s)));
+        to >= t
+    }
+
     /// The first time after `t` [s] and before `limit`, within what is built, at which `what` happens, to a
     /// hundredth of a second (the cursor put there shows it: the instance initialising, the request refused).
+    /// The search starts where the last call left the run when it can, and stops there at `limit` when it finds
+    /// nothing, so that a long search goes in slices (the view's next call goes on from `limit`).
     pub fn next(&self, what: Next, t: f64, limit: f64) -> Option<f64> {
         let limit = limit.min(self.reached);
-        let (mut stop, s) = self.mark_before(t);
-        let mut s = s.clone();
+        let (mut stop, mut s) = self.start_for(t);
         s.run_to(&mut stop, t, &self.curve);
+        let at_t = s.clone();
         let count = |s: &Sim| match what {
             Next::ColdStart => s.started,
             Next::Refused => s.refused,
@@ -343,16 +356,49 @@ impl Replay {
             at = (at + 0.01).min(limit);
             s.run_to(&mut stop, at, &self.curve);
             if count(&s) > before {
+                self.last.replace(Some((t, at_t)));
                 return Some(at);
             }
         }
+        self.last.replace(Some((at.max(t), s)));
         None
     }
 
+    /// The time after `from` [s] by which the curve brings about `work` requests, at most `to` (and past `from`).
+    pub fn by_work(&self, from: f64, to: f64, work: f64) -> f64 {
+        if self.curve.expected_between(from, to) <= work {
+            return to;
+        }
+        let (mut lo, mut hi) = (from, to);
+        for _ in 0..48 {
+            let mid = 0.5 * (lo + hi);
+            if self.curve.expected_between(from, mid) <= work {
+                lo = mid;
+            } else {
+                hi = mid;
+            }
+        }
+        if lo > from {
+            lo
+        } else {
+            hi
+        }
+    }
+
+    /// The run to re-run from for time `t`: where the last call left it when that is at or before `t` and past the
+    /// copy before `t`, else that copy.
+    fn start_for(&self, t: f64) -> (f64, Sim) {
+        let mark = self.mark_before(t);
+        match self.last.take() {
+            Some((at, s)) if at <= t && at >= mark.0 => (at, s),
+            _ => (mark.0, mark.1.clone()),
+        }
+    }
+
     /// The autoscaler's last decision in each bin (`None` where it made none, or under the per-request policy),
-    /// once the replay is built; with the bins' width [s].
-    pub fn decisions(&self) -> Option<(f64, &[Option<Decision>])> {
-        Some((self.ahead.width, self.ahead.decision_bins.as_deref()?))
+    /// once the replay is built.
+    pub fn decisions(&self) -> Option<&[Option<Decision>]> {
+        self.ahead.decision_bins.as_deref()
     }
 
     fn mark_before(&self, t: f64) -> (f64, &Sim) {
