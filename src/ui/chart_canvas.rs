@@ -366,14 +366,11 @@ where
     };
     // The page's time cursor: a line on every time chart, moved by pressing or dragging on one.
     let cursor = use_context::<super::ScenarioCtx>().map(|c| c.cursor);
-    let is_time = move || chart.with(|c| matches!(c, Some(crate::charts::spec::Chart::Time(_))));
+    let is_time = Memo::new(move |_| chart.with(|c| matches!(c, Some(crate::charts::spec::Chart::Time(_)))));
     let scrub = move |ev: &leptos::ev::PointerEvent| {
         let (px, py) = (ev.offset_x() as f64, ev.offset_y() as f64);
         let (Some(cursor), Some(m)) = (cursor, mapping.get_untracked()) else { return };
-        if ev.buttons() & 1 == 1
-            && m.contains(px, py, 0.0)
-            && chart.with_untracked(|c| matches!(c, Some(crate::charts::spec::Chart::Time(_))))
-        {
+        if ev.buttons() & 1 == 1 && m.contains(px, py, 0.0) && is_time.get_untracked() {
             cursor.set(m.to_data(px, py).0.max(0.0));
         }
     };
@@ -391,7 +388,7 @@ where
     // (an element made anew for every move of the cursor cost style and layout of the whole page per frame).
     let cursor_at = move || -> Option<(f64, f64, f64)> {
         let c = cursor?.get();
-        if !is_time() {
+        if !is_time.get() {
             return None;
         }
         let m = mapping.get()?;
