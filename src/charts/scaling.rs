@@ -20,7 +20,8 @@ pub fn base_label(t: Tr, key: &str) -> String {
     format!("A · {}", t(key))
 }
 
-fn p(f: fn(&Bin) -> f64) -> impl Fn(&Bin) -> f64 {
+/// `f` of a bin, 0 where no request completed.
+fn p(f: impl Fn(&Bin) -> f64) -> impl Fn(&Bin) -> f64 {
     move |b: &Bin| if b.completed > 0 { f(b) } else { 0.0 }
 }
 
@@ -33,6 +34,22 @@ pub fn latency(r: &SimResult, duration: f64, base: Option<&SimResult>, t: Tr) ->
     ];
     if let Some(b) = base {
         s.push(series(b, base_label(t, "chart.p99"), 3, Style::Reference, p(|b| b.latency.p99)));
+    }
+    TimeChart { duration, y_desc: t("chart.latency_s").into(), series: s }
+}
+
+/// Where the latency of the requests arriving in each bin goes, stacked: service at the bottom, then waiting for
+/// an instance's initialisation (cold starts), then waiting in the queue [s]; the mean of all of them, or of the
+/// slowest 1 % (`slowest`). Their top is the mean latency of those requests.
+pub fn latency_parts(r: &SimResult, duration: f64, base: Option<&SimResult>, t: Tr, slowest: bool) -> TimeChart {
+    let parts = move |b: &Bin| if slowest { b.parts.slowest } else { b.parts.all };
+    let mut s = vec![
+        series(r, t("chart.part_queue").into(), 2, Style::Stacked, p(move |b| parts(b).total())),
+        series(r, t("chart.part_init").into(), 1, Style::Stacked, p(move |b| parts(b).init + parts(b).service)),
+        series(r, t("chart.part_service").into(), 0, Style::Stacked, p(move |b| parts(b).service)),
+    ];
+    if let Some(b) = base {
+        s.push(series(b, base_label(t, "chart.part_total"), 3, Style::Reference, p(move |b| parts(b).total())));
     }
     TimeChart { duration, y_desc: t("chart.latency_s").into(), series: s }
 }

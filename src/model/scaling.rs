@@ -307,6 +307,18 @@ static CHARTS: &[ChartSpec] = &[
     ChartSpec { section: "scaling", title: "sc.c.latency", id: "chart-latency", draw: |c| time(c, charts::latency) },
     ChartSpec {
         section: "scaling",
+        title: "sc.c.parts",
+        id: "chart-latency-parts",
+        draw: |c| time(c, |r, d, a, t| charts::latency_parts(r, d, a, t, false)),
+    },
+    ChartSpec {
+        section: "scaling",
+        title: "sc.c.parts_slowest",
+        id: "chart-latency-parts-slowest",
+        draw: |c| time(c, |r, d, a, t| charts::latency_parts(r, d, a, t, true)),
+    },
+    ChartSpec {
+        section: "scaling",
         title: "sc.c.instances",
         id: "chart-instances",
         draw: |c| time(c, charts::instances),

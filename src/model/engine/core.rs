@@ -13,6 +13,7 @@
 use super::arrivals::ArrivalStream;
 use super::creation::Ranks;
 use super::heap::{TimeHeap, Timed};
+use super::parts::PartsAcc;
 use super::state::{Decision, InstanceState, Phase, PoolState, RequestState};
 use super::table::Table;
 use super::{bin_width, Bin, ColdMode, IdleChoice, Overflow, Policy, ScalingParams, SimResult, Summary};
@@ -100,6 +101,7 @@ struct BinAcc {
     init: f64,
     queue: f64,
     hist: Option<Box<Histogram>>,
+    parts: Option<PartsAcc>,
     usage: Usage,
 }
 
@@ -531,6 +533,7 @@ impl Sim {
         let mut s = self.clone();
         for b in s.bins.iter_mut() {
             b.hist = None;
+            b.parts = None;
         }
         s.cold_h = Histogram::default();
         s
@@ -924,7 +927,12 @@ impl Sim {
         let billed = self.p.pricing.billed_seconds(billed) * self.gb;
         if bin != NONE {
             let provisioned = self.insts[i as usize].provisioned;
-            let u = &mut self.bins[bin as usize].usage;
+            let b = &mut self.bins[bin as usize];
+            if flags & F_PING == 0 {
+                // Its latency's parts: queued until now, then its instance's init, then its service.
+                b.parts.get_or_insert_with(Default::default).add(now - arrival, start - now, service);
+            }
+            let u = &mut b.usage;
             u.requests += 1.0;
             if provisioned {
                 u.provisioned_duration_gb_s += billed
@@ -1346,6 +1354,7 @@ impl Sim {
                     idle: per(b.idle),
                     initializing: per(b.init),
                     latency: b.hist.take().map(|h| h.percentiles()).unwrap_or_default(),
+                    parts: b.parts.take().map(|p| p.parts()).unwrap_or_default(),
                     cost: 0.0,
                     usage,
                 }

@@ -48,6 +48,7 @@ pub mod arrivals;
 mod core;
 mod creation;
 pub mod heap;
+pub mod parts;
 pub mod state;
 // The crate's only unsafe code: unchecked indexing, with its safety argument in the module.
 #[allow(unsafe_code)]
@@ -456,6 +457,9 @@ pub struct Bin {
     pub initializing: f64,
     /// Latency of requests that arrived in the bin [s].
     pub latency: Percentiles,
+    /// Where their time went (queue, initialisation, service), on average and for the slowest 1 % [s].
+    #[serde(default)]
+    pub parts: parts::LatencyParts,
     /// Pay-per-use cost accrued in the bin [$] (its share of the period's bill, free tier included).
     pub cost: f64,
     /// What the bin used, to be priced (requests and GB-s of the requests that arrived in it).
