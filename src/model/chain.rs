@@ -23,6 +23,8 @@
 //! one cold start per chain; the simulation shows that each hop can be cold on its own, so the chance that at least
 //! one hop is cold grows with k, and with it the tail.
 
+pub mod live;
+
 use super::cost::Pricing;
 use super::dist::{rng, Dist, Sampler, SimRng};
 use super::engine::arrivals::ArrivalStream;
@@ -40,6 +42,7 @@ use crate::charts::models as mc;
 use crate::charts::spec::Chart;
 use serde::{Deserialize, Serialize};
 use std::collections::VecDeque;
+use std::sync::Arc;
 
 /// How a hop is triggered by the one before it.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -226,7 +229,7 @@ impl Timed for Ev {
     }
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 struct Pool {
     /// Idle instances (index, idle since), most recently idle last.
     idle: VecDeque<(u32, f64)>,
@@ -237,6 +240,8 @@ struct Pool {
     backlog: VecDeque<(u32, f64)>,
     /// When each instance started being billed for the request it holds.
     busy_since: Vec<f64>,
+    /// When each instance's initialisation ends (its cold start) [s].
+    ready_at: Vec<f64>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -247,10 +252,15 @@ struct Req {
     inst: u32,
     /// Instances held by a synchronous segment, waiting for the answer: (hop, instance).
     held: Vec<(u32, u32)>,
+    /// The hop it is at, or on its way to through a queue (`delivering`); for the live view ([`ChainState`]).
+    at: u32,
+    delivering: bool,
 }
 
-struct Sim<'a> {
-    p: &'a ChainParams,
+#[derive(Clone)]
+struct Sim {
+    /// Shared, so that a run's state can be kept and copied ([`ChainReplay`]).
+    p: Arc<ChainParams>,
     /// One stream per hop, so a hop's draws do not depend on the hops after it (see [`runs`]).
     rngs: Vec<SimRng>,
     services: Vec<Sampler>,
@@ -270,7 +280,7 @@ struct Sim<'a> {
 /// `push`, `release`, `release_held` and `Cut::record` are always inlined: at opt-level "s" (the browser build) they
 /// stayed calls, which V8's wasm code pays for by storing and reloading the loop's live values. `enter` stays a
 /// call: inlined at its five places it added much code for little (docs/performance.md).
-impl Sim<'_> {
+impl Sim {
     #[inline(always)]
     fn push(&mut self, t: f64, r: u32, hop: u32) {
         self.queue.push_late(Ev { t, r, hop });
@@ -293,16 +303,20 @@ impl Sim<'_> {
             let i = pool.next_id;
             pool.next_id += 1;
             pool.busy_since.push(0.0);
+            let ready = t + self.inits[h as usize].sample(&mut self.rngs[h as usize]);
+            pool.ready_at.push(ready);
             self.reqs[r as usize].cold = true;
-            (i, t + self.inits[h as usize].sample(&mut self.rngs[h as usize]))
+            (i, ready)
         } else {
             pool.backlog.push_back((r, t));
             self.waiting += 1;
+            (self.reqs[r as usize].at, self.reqs[r as usize].delivering) = (h, false);
             return;
         };
         self.pools[h as usize].busy_since[inst as usize] = t;
         let done = ready + self.services[h as usize].sample(&mut self.rngs[h as usize]);
-        self.reqs[r as usize].inst = inst;
+        let q = &mut self.reqs[r as usize];
+        (q.inst, q.at, q.delivering) = (inst, h, false);
         self.push(done, r, h | WORKED);
     }
 
@@ -333,7 +347,7 @@ impl Sim<'_> {
 }
 
 /// The end-to-end figures of one chain length, gathered while a run passes its last hop.
-#[derive(Default)]
+#[derive(Default, Clone)]
 struct Cut {
     all: Histogram,
     warm: Histogram,
@@ -363,146 +377,215 @@ fn run(
     pricing: &Pricing,
     seed: u64,
 ) -> (Vec<ChainBin>, Vec<ChainSummary>) {
-    let end = curve.duration();
-    let width = bin_width(end, MAX_BINS);
-    let nb = ((end / width).ceil() as usize).max(1);
-    let inv_width = 1.0 / width;
-    let bin = |t: f64| ((t * inv_width) as usize).min(nb - 1);
-    let mut bins: Vec<ChainBin> = (0..nb).map(|i| ChainBin { t: i as f64 * width, ..Default::default() }).collect();
-    let mut hists = vec![Histogram::default(); nb];
-    // Per hop: the length whose figures are taken when a request leaves it (its index in `cuts`), if any.
-    let mut cut_after: Vec<Option<usize>> = vec![None; m];
-    let mut cuts: Vec<Cut> = Vec::new();
-    for &j in lengths.iter().filter(|&&j| (1..=m).contains(&j)) {
-        cut_after[j - 1] = Some(cuts.len());
-        cuts.push(Cut::default());
-    }
-    let mut s = Sim {
-        p,
-        rngs: (0..m).map(|h| rng(seed, 40 + h as u64)).collect(),
-        services: p.hops.iter().map(|h| h.service.sampler()).collect(),
-        inits: p.hops.iter().map(|h| h.init.sampler()).collect(),
-        pools: (0..m).map(|_| Pool::default()).collect(),
-        reqs: Vec::new(),
-        free_reqs: Vec::new(),
-        queue: TimeHeap::default(),
-        billed_gb_s: vec![0.0; m],
-        waiting: 0,
-    };
-    let mut arrivals = ArrivalStream::new(curve, seed);
-    let mut next_arrival = arrivals.take();
-    let mut last: f64 = 0.0;
-    let mut requests = 0u64;
-    loop {
-        let t_ev = s.queue.peek_time();
-        let t = fmin(t_ev, next_arrival);
-        if t == f64::INFINITY {
-            break;
-        }
-        // Backlog, time-averaged per bin (clipped to the curve).
-        let waiting = s.waiting;
-        if waiting > 0 {
-            split_by_bins(fmin(last, end), fmin(t, end), width, nb, |i, dt| {
-                bins[i].backlog += waiting as f64 * dt / width
-            });
-        }
-        last = t;
-        if next_arrival <= t_ev {
-            let r = match s.free_reqs.pop() {
-                Some(r) => {
-                    // Set in place: the slot's `held` list is empty and keeps its allocation (a new `Req` here
-                    // dropped the old one, a call per request in wasm).
-                    let q = &mut s.reqs[r as usize];
-                    (q.arrival, q.cold, q.inst) = (t, false, 0);
-                    r
-                }
-                None => {
-                    s.reqs.push(Req { arrival: t, ..Req::default() });
-                    (s.reqs.len() - 1) as u32
-                }
-            };
-            bins[bin(t)].requests += 1;
-            requests += 1;
-            s.enter(t, r, 0);
-            next_arrival = arrivals.take();
-            continue;
-        }
-        let Ev { r, hop, .. } = s.queue.pop().expect("an event is due");
-        let h = hop & !WORKED;
-        if hop & WORKED == 0 {
-            s.enter(t, r, h);
-            continue;
-        }
-        let i = s.reqs[r as usize].inst;
-        let next = h as usize + 1;
-        if next < m {
-            match p.hops[next].link {
-                Link::Sync => {
-                    s.reqs[r as usize].held.push((h, i));
-                    s.enter(t, r, next as u32);
-                }
-                Link::Queue { delay } => {
-                    s.release(t, h, i);
-                    // The segment before the queue returns now: its waiting callers are released.
-                    s.release_held(t, r);
-                    // Here the chain of `next` hops would have ended, and so far it went just as this one:
-                    // its end-to-end figures.
-                    if let Some(c) = cut_after[h as usize] {
-                        let req = &s.reqs[r as usize];
-                        cuts[c].record(t - req.arrival, req.cold);
-                    }
-                    s.push(t + delay, r, next as u32);
-                }
-            }
-        } else {
-            s.release(t, h, i);
-            s.release_held(t, r);
-            let req = &s.reqs[r as usize];
-            let lat = t - req.arrival;
-            let b = bin(req.arrival);
-            hists[b].record(lat);
-            if req.cold {
-                bins[b].cold += 1;
-            }
-            if let Some(c) = cut_after[h as usize] {
-                cuts[c].record(lat, req.cold);
-            }
-            s.free_reqs.push(r);
-        }
-    }
+    let mut r = Run::new(p, m, lengths, curve, seed);
+    r.step(f64::INFINITY);
     let _analysis = crate::model::observe::analyse();
-    for (b, h) in bins.iter_mut().zip(&hists) {
-        b.latency = h.percentiles();
+    r.finish(pricing)
+}
+
+/// A run of the first `m` hops that can stop at any time and go on ([`Run::step`]): what [`run`] does in one go, and
+/// what a [`ChainReplay`] keeps copies of.
+/// (Public only for [`live::Replay`]'s sake; its fields are private.)
+#[derive(Clone)]
+pub struct Run {
+    s: Sim,
+    m: usize,
+    end: f64,
+    width: f64,
+    inv_width: f64,
+    bins: Vec<ChainBin>,
+    /// The latencies of each bin's requests (none in a replay's copies).
+    hists: Vec<Option<Box<Histogram>>>,
+    /// Per hop: the length whose figures are taken when a request leaves it (its index in `cuts`), if any.
+    cut_after: Vec<Option<usize>>,
+    cuts: Vec<Cut>,
+    arrivals: ArrivalStream,
+    next_arrival: f64,
+    /// When the last event was [s].
+    last: f64,
+    requests: u64,
+    /// Requests that have left the last hop.
+    completed: u64,
+}
+
+impl Run {
+    fn new(p: &ChainParams, m: usize, lengths: &[usize], curve: &LoadCurve, seed: u64) -> Run {
+        let end = curve.duration();
+        let width = bin_width(end, MAX_BINS);
+        let nb = ((end / width).ceil() as usize).max(1);
+        let mut cut_after: Vec<Option<usize>> = vec![None; m];
+        let mut cuts: Vec<Cut> = Vec::new();
+        for &j in lengths.iter().filter(|&&j| (1..=m).contains(&j)) {
+            cut_after[j - 1] = Some(cuts.len());
+            cuts.push(Cut::default());
+        }
+        let s = Sim {
+            p: Arc::new(p.clone()),
+            rngs: (0..m).map(|h| rng(seed, 40 + h as u64)).collect(),
+            services: p.hops.iter().map(|h| h.service.sampler()).collect(),
+            inits: p.hops.iter().map(|h| h.init.sampler()).collect(),
+            pools: (0..m).map(|_| Pool::default()).collect(),
+            reqs: Vec::new(),
+            free_reqs: Vec::new(),
+            queue: TimeHeap::default(),
+            billed_gb_s: vec![0.0; m],
+            waiting: 0,
+        };
+        let mut arrivals = ArrivalStream::new(curve, seed);
+        let next_arrival = arrivals.take();
+        Run {
+            s,
+            m,
+            end,
+            width,
+            inv_width: 1.0 / width,
+            bins: (0..nb).map(|i| ChainBin { t: i as f64 * width, ..Default::default() }).collect(),
+            hists: vec![None; nb],
+            cut_after,
+            cuts,
+            arrivals,
+            next_arrival,
+            last: 0.0,
+            requests: 0,
+            completed: 0,
+        }
     }
-    let per_request = |x: f64| if requests > 0 { x / requests as f64 } else { 0.0 };
-    let summaries = cut_after
-        .iter()
-        .enumerate()
-        .filter_map(|(h, c)| c.map(|c| (h + 1, &cuts[c])))
-        .map(|(j, cut)| {
-            let (latency, latency_all_warm) = (cut.all.percentiles(), cut.warm.percentiles());
-            let gb_s_per_request = per_request(s.billed_gb_s[..j].iter().sum());
-            ChainSummary {
-                hops: j,
-                latency,
-                latency_all_warm,
-                any_cold_prob: per_request(cut.cold as f64),
-                p99_cold_share: if latency.p99 > 0.0 {
-                    ((latency.p99 - latency_all_warm.p99) / latency.p99).max(0.0)
-                } else {
-                    0.0
-                },
-                gb_s_per_request,
-                cost_per_request: if requests > 0 {
-                    j as f64 * pricing.per_million_requests / 1e6 + gb_s_per_request * pricing.per_gb_s
-                } else {
-                    0.0
-                },
-                seed_formula: p.seed_formula(j),
+
+    #[inline(always)]
+    fn bin(&self, t: f64) -> usize {
+        ((t * self.inv_width) as usize).min(self.bins.len() - 1)
+    }
+
+    /// Takes the events before `stop` [s]; whether any are left.
+    fn step(&mut self, stop: f64) -> bool {
+        let (m, end, width, nb) = (self.m, self.end, self.width, self.bins.len());
+        loop {
+            let s = &mut self.s;
+            let t_ev = s.queue.peek_time();
+            let t = fmin(t_ev, self.next_arrival);
+            if t == f64::INFINITY {
+                return false;
             }
-        })
-        .collect();
-    (bins, summaries)
+            if t >= stop {
+                return true;
+            }
+            // Backlog, time-averaged per bin (clipped to the curve).
+            let waiting = s.waiting;
+            if waiting > 0 {
+                let bins = &mut self.bins;
+                split_by_bins(fmin(self.last, end), fmin(t, end), width, nb, |i, dt| {
+                    bins[i].backlog += waiting as f64 * dt / width
+                });
+            }
+            self.last = t;
+            if self.next_arrival <= t_ev {
+                let r = match s.free_reqs.pop() {
+                    Some(r) => {
+                        // Set in place: the slot's `held` list is empty and keeps its allocation (a new `Req` here
+                        // dropped the old one, a call per request in wasm).
+                        let q = &mut s.reqs[r as usize];
+                        (q.arrival, q.cold, q.inst) = (t, false, 0);
+                        r
+                    }
+                    None => {
+                        s.reqs.push(Req { arrival: t, ..Req::default() });
+                        (s.reqs.len() - 1) as u32
+                    }
+                };
+                let b = self.bin(t);
+                self.bins[b].requests += 1;
+                self.requests += 1;
+                self.s.enter(t, r, 0);
+                self.next_arrival = self.arrivals.take();
+                continue;
+            }
+            let Ev { r, hop, .. } = s.queue.pop().expect("an event is due");
+            let h = hop & !WORKED;
+            if hop & WORKED == 0 {
+                s.enter(t, r, h);
+                continue;
+            }
+            let i = s.reqs[r as usize].inst;
+            let next = h as usize + 1;
+            if next < m {
+                match s.p.hops[next].link {
+                    Link::Sync => {
+                        s.reqs[r as usize].held.push((h, i));
+                        s.enter(t, r, next as u32);
+                    }
+                    Link::Queue { delay } => {
+                        s.release(t, h, i);
+                        // The segment before the queue returns now: its waiting callers are released.
+                        s.release_held(t, r);
+                        // Here the chain of `next` hops would have ended, and so far it went just as this one:
+                        // its end-to-end figures.
+                        if let Some(c) = self.cut_after[h as usize] {
+                            let req = &s.reqs[r as usize];
+                            self.cuts[c].record(t - req.arrival, req.cold);
+                        }
+                        let q = &mut s.reqs[r as usize];
+                        (q.at, q.delivering) = (next as u32, true);
+                        s.push(t + delay, r, next as u32);
+                    }
+                }
+            } else {
+                s.release(t, h, i);
+                s.release_held(t, r);
+                let req = &s.reqs[r as usize];
+                let (arrival, cold) = (req.arrival, req.cold);
+                let lat = t - arrival;
+                let b = self.bin(arrival);
+                self.hists[b].get_or_insert_with(Default::default).record(lat);
+                if cold {
+                    self.bins[b].cold += 1;
+                }
+                if let Some(c) = self.cut_after[h as usize] {
+                    self.cuts[c].record(lat, cold);
+                }
+                self.s.free_reqs.push(r);
+                self.completed += 1;
+            }
+        }
+    }
+
+    fn finish(mut self, pricing: &Pricing) -> (Vec<ChainBin>, Vec<ChainSummary>) {
+        let p = Arc::clone(&self.s.p);
+        for (b, h) in self.bins.iter_mut().zip(&self.hists) {
+            b.latency = h.as_deref().map(Histogram::percentiles).unwrap_or_default();
+        }
+        let requests = self.requests;
+        let per_request = |x: f64| if requests > 0 { x / requests as f64 } else { 0.0 };
+        let (s, cuts) = (&self.s, &self.cuts);
+        let summaries = self
+            .cut_after
+            .iter()
+            .enumerate()
+            .filter_map(|(h, c)| c.map(|c| (h + 1, &cuts[c])))
+            .map(|(j, cut)| {
+                let (latency, latency_all_warm) = (cut.all.percentiles(), cut.warm.percentiles());
+                let gb_s_per_request = per_request(s.billed_gb_s[..j].iter().sum());
+                ChainSummary {
+                    hops: j,
+                    latency,
+                    latency_all_warm,
+                    any_cold_prob: per_request(cut.cold as f64),
+                    p99_cold_share: if latency.p99 > 0.0 {
+                        ((latency.p99 - latency_all_warm.p99) / latency.p99).max(0.0)
+                    } else {
+                        0.0
+                    },
+                    gb_s_per_request,
+                    cost_per_request: if requests > 0 {
+                        j as f64 * pricing.per_million_requests / 1e6 + gb_s_per_request * pricing.per_gb_s
+                    } else {
+                        0.0
+                    },
+                    seed_formula: p.seed_formula(j),
+                }
+            })
+            .collect();
+        (self.bins, summaries)
+    }
 }
 
 /// The runs the per-length comparison needs, each with the lengths it gives (ascending). A chain of j hops whose

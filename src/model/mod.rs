@@ -16,6 +16,7 @@ pub mod parallel;
 pub mod plan;
 pub mod provisioned;
 pub mod registry;
+pub mod replay;
 pub mod scaling;
 pub mod scenario;
 pub mod share;

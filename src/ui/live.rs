@@ -335,7 +335,10 @@ pub fn LiveView() -> impl IntoView {
     let summary = move || {
         now(&|s| {
             let (i, b, d) = s.counts();
-            trf("live.summary", &[&clock(s.t), &i.to_string(), &b.to_string(), &d.to_string(), &s.queued.len().to_string()])
+            trf(
+                "live.summary",
+                &[&clock(s.t), &i.to_string(), &b.to_string(), &d.to_string(), &s.queued.len().to_string()],
+            )
         })
         .unwrap_or_else(|| tr("live.building").to_string())
     };

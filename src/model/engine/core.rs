@@ -21,6 +21,7 @@ use crate::model::cost::Usage;
 use crate::model::dist::{rng, Sampler, SimRng};
 use crate::model::fmin;
 use crate::model::load::LoadCurve;
+use crate::model::replay::Rerun;
 use crate::model::stats::{split_by_bins, Histogram};
 use std::collections::VecDeque;
 use std::sync::Arc;
@@ -116,8 +117,9 @@ impl BinAcc {
     }
 }
 
+/// The scaling run (public only for [`Replay`]'s sake; its module is private).
 #[derive(Clone)]
-struct Sim {
+pub struct Sim {
     /// Shared, so that a run's state can be kept and copied ([`Replay`]).
     p: Arc<ScalingParams>,
     rng: SimRng,
@@ -237,114 +239,49 @@ pub enum Next {
     Decision,
 }
 
-/// A run kept as a few copies of its state along the curve ([`Replay::MARKS`], whatever the curve's length), so that
-/// the pool at any time is a short re-run from the copy before it ([`Replay::states`]). It is built piece by piece
-/// ([`Replay::extend`]), so that no step of it blocks the page for long. The copies leave out the latency
-/// histograms, which a state does not read.
-#[derive(Clone)]
-pub struct Replay {
-    curve: LoadCurve,
-    /// The copies, each with the events before its time taken: (time [s], state).
-    marks: Vec<(f64, Sim)>,
-    /// The run going on, and the time it has reached [s].
-    ahead: Sim,
-    reached: f64,
-    /// Time between copies [s].
-    every: f64,
-    /// The state at the first time the last call of [`Replay::states`] asked for.
-    last: std::cell::RefCell<Option<(f64, Sim)>>,
+/// The scaling run kept as copies along the curve, for the live view ([`crate::model::replay`]).
+pub type Replay = crate::model::replay::Replay<Sim>;
+
+impl Rerun for Sim {
+    fn run_to(&mut self, from: f64, t: f64, curve: &LoadCurve) {
+        let mut stop = from;
+        Sim::run_to(self, &mut stop, t, curve);
+    }
+
+    /// The state without the latency histograms and the latency parts.
+    fn copy(&self) -> Sim {
+        let mut s = self.clone();
+        for b in s.bins.iter_mut() {
+            b.hist = None;
+            b.parts = None;
+        }
+        s.cold_h = Histogram::default();
+        s
+    }
 }
 
 impl Replay {
-    /// Copies kept along the curve.
-    pub const MARKS: usize = 64;
-
     /// A replay of the run of `p` under `curve` with `seed`, built up to time 0.
     pub fn new(curve: &LoadCurve, p: &ScalingParams, seed: u64) -> Replay {
-        let mut ahead = Sim::new(curve, p, seed);
-        ahead.decision_bins = ahead.scheduled.then(|| vec![None; ahead.bins.len()]);
-        let every = (curve.duration() / Self::MARKS as f64).max(1e-9);
-        let marks = vec![(0.0, ahead.copy())];
-        Replay { curve: curve.clone(), marks, ahead, reached: 0.0, every, last: Default::default() }
+        let mut run = Sim::new(curve, p, seed);
+        run.decision_bins = run.scheduled.then(|| vec![None; run.bins.len()]);
+        Replay::of(curve, run)
     }
 
-    /// The curve's end [s]: the replay covers 0 ..= this.
-    pub fn end(&self) -> f64 {
-        self.curve.duration()
-    }
-
-    /// The copies kept (at most [`Replay::MARKS`] + 1, whatever the curve's length).
-    pub fn marks(&self) -> usize {
-        self.marks.len()
-    }
-
-    /// How far it is built [s].
-    pub fn reached(&self) -> f64 {
-        self.reached
-    }
-
-    /// Whether it covers the whole curve.
-    pub fn done(&self) -> bool {
-        self.reached >= self.end()
-    }
-
-    /// Runs on to time `to` [s] (at most the curve's end), keeping a copy at every mark passed.
-    pub fn extend(&mut self, to: f64) {
-        let to = to.min(self.end());
-        while self.reached < to {
-            let next_mark = self.marks.len() as f64 * self.every;
-            let step = next_mark.min(to);
-            let mut stop = self.reached;
-            self.ahead.run_to(&mut stop, step, &self.curve);
-            self.reached = step;
-            if step >= next_mark && self.marks.len() <= Self::MARKS {
-                self.marks.push((step, self.ahead.copy()));
-            }
-        }
-    }
-
-    /// The pool at each of `times` [s] (ascending, within what is built): re-run from the copy before the first,
-    /// or from where the last call left the run when that is nearer (playing forward re-runs only the frame's own
-    /// events; after [`Replay::seek`] to the first time, only the times' own).
+    /// The pool at each of `times` [s] (ascending, within what is built).
     pub fn states(&self, times: &[f64]) -> Option<Vec<PoolState>> {
-        let first = *times.first()?;
-        if times.last().is_some_and(|&t| t > self.reached) || first < 0.0 {
-            return None;
-        }
-        let (mut stop, mut s) = self.start_for(first);
-        let mut out = Vec::with_capacity(times.len());
-        for (k, &t) in times.iter().enumerate() {
-            out.push(s.run_to(&mut stop, t, &self.curve).state(t));
-            if k == 0 {
-                self.last.replace(Some((t, s.clone())));
-            }
-        }
-        Some(out)
-    }
-
-    /// Brings the run [`Replay::states`] starts from toward `t` [s] (within what is built), re-running at most about
-    /// `work` of the curve's expected requests; whether it is there. A scrub far into a long curve re-runs up to a
-    /// gap between copies (a day at 1,000 req/s: 1.35 M requests, ~120 ms here), so the view makes the journey in
-    /// slices, each a task of its own, and memory stays the copies'.
-    pub fn seek(&self, t: f64, work: f64) -> bool {
-        if t > self.reached || t < 0.0 {
-            return false;
-        }
-        let (mut stop, mut s) = self.start_for(t);
-        let to = self.by_work(stop, t, work);
-        s.run_to(&mut stop, to, &self.curve);
-        self.last.replace(Some((to, s)));
-        to >= t
+        self.read(times, |s, t| s.state(t))
     }
 
     /// The first time after `t` [s] and before `limit`, within what is built, at which `what` happens, to a
     /// hundredth of a second (the cursor put there shows it: the instance initialising, the request refused).
-    /// The search starts where the last call left the run when it can, and stops there at `limit` when it finds
+    /// The search starts where the last reader left the run when it can, and stops there at `limit` when it finds
     /// nothing, so that a long search goes in slices (the view's next call goes on from `limit`).
     pub fn next(&self, what: Next, t: f64, limit: f64) -> Option<f64> {
-        let limit = limit.min(self.reached);
-        let (mut stop, mut s) = self.start_for(t);
-        s.run_to(&mut stop, t, &self.curve);
+        let limit = limit.min(self.reached());
+        let (from, mut s) = self.start_for(t);
+        let mut stop = from;
+        s.run_to(&mut stop, t, self.curve());
         let at_t = s.clone();
         let count = |s: &Sim| match what {
             Next::ColdStart => s.started,
@@ -356,57 +293,20 @@ impl Replay {
         let mut at = t;
         while at < limit {
             at = (at + 0.01).min(limit);
-            s.run_to(&mut stop, at, &self.curve);
+            s.run_to(&mut stop, at, self.curve());
             if count(&s) > before {
-                self.last.replace(Some((t, at_t)));
+                self.keep(t, at_t);
                 return Some(at);
             }
         }
-        self.last.replace(Some((at.max(t), s)));
+        self.keep(at.max(t), s);
         None
-    }
-
-    /// The time after `from` [s] by which the curve brings about `work` requests, at most `to` (and past `from`).
-    pub fn by_work(&self, from: f64, to: f64, work: f64) -> f64 {
-        if self.curve.expected_between(from, to) <= work {
-            return to;
-        }
-        let (mut lo, mut hi) = (from, to);
-        for _ in 0..48 {
-            let mid = 0.5 * (lo + hi);
-            if self.curve.expected_between(from, mid) <= work {
-                lo = mid;
-            } else {
-                hi = mid;
-            }
-        }
-        if lo > from {
-            lo
-        } else {
-            hi
-        }
-    }
-
-    /// The run to re-run from for time `t`: where the last call left it when that is at or before `t` and past the
-    /// copy before `t`, else that copy.
-    fn start_for(&self, t: f64) -> (f64, Sim) {
-        let mark = self.mark_before(t);
-        match self.last.take() {
-            Some((at, s)) if at <= t && at >= mark.0 => (at, s),
-            _ => (mark.0, mark.1.clone()),
-        }
     }
 
     /// The autoscaler's last decision in each bin (`None` where it made none, or under the per-request policy),
     /// once the replay is built.
     pub fn decisions(&self) -> Option<&[Option<Decision>]> {
-        self.ahead.decision_bins.as_deref()
-    }
-
-    fn mark_before(&self, t: f64) -> (f64, &Sim) {
-        let k = self.marks.partition_point(|(m, _)| *m <= t).max(1) - 1;
-        let (at, s) = &self.marks[k];
-        (*at, s)
+        self.ahead().decision_bins.as_deref()
     }
 }
 
@@ -526,17 +426,6 @@ impl Sim {
             }
         }
         self
-    }
-
-    /// A copy of the state without the latency histograms, for a [`Replay`].
-    fn copy(&self) -> Sim {
-        let mut s = self.clone();
-        for b in s.bins.iter_mut() {
-            b.hist = None;
-            b.parts = None;
-        }
-        s.cold_h = Histogram::default();
-        s
     }
 
     /// The pool now, at `t` ([`pool_states`]).

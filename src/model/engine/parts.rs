@@ -120,7 +120,8 @@ mod tests {
         let p = a.parts();
         assert!((p.all.total() - (990.0 * 0.1 + 10.0 * 1.3) / 1000.0).abs() < 1e-12);
         assert!((p.all.init - 0.01).abs() < 1e-12 && (p.all.queue - 0.002).abs() < 1e-12);
-        let near = |a: Parts, b: Parts| (a.queue - b.queue).abs() + (a.init - b.init).abs() + (a.service - b.service).abs();
+        let near =
+            |a: Parts, b: Parts| (a.queue - b.queue).abs() + (a.init - b.init).abs() + (a.service - b.service).abs();
         assert!(near(p.slowest, Parts { queue: 0.2, init: 1.0, service: 0.1 }) < 1e-12, "{p:?}");
         a.add(0.0, 1.2, 0.1);
         a.add(0.0, 1.2, 0.1);
@@ -138,9 +139,15 @@ mod tests {
     fn a_runs_parts_add_up_to_its_latencies() {
         use crate::model::engine::{simulate, Overflow, ScalingParams};
         use crate::model::load::LoadCurve;
-        let curve =
-            LoadCurve::from_pairs(&[(0.0, 5.0), (120.0, 5.0), (130.0, 400.0), (240.0, 400.0), (250.0, 5.0), (420.0, 5.0)])
-                .unwrap();
+        let curve = LoadCurve::from_pairs(&[
+            (0.0, 5.0),
+            (120.0, 5.0),
+            (130.0, 400.0),
+            (240.0, 400.0),
+            (250.0, 5.0),
+            (420.0, 5.0),
+        ])
+        .unwrap();
         let p = ScalingParams {
             max_instances: 40,
             overflow: Overflow::Queue { max_len: 50, timeout: 0.2 },

@@ -205,7 +205,7 @@ mod tests {
             r.extend(to);
         }
         assert!(r.done() && r.reached() == curve.duration());
-        assert!(r.marks() <= Replay::MARKS + 1);
+        assert!(r.marks() <= Replay::COPIES + 1);
         let times = [0.0, 3.3, 119.99, 125.0, 131.7, 239.0, 400.0, 420.0];
         let whole = pool_states(&curve, &p, 5, &times);
         for (k, &t) in times.iter().enumerate() {
@@ -244,7 +244,11 @@ mod tests {
                 slices += 1;
                 assert!(slices < 1000, "a seek to {to} makes progress");
             }
-            assert_eq!(r.states(&[to - 1.0, to]).unwrap(), pool_states(&curve, &p, 9, &[to - 1.0, to]), "{from} → {to}");
+            assert_eq!(
+                r.states(&[to - 1.0, to]).unwrap(),
+                pool_states(&curve, &p, 9, &[to - 1.0, to]),
+                "{from} → {to}"
+            );
         }
         assert!(slices > 4, "the seeks into the crowd take several slices each ({slices})");
         assert!(!r.seek(-1.0, 10.0) && !r.seek(1e9, 10.0), "outside the run");
