@@ -9,9 +9,10 @@
 
 use super::chart_canvas::SpecChart;
 use super::i18n::{tr, trf};
+use super::live_run::{keys, timed, LiveRun, Transport};
 use super::ScenarioCtx;
 use crate::charts::spec::Chart;
-use crate::model::engine::state::{Next, Phase, PoolState, Replay};
+use crate::model::engine::state::{Next, Phase, PoolState, Replay, Sim};
 use crate::model::engine::Policy;
 use crate::model::scenario::ModelKind;
 use crate::model::units::{fmt_clock as clock, fmt_count, sig};
@@ -29,8 +30,6 @@ const NEXT: [(Next, &str, &str); 4] = [
 
 /// The most simulated time one slice of a search for the next event scans [s] (it steps a hundredth at a time).
 const SEARCH_SPAN: f64 = 600.0;
-/// Speeds offered: simulated seconds per real second.
-const SPEEDS: [f64; 6] = [1.0, 10.0, 60.0, 300.0, 900.0, 3600.0];
 /// A curve expected to bring more requests than this is replayed only when the reader asks (the replay runs the
 /// whole curve once on the page, in slices).
 const ASK_ABOVE: f64 = 5e6;
@@ -38,16 +37,6 @@ const ASK_ABOVE: f64 = 5e6;
 const MAX_CELLS: usize = 2000;
 /// The canvas's height [CSS px]: fixed, so nothing below it moves as the pool changes.
 const CANVAS_H: f64 = 230.0;
-/// Time each slice of the replay's building may take on the page [ms].
-const SLICE_MS: f64 = 6.0;
-/// Time each slice of a long seek may take [ms]: longer than the building's (the reader waits for it, and each
-/// slice after the fifth also waits the browser's 4 ms for a chained timer), still far under the 50 ms of a long
-/// task.
-const SEEK_SLICE_MS: f64 = 12.0;
-/// Requests of the curve a seek's first slice re-runs (then as many as fit [`SEEK_SLICE_MS`]): a scrub within a few
-/// hundred thousand requests of a kept copy is drawn in the task that asked.
-const SEEK_FIRST: f64 = 100_000.0;
-
 /// The view's colours: initialising, busy, idle, keep-alive bar, provisioned outline, request dot, queue.
 const INIT: &str = "#d55e00";
 const BUSY: &str = "#0072b2";
@@ -62,91 +51,11 @@ pub fn peak_time(load: &crate::model::load::LoadCurve) -> f64 {
     load.points().iter().find(|p| p.rate >= peak).map_or(0.0, |p| p.t)
 }
 
-/// Builds `replay` a slice at a time (each about [`SLICE_MS`]), while `generation` is still `g`.
-fn build_step(
-    replay: StoredValue<Option<Replay>, LocalStorage>,
-    built: RwSignal<f64>,
-    generation: StoredValue<u64>,
-    g: u64,
-    chunk: f64,
-) {
-    gloo_timers::callback::Timeout::new(0, move || {
-        if generation.try_get_value() != Some(g) {
-            return;
-        }
-        let t0 = super::now_ms();
-        let reached = replay.try_update_value(|r| {
-            let r = r.as_mut()?;
-            r.extend(r.reached() + chunk);
-            Some((r.reached(), r.done()))
-        });
-        let Some(Some((reached, done))) = reached else { return };
-        let ms = (super::now_ms() - t0).max(0.1);
-        built.set(reached);
-        if !done {
-            build_step(replay, built, generation, g, chunk * (SLICE_MS / ms).clamp(0.5, 4.0));
-        }
-    })
-    .forget();
-}
-
-/// User Timing `name` around `f`.
-fn timed<T>(name: &str, f: impl FnOnce() -> T) -> T {
-    let perf = super::perf();
-    let start = format!("{name} start");
-    if let Some(p) = &perf {
-        let _ = p.mark(&start);
-    }
-    let out = f();
-    if let Some(p) = &perf {
-        let _ = p.measure_with_start_mark(name, &start);
-    }
-    out
-}
-
-/// One slice of the seek to `t`; whether it is there. The work of a slice follows its measured time toward
-/// [`SEEK_SLICE_MS`].
-fn seek_slice(replay: StoredValue<Option<Replay>, LocalStorage>, t: f64, work: StoredValue<f64>) -> Option<bool> {
-    let t0 = super::now_ms();
-    let w = work.try_get_value()?;
-    let there = replay.try_with_value(|r| r.as_ref().filter(|r| r.reached() >= t).map(|r| r.seek(t, w)))??;
-    let ms = (super::now_ms() - t0).max(0.1);
-    if !there || ms > SEEK_SLICE_MS {
-        work.set_value((w * (SEEK_SLICE_MS / ms).clamp(0.5, 4.0)).clamp(1e3, 1e7));
-    }
-    Some(there)
-}
-
-/// Goes on with the seek to `t` a slice per task while it is the latest (`seeking` still `k`); once there, bumps
-/// `seeked` so that the view reads the pool there.
-fn seek_on(
-    replay: StoredValue<Option<Replay>, LocalStorage>,
-    work: StoredValue<f64>,
-    seeking: StoredValue<u64>,
-    k: u64,
-    t: f64,
-    seeked: RwSignal<u64>,
-) {
-    gloo_timers::callback::Timeout::new(0, move || {
-        if seeking.try_get_value() != Some(k) {
-            return;
-        }
-        // User Timing `live state`: the re-run on the page in this task.
-        match timed("live state", || seek_slice(replay, t, work)) {
-            Some(true) => seeked.update(|n| *n += 1),
-            Some(false) => seek_on(replay, work, seeking, k, t, seeked),
-            None => {}
-        }
-    })
-    .forget();
-}
-
 /// One slice of the search for the next `what` after `from` (while it is the latest: `searching` still `k`); puts
 /// the cursor there when found, says so when nothing comes before the end, else goes on in the next task.
 #[allow(clippy::too_many_arguments)]
 fn search(
-    replay: StoredValue<Option<Replay>, LocalStorage>,
-    work: StoredValue<f64>,
+    run: LiveRun<Sim>,
     searching: StoredValue<u64>,
     k: u64,
     what: Next,
@@ -158,8 +67,8 @@ fn search(
     if searching.try_get_value() != Some(k) {
         return;
     }
-    let w = work.get_value();
-    let step = replay.with_value(|r| {
+    let w = run.work.get_value();
+    let step = run.replay.with_value(|r| {
         let r = r.as_ref()?;
         let end = r.reached();
         let limit = r.by_work(from, end, w).min(from + SEARCH_SPAN);
@@ -174,7 +83,7 @@ fn search(
         Some((None, limit, end)) if limit < end => {
             note.set(Some("live.searching"));
             gloo_timers::callback::Timeout::new(0, move || {
-                search(replay, work, searching, k, what, limit, cursor, playing, note)
+                search(run, searching, k, what, limit, cursor, playing, note)
             })
             .forget();
         }
@@ -187,119 +96,41 @@ pub fn LiveView() -> impl IntoView {
     let ctx = expect_context::<ScenarioCtx>();
     let sc = ctx.scenario;
     let cursor = ctx.cursor;
-    let replay = StoredValue::new_local(None::<Replay>);
-    let built = RwSignal::new(0.0_f64);
-    let generation = StoredValue::new(0_u64);
+    let run = LiveRun::<Sim>::new();
+    let (replay, built) = (run.replay, run.built);
     let asked = RwSignal::new(false);
-    let playing = RwSignal::new(false);
-    let speed = RwSignal::new(60.0_f64);
+    let playing = ctx.playback.playing;
     let note = RwSignal::new(None::<&'static str>);
     let duration = Memo::new(move |_| sc.with(|s| s.load.duration()));
     let expected = Memo::new(move |_| sc.with(|s| s.load.expected_requests()));
     let big = move || expected.get() > ASK_ABOVE;
 
-    let start = move || {
-        let r = sc.with_untracked(|s| Replay::new(&s.load, &s.scaling, s.seed));
-        generation.update_value(|g| *g += 1);
-        replay.set_value(Some(r));
-        built.set(0.0);
-        build_step(replay, built, generation, generation.get_value(), 1.0);
-    };
+    let start = move || run.start(sc.with_untracked(|s| Replay::new(&s.load, &s.scaling, s.seed)));
     // A new replay whenever the scaling run's inputs change (the run the figures come from).
     let key = Memo::new(move |_| sc.with(|s| ModelKind::Scaling.inputs(s)));
     Effect::new(move |_| {
         key.track();
-        generation.update_value(|g| *g += 1);
-        replay.set_value(None);
-        built.set(0.0);
+        run.clear();
         cursor.update(|c| *c = c.clamp(0.0, duration.get_untracked()));
         if !big() || asked.get_untracked() {
             start();
         }
     });
 
-    // The pool at the cursor and one simulated second before (for the last second's counts). The re-run to there
-    // goes in slices of about `SEEK_SLICE_MS` each when it is long (a far scrub on a long curve), the pool last shown
-    // staying on screen meanwhile; a newer cursor drops an older seek.
-    let work = StoredValue::new(SEEK_FIRST);
-    let seeking = StoredValue::new(0_u64);
-    let seeked = RwSignal::new(0_u64);
-    let states = Memo::new(move |prev: Option<&Option<Vec<PoolState>>>| {
-        let t = cursor.get();
-        seeked.track();
-        if built.get() < t || replay.with_value(Option::is_none) {
-            return None;
-        }
-        let first = (t - 1.0).max(0.0);
-        seeking.update_value(|k| *k += 1);
-        timed("live state", || {
-            if seek_slice(replay, first, work) != Some(true) {
-                seek_on(replay, work, seeking, seeking.get_value(), first, seeked);
-                return prev.cloned().flatten();
-            }
-            replay.with_value(|r| r.as_ref()?.states(&[first, t]))
-        })
-    });
+    // The pool at the cursor and one simulated second before (for the last second's counts).
+    let states = run.at_cursor(cursor, "live state", Replay::states);
     // Reads the pool at the cursor in place.
     let now = move |f: &dyn Fn(&PoolState) -> String| states.with(|s| s.as_ref().map(|s| f(&s[1])));
-
-    // Playback: the cursor moves at `speed` simulated seconds per real second, in frames, or in steps of one real
-    // second under reduced motion; it waits for the replay's building and stops at the end.
-    let reduced = web_sys::window()
-        .and_then(|w| w.match_media("(prefers-reduced-motion: reduce)").ok().flatten())
-        .is_some_and(|q| q.matches());
-    let timer = StoredValue::new_local(None::<gloo_timers::callback::Interval>);
-    Effect::new(move |_| {
-        if !playing.get() {
-            timer.set_value(None);
-            return;
-        }
-        let frame_ms = if reduced { 1000 } else { 16 };
-        let last = StoredValue::new(super::now_ms());
-        timer.set_value(Some(gloo_timers::callback::Interval::new(frame_ms, move || {
-            let now = super::now_ms();
-            // Under reduced motion, whole steps of `speed` simulated seconds.
-            let dt = if reduced { 1.0 } else { (now - last.get_value()) / 1000.0 };
-            last.set_value(now);
-            let end = duration.get_untracked();
-            let next = (cursor.get_untracked() + dt * speed.get_untracked()).min(end).min(built.get_untracked());
-            cursor.set(next);
-            if next >= end {
-                playing.set(false);
-            }
-        })));
-    });
-    on_cleanup(move || timer.set_value(None));
 
     // Steps to the next event after the cursor: the search goes on from where its last slice stopped, a slice of
     // about `work` requests (and at most `SEARCH_SPAN`) per task, so that a long quiet stretch does not block the page.
     let searching = StoredValue::new(0_u64);
     let step_to = move |what: Next| {
         searching.update_value(|k| *k += 1);
-        search(replay, work, searching, searching.get_value(), what, cursor.get_untracked(), cursor, playing, note);
+        search(run, searching, searching.get_value(), what, cursor.get_untracked(), cursor, playing, note);
     };
     let scheduled = Memo::new(move |_| sc.with(|s| !matches!(s.scaling.policy, Policy::PerRequest)));
-    let keys = move |ev: leptos::ev::KeyboardEvent| {
-        let on_input = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()).is_some();
-        let on_control = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlButtonElement>().ok()).is_some()
-            || ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlSelectElement>().ok()).is_some();
-        let end = duration.get_untracked();
-        let step = if ev.shift_key() { 60.0 } else { 1.0 };
-        let to = match ev.key().as_str() {
-            " " if !on_control && !on_input => {
-                ev.prevent_default();
-                playing.update(|p| *p = !*p);
-                return;
-            }
-            "ArrowRight" if !on_input => cursor.get_untracked() + step,
-            "ArrowLeft" if !on_input => cursor.get_untracked() - step,
-            "Home" if !on_input => 0.0,
-            "End" if !on_input => end,
-            _ => return,
-        };
-        ev.prevent_default();
-        cursor.set(to.clamp(0.0, end));
-    };
+    let keys = move |ev: leptos::ev::KeyboardEvent| keys(ev, cursor, playing, duration.get_untracked());
 
     // The canvas, redrawn when the state, its width or the colour scheme change.
     let canvas = NodeRef::<leptos::html::Canvas>::new();
@@ -417,22 +248,7 @@ pub fn LiveView() -> impl IntoView {
             <h3>{move || tr("live.title")}</h3>
             <p class="hint">{move || tr("live.intro")}</p>
             <div class="live-controls">
-                <button type="button" data-testid="live-play" aria-pressed=move || playing.get().to_string()
-                    on:click=move |_| playing.update(|p| *p = !*p)>
-                    {move || tr(if playing.get() { "live.pause" } else { "live.play" })}
-                </button>
-                <label>{move || tr("live.speed")}" "
-                    <select data-testid="live-speed" on:change=move |ev| speed.set(event_target_value(&ev).parse().unwrap_or(60.0))>
-                        {SPEEDS.iter().map(|&v| view! { <option value=v.to_string() selected=move || speed.get() == v>{format!("{}×", fmt_count(v))}</option> }).collect_view()}
-                    </select>
-                </label>
-                <input type="range" class="live-slider" data-testid="live-cursor" min="0" step="0.1"
-                    max=move || duration.get().to_string()
-                    prop:value=move || cursor.get().to_string()
-                    aria-label=move || tr("live.cursor")
-                    aria-valuetext=move || clock(cursor.get())
-                    on:input=move |ev| { if let Ok(v) = event_target_value(&ev).parse::<f64>() { cursor.set(v) } } />
-                <output data-testid="live-time">{move || clock(cursor.get())}</output>
+                <Transport duration=duration prefix="live" />
                 <span class="live-next" role="group" aria-label=move || tr("live.next")>
                     {move || tr("live.next")}" "
                     {NEXT.iter().map(|&(what, key, id)| {

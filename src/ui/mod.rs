@@ -3,6 +3,7 @@
 //! bind, format and draw.
 
 mod bench;
+mod chain_live;
 mod chart_canvas;
 mod compare;
 mod compute;
@@ -13,6 +14,7 @@ mod heavy;
 pub mod i18n;
 mod lessons;
 mod live;
+mod live_run;
 mod load_editor;
 mod models_panels;
 mod scaling_panel;
@@ -92,8 +94,10 @@ pub struct ScenarioCtx {
     pub previous: RwSignal<Option<Scenario>>,
     /// Earlier load curves, newest last.
     history: RwSignal<Vec<LoadCurve>>,
-    /// The page's time cursor over the curve [s]: the live view shows the pool then, every time chart a line.
+    /// The page's time cursor over the curve [s]: the live views show the runs then, every time chart a line.
     pub cursor: RwSignal<f64>,
+    /// The cursor's playback (one for the page, whichever live view's controls move it).
+    pub playback: live_run::Playback,
 }
 
 impl ScenarioCtx {
@@ -141,6 +145,8 @@ impl ScenarioCtx {
             });
         }
         let cursor = RwSignal::new(scenario.with_untracked(|s| live::peak_time(&s.load)));
+        let end = Memo::new(move |_| scenario.with(|s| s.load.duration()));
+        let playback = live_run::Playback::new(cursor, end);
         ScenarioCtx {
             scenario,
             lanes,
@@ -148,6 +154,7 @@ impl ScenarioCtx {
             previous: RwSignal::new(None),
             history: RwSignal::new(Vec::new()),
             cursor,
+            playback,
         }
     }
 

@@ -260,6 +260,7 @@ pub fn ChainsPanel() -> impl IntoView {
                 <p>{move || formula_line(ctx, ModelKind::Chain, "ch.formula")}</p>
                 <p class="hint">{move || tr("ch.gap")}</p>
             </div>
+            <super::chain_live::ChainLiveView />
             <Charts section="chains" />
         </Section>
     }

@@ -151,3 +151,38 @@ test('the autoscaler\'s loop: under target tracking it is charted, and its decis
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('the Chains live view: one lane per function at the same cursor, cold starts, held callers, the queue', async () => {
+  const { page, context, errors } = await openApp(browser, site);
+  const row = async (n) => (await page.getByTestId(`chain-live-hop-${n}`).locator('td').allTextContents()).map((x) => Number(x.replace(/,/g, '')));
+  const view = page.getByTestId('chain-live');
+  await view.scrollIntoViewIfNeeded();
+  await page.waitForFunction(() => /\d/.test(document.querySelector('[data-testid=chain-live-hop-1]')?.textContent ?? ''), null, { timeout: 60000 });
+  // At the spike (26:00), the default chain (four functions, the third behind a queue): every function works; the
+  // first is held by its synchronous call to the second for every request there (working, initialising or in its
+  // backlog), and the third's queue carries requests on their way.
+  assert.equal(await text(page, 'chain-live-time'), '26:00');
+  const rows = await Promise.all([1, 2, 3, 4].map(row));
+  // Columns: initialising, working, held, idle, backlog, in its queue, cold starts in the last second.
+  for (const r of rows) assert.equal(r.length, 7);
+  assert.ok(rows.every((r) => r[1] > 0), `every function works: ${JSON.stringify(rows)}`);
+  assert.equal(rows[0][2], rows[1][0] + rows[1][1] + rows[1][4], 'function 1 is held for each request at function 2');
+  assert.equal(rows[1][2], 0, 'function 2 is not held: function 3 is behind a queue');
+  assert.ok(rows[2][5] > 0, 'requests on their way to function 3 through its queue');
+  assert.match(await view.locator('canvas').getAttribute('aria-label'), /^At 26:00: function 1: \d+ initialising, \d+ working, \d+ held/);
+  assert.match(await text(page, 'chain-live-flow'), /In the last simulated second: [\d,]+ requests entered the chain, [\d,]+ left it\./);
+  // The cursor is the page's one: the Scaling view's slider moves it here too. At the curve's start every function
+  // starts cold: instances initialise (the first function's, a moment later the others').
+  await page.getByTestId('live-cursor').evaluate((el) => { el.value = '0.2'; el.dispatchEvent(new Event('input', { bubbles: true })); });
+  await page.waitForFunction(() => document.querySelector('[data-testid=chain-live-time]').textContent === '0:00');
+  await page.waitForFunction(() => Number(document.querySelector('[data-testid=chain-live-hop-1] td')?.textContent) > 0, null, { timeout: 10000 });
+  const start = await row(1);
+  assert.ok(start[0] > 0 && start[6] > 0, `the first function initialises its first instances: ${start}`);
+  // Keys on the Chains view move the same cursor.
+  await view.locator('canvas').click();
+  await page.keyboard.press('End');
+  assert.equal(await text(page, 'chain-live-time'), '1:00:00');
+  assert.equal(await text(page, 'live-time'), '1:00:00');
+  assert.deepEqual(errors, []);
+  await context.close();
+});

@@ -3,7 +3,7 @@
 //! events), stopped at that time ([`pool_states`]): a deterministic re-run, so nothing is recorded while the figures
 //! are computed and memory does not grow with the curve.
 
-pub use super::core::{pool_states, Next, Replay};
+pub use super::core::{pool_states, Next, Replay, Sim};
 use serde::{Deserialize, Serialize};
 
 /// The pool at time `t` of a run.
