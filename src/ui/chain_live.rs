@@ -6,24 +6,19 @@
 //! through its queue. A table under it gives the same per hop, with the cold starts of the last simulated second.
 
 use super::i18n::{tr, trf};
-use super::live_run::{keys, LiveRun, Transport};
+use super::live_run::{context_2d, dark, keys, LiveRun, Transport};
 use super::ScenarioCtx;
 use crate::model::chain::live::{ChainState, HopPhase, HopState, Replay};
 use crate::model::chain::{Link, Run};
 use crate::model::scenario::ModelKind;
 use crate::model::units::{fmt_clock as clock, fmt_count};
 use leptos::prelude::*;
-use wasm_bindgen::JsCast;
 
-/// A curve whose hop visits (requests × hops) are expected above this is replayed only when the reader asks.
-const ASK_ABOVE: f64 = 5e6;
-/// Colours: the scaling live view's, and purple for an instance held by a synchronous call.
-const INIT: &str = "#d55e00";
-const WORKING: &str = "#0072b2";
+// A curve whose hop visits (requests × hops) are expected above ASK_ABOVE is replayed only when the reader asks.
+use super::live::{ASK_ABOVE, BUSY as WORKING, DOT, IDLE, INIT, KEEP};
+
+/// The scaling live view's colours, and purple for an instance held by a synchronous call.
 const HELD: &str = "#cc79a7";
-const IDLE: &str = "#56b4e9";
-const KEEP: &str = "#1b5e20";
-const DOT: &str = "#f0e442";
 /// A lane's height [CSS px]: tall for a few functions, shorter for many.
 fn lane_h(hops: usize) -> f64 {
     match hops {
@@ -45,13 +40,11 @@ pub fn ChainLiveView() -> impl IntoView {
     let start = move || run.start(sc.with_untracked(|s| Replay::new(&s.load, &s.chain, s.seed)));
     // A new replay whenever the chain run's inputs change.
     let key = Memo::new(move |_| sc.with(|s| ModelKind::Chain.inputs(s)));
-    Effect::new(move |_| {
-        key.track();
-        run.clear();
-        if !big() || asked.get_untracked() {
-            start();
-        }
-    });
+    run.follow(
+        move || key.with(|_| ()),
+        move || !big() || asked.get(),
+        move || sc.with_untracked(|s| Replay::new(&s.load, &s.chain, s.seed)),
+    );
     let states = run.at_cursor(cursor, "chain live state", Replay::states);
     let links = Memo::new(move |_| sc.with(|s| s.chain.hops.iter().map(|h| h.link).collect::<Vec<_>>()));
     let keep_alive = Memo::new(move |_| sc.with(|s| s.chain.hops[0].keep_alive));
@@ -60,9 +53,7 @@ pub fn ChainLiveView() -> impl IntoView {
     let canvas = NodeRef::<leptos::html::Canvas>::new();
     Effect::new(move |_| {
         let (ka, init) = (keep_alive.get(), init_mean.get());
-        let dark = web_sys::window()
-            .and_then(|w| w.match_media("(prefers-color-scheme: dark)").ok().flatten())
-            .is_some_and(|q| q.matches());
+        let dark = dark();
         links.with(|links| {
             states.with(|s| {
                 if let (Some(el), Some(s)) = (canvas.get(), s.as_ref()) {
@@ -166,14 +157,12 @@ pub fn ChainLiveView() -> impl IntoView {
                 <li><span class="swatch" style=format!("background:{DOT}")></span>{move || tr("chl.l.waiting")}</li>
             </ul>
             <p data-testid="chain-live-flow">{last_second}</p>
-            <div class="table-scroll">
-                <table class="chain-live-table" data-testid="chain-live-table">
+            <table class="chain-live-table" data-testid="chain-live-table">
                     <thead><tr><th scope="col">{move || tr("chl.function")}</th>
                         {heads.into_iter().map(|k| view! { <th scope="col">{move || tr(k)}</th> }).collect_view()}
                     </tr></thead>
                     <tbody>{rows}</tbody>
-                </table>
-            </div>
+            </table>
         </div>
     }
 }
@@ -188,7 +177,6 @@ fn draw(
     init_mean: f64,
     dark: bool,
 ) {
-    let dpr = web_sys::window().map_or(1.0, |w| w.device_pixel_ratio());
     let width = f64::from(canvas.client_width()).max(240.0);
     let lane = lane_h(s.hops.len());
     let height = lane * s.hops.len() as f64 + 4.0;
@@ -200,20 +188,8 @@ fn draw(
     } else {
         ("bold 16px system-ui, sans-serif", "14px system-ui, sans-serif")
     };
-    let (w, h) = ((width * dpr) as u32, (height * dpr) as u32);
-    if canvas.width() != w || canvas.height() != h {
-        canvas.set_width(w);
-        canvas.set_height(h);
-        let _ = web_sys::HtmlElement::style(canvas).set_property("height", &format!("{height}px"));
-    }
-    let Some(g) =
-        canvas.get_context("2d").ok().flatten().and_then(|c| c.dyn_into::<web_sys::CanvasRenderingContext2d>().ok())
-    else {
-        return;
-    };
-    let _ = g.set_transform(dpr, 0.0, 0.0, dpr, 0.0, 0.0);
+    let Some(g) = context_2d(canvas, width, height) else { return };
     let (fg, rule) = if dark { ("#e6e8eb", "#3a3f47") } else { ("#22262e", "#d5d9de") };
-    g.clear_rect(0.0, 0.0, width, height);
     let rect = |x: f64, y: f64, w: f64, h: f64, c: &str| {
         g.set_fill_style_str(c);
         g.fill_rect(x, y, w, h);

@@ -9,7 +9,7 @@
 
 use super::chart_canvas::SpecChart;
 use super::i18n::{tr, trf};
-use super::live_run::{keys, timed, LiveRun, Transport};
+use super::live_run::{context_2d, dark, keys, timed, LiveRun, Transport};
 use super::ScenarioCtx;
 use crate::charts::spec::Chart;
 use crate::model::engine::state::{Next, Phase, PoolState, Replay, Sim};
@@ -17,7 +17,6 @@ use crate::model::engine::Policy;
 use crate::model::scenario::ModelKind;
 use crate::model::units::{fmt_clock as clock, fmt_count, sig};
 use leptos::prelude::*;
-use wasm_bindgen::JsCast;
 
 /// What the cursor can step to: the next cold start, refusal (throttle or time-out), removal (keep-alive expiry or the
 /// autoscaler), autoscaler decision.
@@ -32,18 +31,18 @@ const NEXT: [(Next, &str, &str); 4] = [
 const SEARCH_SPAN: f64 = 600.0;
 /// A curve expected to bring more requests than this is replayed only when the reader asks (the replay runs the
 /// whole curve once on the page, in slices).
-const ASK_ABOVE: f64 = 5e6;
+pub(super) const ASK_ABOVE: f64 = 5e6;
 /// Above this many instances the view shows counts by state instead of one cell each.
 const MAX_CELLS: usize = 2000;
 /// The canvas's height [CSS px]: fixed, so nothing below it moves as the pool changes.
 const CANVAS_H: f64 = 230.0;
 /// The view's colours: initialising, busy, idle, keep-alive bar, provisioned outline, request dot, queue.
-const INIT: &str = "#d55e00";
-const BUSY: &str = "#0072b2";
-const IDLE: &str = "#56b4e9";
-const KEEP: &str = "#1b5e20";
+pub(super) const INIT: &str = "#d55e00";
+pub(super) const BUSY: &str = "#0072b2";
+pub(super) const IDLE: &str = "#56b4e9";
+pub(super) const KEEP: &str = "#1b5e20";
 const PROVISIONED: &str = "#7b3294";
-const DOT: &str = "#f0e442";
+pub(super) const DOT: &str = "#f0e442";
 
 /// When the curve's rate is highest (its first peak) [s]: where the cursor starts.
 pub fn peak_time(load: &crate::model::load::LoadCurve) -> f64 {
@@ -108,14 +107,11 @@ pub fn LiveView() -> impl IntoView {
     let start = move || run.start(sc.with_untracked(|s| Replay::new(&s.load, &s.scaling, s.seed)));
     // A new replay whenever the scaling run's inputs change (the run the figures come from).
     let key = Memo::new(move |_| sc.with(|s| ModelKind::Scaling.inputs(s)));
-    Effect::new(move |_| {
-        key.track();
-        run.clear();
-        cursor.update(|c| *c = c.clamp(0.0, duration.get_untracked()));
-        if !big() || asked.get_untracked() {
-            start();
-        }
-    });
+    run.follow(
+        move || key.with(|_| ()),
+        move || !big() || asked.get(),
+        move || sc.with_untracked(|s| Replay::new(&s.load, &s.scaling, s.seed)),
+    );
 
     // The pool at the cursor and one simulated second before (for the last second's counts).
     let states = run.at_cursor(cursor, "live state", Replay::states);
@@ -144,9 +140,7 @@ pub fn LiveView() -> impl IntoView {
             let _ = p.mark("live draw start");
         }
         let (ka, init) = (keep_alive.get(), init_mean.get());
-        let dark = web_sys::window()
-            .and_then(|w| w.match_media("(prefers-color-scheme: dark)").ok().flatten())
-            .is_some_and(|q| q.matches());
+        let dark = dark();
         let drawn = states.with(|s| {
             let (Some(el), Some(s)) = (canvas.get(), s.as_ref()) else { return false };
             draw(&el, &s[1], ka, init, dark);
@@ -288,7 +282,6 @@ pub fn LiveView() -> impl IntoView {
 
 /// Draws `s` on `canvas`: one cell per instance (counts by state above [`MAX_CELLS`]), the queue under them.
 fn draw(canvas: &web_sys::HtmlCanvasElement, s: &PoolState, keep_alive: f64, init_mean: f64, dark: bool) {
-    let dpr = web_sys::window().map_or(1.0, |w| w.device_pixel_ratio());
     let width = f64::from(canvas.client_width()).max(200.0);
     let n = s.instances.len();
     // A fixed area (the page below never moves as the pool grows or shrinks): the largest cells that fit them all.
@@ -301,21 +294,8 @@ fn draw(canvas: &web_sys::HtmlCanvasElement, s: &PoolState, keep_alive: f64, ini
     let cell = [34.0, 28.0, 22.0, 18.0, 14.0, 11.0, 9.0, 7.0, 5.0].into_iter().find(|&c| fits(c)).unwrap_or(5.0);
     let gap = (cell / 8.0).max(1.0);
     let cols = ((width / (cell + gap)).floor() as usize).max(1);
-    // Resized only when its size changes (a resize reallocates the canvas and lays the page out again).
-    let (w, h) = ((width * dpr) as u32, (height * dpr) as u32);
-    if canvas.width() != w || canvas.height() != h {
-        canvas.set_width(w);
-        canvas.set_height(h);
-        let _ = web_sys::HtmlElement::style(canvas).set_property("height", &format!("{height}px"));
-    }
-    let Some(g) =
-        canvas.get_context("2d").ok().flatten().and_then(|c| c.dyn_into::<web_sys::CanvasRenderingContext2d>().ok())
-    else {
-        return;
-    };
-    let _ = g.set_transform(dpr, 0.0, 0.0, dpr, 0.0, 0.0);
+    let Some(g) = context_2d(canvas, width, height) else { return };
     let fg = if dark { "#e6e8eb" } else { "#22262e" };
-    g.clear_rect(0.0, 0.0, width, height);
     g.set_font("13px system-ui, sans-serif");
     let rect = |x: f64, y: f64, w: f64, h: f64, c: &str| {
         g.set_fill_style_str(c);

@@ -35,6 +35,13 @@ impl Playback {
         let reduced = web_sys::window()
             .and_then(|w| w.match_media("(prefers-reduced-motion: reduce)").ok().flatten())
             .is_some_and(|q| q.matches());
+        // A shorter curve keeps the cursor on it.
+        Effect::new(move |_| {
+            let end = end.get();
+            if cursor.get_untracked() > end {
+                cursor.set(end);
+            }
+        });
         let timer = StoredValue::new_local(None::<gloo_timers::callback::Interval>);
         Effect::new(move |_| {
             if !playing.get() {
@@ -156,6 +163,24 @@ impl<S: Rerun + 'static> LiveRun<S> {
         }
     }
 
+    /// A new replay (`make`) whenever what `inputs` reads changes (the run the figures come from; read, not only
+    /// tracked: a memo never read is never computed, so it would never change), built at once
+    /// when `now` says so (a long curve waits for the reader to ask, and then calls [`LiveRun::start`]).
+    pub fn follow(
+        self,
+        inputs: impl Fn() + 'static,
+        now: impl Fn() -> bool + 'static,
+        make: impl Fn() -> Replay<S> + 'static,
+    ) {
+        Effect::new(move |_| {
+            inputs();
+            self.clear();
+            if untrack(&now) {
+                self.start(make());
+            }
+        });
+    }
+
     /// Drops the replay (and stops its building).
     pub fn clear(self) {
         self.generation.update_value(|g| *g += 1);
@@ -245,4 +270,31 @@ impl<S: Rerun + 'static> LiveRun<S> {
         })
         .forget();
     }
+}
+
+/// Whether the page is dark (the reader's colour scheme).
+pub fn dark() -> bool {
+    web_sys::window()
+        .and_then(|w| w.match_media("(prefers-color-scheme: dark)").ok().flatten())
+        .is_some_and(|q| q.matches())
+}
+
+/// The 2-D context of a live view's `canvas`, `width` × `height` CSS px at the device's pixel ratio, cleared. The
+/// canvas is resized only when its size changes (a resize reallocates it and lays the page out again).
+pub fn context_2d(
+    canvas: &web_sys::HtmlCanvasElement,
+    width: f64,
+    height: f64,
+) -> Option<web_sys::CanvasRenderingContext2d> {
+    let dpr = web_sys::window().map_or(1.0, |w| w.device_pixel_ratio());
+    let (w, h) = ((width * dpr) as u32, (height * dpr) as u32);
+    if canvas.width() != w || canvas.height() != h {
+        canvas.set_width(w);
+        canvas.set_height(h);
+        let _ = web_sys::HtmlElement::style(canvas).set_property("height", &format!("{height}px"));
+    }
+    let g = canvas.get_context("2d").ok().flatten()?.dyn_into::<web_sys::CanvasRenderingContext2d>().ok()?;
+    let _ = g.set_transform(dpr, 0.0, 0.0, dpr, 0.0, 0.0);
+    g.clear_rect(0.0, 0.0, width, height);
+    Some(g)
 }

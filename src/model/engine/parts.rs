@@ -137,22 +137,9 @@ mod tests {
     /// waits where the pool keeps up.
     #[test]
     fn a_runs_parts_add_up_to_its_latencies() {
-        use crate::model::engine::{simulate, Overflow, ScalingParams};
+        use crate::model::engine::{simulate, ScalingParams};
         use crate::model::load::LoadCurve;
-        let curve = LoadCurve::from_pairs(&[
-            (0.0, 5.0),
-            (120.0, 5.0),
-            (130.0, 400.0),
-            (240.0, 400.0),
-            (250.0, 5.0),
-            (420.0, 5.0),
-        ])
-        .unwrap();
-        let p = ScalingParams {
-            max_instances: 40,
-            overflow: Overflow::Queue { max_len: 50, timeout: 0.2 },
-            ..ScalingParams::default()
-        };
+        let (curve, p) = crate::model::engine::state::crowd();
         let r = simulate(&curve, &p, 3);
         let mut queued = 0.0;
         for b in r.bins.iter().filter(|b| b.completed > 0) {

@@ -104,31 +104,31 @@ impl PoolState {
     }
 }
 
+/// A flash crowd over a small limit with a queue (tests): cold starts, a queue, throttles and time-outs.
+#[cfg(test)]
+pub(crate) fn crowd() -> (crate::model::load::LoadCurve, super::ScalingParams) {
+    let curve = crate::model::load::LoadCurve::from_pairs(&[
+        (0.0, 5.0),
+        (120.0, 5.0),
+        (130.0, 400.0),
+        (240.0, 400.0),
+        (250.0, 5.0),
+        (420.0, 5.0),
+    ])
+    .unwrap();
+    let p = super::ScalingParams {
+        max_instances: 40,
+        overflow: super::Overflow::Queue { max_len: 50, timeout: 0.2 },
+        provisioned: 2,
+        ..super::ScalingParams::default()
+    };
+    (curve, p)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::engine::{simulate, Overflow, Policy, ScalingParams};
-    use crate::model::load::LoadCurve;
-
-    /// A flash crowd over a small limit with a queue: cold starts, a queue, throttles and time-outs.
-    fn crowd() -> (LoadCurve, ScalingParams) {
-        let curve = LoadCurve::from_pairs(&[
-            (0.0, 5.0),
-            (120.0, 5.0),
-            (130.0, 400.0),
-            (240.0, 400.0),
-            (250.0, 5.0),
-            (420.0, 5.0),
-        ])
-        .unwrap();
-        let p = ScalingParams {
-            max_instances: 40,
-            overflow: Overflow::Queue { max_len: 50, timeout: 0.2 },
-            provisioned: 2,
-            ..ScalingParams::default()
-        };
-        (curve, p)
-    }
+    use crate::model::engine::{simulate, Policy, ScalingParams};
 
     /// The view is the run the figures come from: between two bin edges it counts exactly the bin's arrivals and
     /// throttles, and at the end every completion, cold start and time-out of the run.
