@@ -15,7 +15,7 @@ use crate::charts::spec::Chart;
 use crate::model::engine::state::{Next, Phase, PoolState, Replay, Sim};
 use crate::model::engine::Policy;
 use crate::model::scenario::ModelKind;
-use crate::model::units::{fmt_clock as clock, fmt_count, sig};
+use crate::model::units::{fmt_clock as clock, fmt_count, fmt_duration, sig};
 use leptos::prelude::*;
 
 /// What the cursor can step to: the next cold start, refusal (throttle or time-out), removal (keep-alive expiry or the
@@ -117,6 +117,26 @@ pub fn LiveView() -> impl IntoView {
     let states = run.at_cursor(cursor, "live state", Replay::states);
     // Reads the pool at the cursor in place.
     let now = move |f: &dyn Fn(&PoolState) -> String| states.with(|s| s.as_ref().map(|s| f(&s[1])));
+
+    // The p99 of the requests arriving at the cursor: its bin in the figures' run (the same run), once that run is
+    // the one for these inputs.
+    let lane = ctx.lanes.get(ModelKind::Scaling);
+    let result_bin = move |f: fn(&crate::model::engine::Bin, f64) -> String| -> Option<String> {
+        let t = cursor.get();
+        lane.output.with(|o| {
+            let r = o.as_ref()?.scaling()?;
+            if lane.inputs() != key.get() {
+                return None;
+            }
+            let b = r.bins.get(((t / r.bin_width) as usize).min(r.bins.len().checked_sub(1)?))?;
+            Some(f(b, r.bin_width))
+        })
+    };
+    let p99_now = move || {
+        result_bin(|b, _| if b.completed > 0 { fmt_duration(b.latency.p99) } else { "—".into() })
+            .unwrap_or_else(|| "—".into())
+    };
+    let p99_bin = move || result_bin(|_, w| fmt_duration(w)).unwrap_or_else(|| "—".into());
 
     // Steps to the next event after the cursor: the search goes on from where its last slice stopped, a slice of
     // about `work` requests (and at most `SEARCH_SPAN`) per task, so that a long quiet stretch does not block the page.
@@ -263,6 +283,7 @@ pub fn LiveView() -> impl IntoView {
                 <div><dt>{move || tr("live.cold")}</dt><dd data-testid="live-cold">{count(|a, b| b.started - a.started)}</dd></div>
                 <div><dt>{move || tr("live.throttled")}</dt><dd data-testid="live-throttled">{count(|a, b| b.throttled - a.throttled)}</dd></div>
                 <div><dt>{move || tr("live.timed_out")}</dt><dd data-testid="live-timed-out">{count(|a, b| b.timed_out - a.timed_out)}</dd></div>
+                <div><dt>{move || trf("live.p99", &[&p99_bin()])}</dt><dd data-testid="live-p99">{p99_now}</dd></div>
             </dl>
             <ul class="live-legend">
                 <li><span class="swatch" style=format!("background:{INIT}")></span>{move || tr("live.l.init")}</li>

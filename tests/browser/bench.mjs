@@ -6,7 +6,8 @@
 //   4. the engine in wasm: simulated requests per second on the four steady scenarios of the engine issue;
 //   5. a 24-hour curve at 1,000 req/s (86.4 M requests): wall time of the scaling run, the wasm memory of its
 //      worker, the page's JS heap, and the longest main-thread task while every model runs;
-//   6. the live view: scrubbing the default hour (each cursor move's re-run and drawing, `live draw`), playback
+//   6. the live views: scrubbing the default hour (each cursor move's re-run and drawing, `live draw`; the Chains
+//      view's re-run, `chain live state`), playback
 //      frames with about 1,000 instances on screen, and a day at 1,000 req/s: its replay's building (the longest
 //      main-thread task meanwhile) and scrubbing it.
 //   SITE_DIR=dist SITE_PREFIX=/serverless-playground/ node tests/browser/bench.mjs [sections, e.g. 1,2,3]
@@ -357,6 +358,9 @@ async function liveView(browser, site) {
     const d = await liveDraws(page, from);
     const st = await liveDraws(page, from, 'live state');
     console.log(`   default hour, 40 scrubs: live state (the re-run) p50 ${ms(quantile(st, 0.5))}, p95 ${ms(quantile(st, 0.95))}; live draw p50 ${ms(quantile(d, 0.5))}, p95 ${ms(quantile(d, 0.95))}, max ${ms(Math.max(...d))} (target: both ≤ 16 ms median)`);
+    // The Chains section's live view follows the same cursor: its re-run to it (and reading) per scrub.
+    const ch = await liveDraws(page, from, 'chain live state');
+    console.log(`   the Chains live view at the same 40 cursors: chain live state p50 ${ms(quantile(ch, 0.5))}, p95 ${ms(quantile(ch, 0.95))}, max ${ms(Math.max(...ch))} (${ch.length} tasks)`);
     await context.close();
   }
   // About 1,000 instances on screen: the flash crowd at 5,000 req/s, played at 60× for 5 s from its start.

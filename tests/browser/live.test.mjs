@@ -34,6 +34,8 @@ test('the live view shows the pool at the cursor; play, pause, keys and the slid
   assert.ok(Number(await text(page, 'live-busy')) > 20, 'busy at the spike');
   assert.ok(Number((await text(page, 'live-arrivals')).replace(/,/g, '')) > 100, 'arrivals in the last second');
   assert.match(await page.getByTestId('live-canvas').getAttribute('aria-label'), /At 26:00: \d+ instances initialising, \d+ busy/);
+  // The p99 of the requests arriving at the cursor, from the figures' own run (its bin there).
+  await page.waitForFunction(() => /\d+(\.\d+)? m?s$/.test(document.querySelector('[data-testid=live-p99]')?.textContent ?? ''));
   // Under the latency figures, why the tail is slow, from the same run.
   assert.match(await text(page, 'tail'), /^Why the tail is slow: (1 request in [\d,]+ was cold|no request was cold).* The p99 was highest between \d+:\d\d and \d+:\d\d/);
   // The line of the cursor is on the scaling charts and on another section's time chart.
