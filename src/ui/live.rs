@@ -1,11 +1,12 @@
-//! The live view: the scaling run's pool at the page's time cursor, from the same run as the figures (a
-//! [`Replay`]: the engine's own state, re-run from the nearest kept copy, not a separate animation). Each instance is
-//! a cell: initialising (vermillion, the bar is the init time left), busy (blue, with its request count when it serves
-//! several), idle (light blue, the dark green bar is the keep-alive left), provisioned (outlined, never expiring); the last
-//! simulated second's requests still on an instance are dots on it, the queue a row of marks. The colours are the
-//! instances chart's. Play, pause, speed,
-//! scrubbing (the slider, or dragging on any time chart) and "next cold start" move the one cursor that every time
-//! chart shows as a line. Reduced motion (the reader's setting) plays in steps of one second instead.
+//! The Scaling section's live view: the scaling run's pool at the page's time cursor, from the same run as the
+//! figures (a [`Replay`]: the engine's own state, re-run from the nearest kept copy, not a separate animation). Each
+//! instance is a cell: initialising (vermillion, the bar is the init time left), busy (blue, with its request count
+//! when it serves several), idle (light blue, the dark green bar is the keep-alive left), provisioned (outlined,
+//! never expiring); the last simulated second's requests still on an instance are dots on it, the queue a row of
+//! marks. The colours are the instances chart's. The counters: the last simulated second's arrivals, cold starts,
+//! throttles and time-outs, and the p99 of the requests arriving at the cursor. "Step to the next" cold start,
+//! refusal, removal or decision searches the run a slice at a time. The playback, its controls and keys are the
+//! page's one ([`super::live_run`]), shared with the Chains section's view.
 
 use super::chart_canvas::SpecChart;
 use super::i18n::{tr, trf};
