@@ -17,6 +17,7 @@ mod live;
 mod live_run;
 mod load_editor;
 mod models_panels;
+mod offline;
 mod scaling_panel;
 mod scenario_bar;
 mod storage;
@@ -348,6 +349,7 @@ pub fn App() -> impl IntoView {
         </main>
         <footer class="wrap foot">
             <p>{move || tr("app.footer")}</p>
+            <offline::OfflineStatus />
         </footer>
     }
 }
