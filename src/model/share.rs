@@ -61,6 +61,17 @@ pub fn to_fragment_at(s: &Scenario, cursor: f64) -> String {
     format!("{}&t={}", to_fragment(s), (cursor * 10.0).round() / 10.0)
 }
 
+/// The section an embedding link asks for: `embed=ID` among the fragment's `&`-separated parts (`#embed=scaling`,
+/// or a share link with `&embed=scaling` after the scenario).
+pub fn embed_of(fragment: &str) -> Option<&str> {
+    fragment.trim_start_matches('#').split('&').find_map(|p| p.strip_prefix("embed=")).filter(|id| !id.is_empty())
+}
+
+/// The fragment (without `#`) that shows `s`, its cursor at `cursor` [s], embedded as `section`.
+pub fn to_embed_fragment(s: &Scenario, cursor: f64, section: &str) -> String {
+    format!("{}&embed={section}", to_fragment_at(s, cursor))
+}
+
 /// The time cursor a share fragment carries (`&t=` seconds), if it carries one.
 pub fn cursor_of(fragment: &str) -> Result<Option<f64>, ScenarioError> {
     let Some(t) = fragment.split('&').skip(1).find_map(|p| p.strip_prefix("t=")) else { return Ok(None) };
@@ -265,5 +276,19 @@ mod tests {
             let _ = from_fragment(&text);
             let _ = from_fragment(&format!("s=1.{text}"));
         }
+    }
+
+    /// An embedding link names its section with or without a scenario; the scenario and cursor read as without it.
+    #[test]
+    fn an_embedding_link_names_its_section() {
+        assert_eq!(embed_of("#embed=scaling"), Some("scaling"));
+        assert_eq!(embed_of("#embed="), None);
+        assert_eq!(embed_of("#scaling"), None);
+        let s = Scenario { seed: 42, ..Scenario::default() };
+        let f = to_embed_fragment(&s, 61.25, "chains");
+        assert_eq!(embed_of(&f), Some("chains"));
+        assert_eq!(from_fragment(&f).unwrap(), s);
+        assert_eq!(cursor_of(&f).unwrap(), Some(61.3));
+        assert!(is_scenario_fragment(&f));
     }
 }

@@ -8,6 +8,7 @@ mod chart_canvas;
 mod compare;
 mod compute;
 mod download;
+mod embed;
 mod fields;
 mod figures;
 mod heavy;
@@ -313,6 +314,10 @@ pub fn App() -> impl IntoView {
         Err(_) => {}
     }
     provide_context(ctx);
+    // Embedded in another page (`#embed=…`): one section, its state in its own link, not in the autosave.
+    if let Some(id) = embed::asked() {
+        return view! { <embed::Embedded id=id notice=notice /> }.into_any();
+    }
     storage::autosave(ctx);
     let mounted = RwSignal::new(0usize);
     mount_later_sections(mounted);
@@ -352,4 +357,5 @@ pub fn App() -> impl IntoView {
             <offline::OfflineStatus />
         </footer>
     }
+    .into_any()
 }

@@ -50,7 +50,8 @@ pub enum Notice {
     BadStored(String),
 }
 
-/// The scenario to start with: the share link's if there is one, else the autosave, else the defaults.
+/// The scenario to start with: the share link's if there is one, else the autosave (not when embedded), else the
+/// defaults.
 pub fn initial_scenario() -> (Scenario, Notice) {
     let hash = web_sys::window().and_then(|w| w.location().hash().ok()).unwrap_or_default();
     let stored = || -> (Scenario, Notice) {
@@ -65,11 +66,17 @@ pub fn initial_scenario() -> (Scenario, Notice) {
             },
         }
     };
+    // An embedded section (`#embed=…`) never reads this browser's autosave: it shows its link's scenario or the
+    // defaults.
+    let embedded = share::embed_of(&hash).is_some();
     if share::is_scenario_fragment(&hash) {
         match share::from_fragment(&hash) {
             Ok(s) => (s, Notice::FromLink),
+            Err(e) if embedded => (Scenario::default(), Notice::BadLink(e.to_string())),
             Err(e) => (stored().0, Notice::BadLink(e.to_string())),
         }
+    } else if embedded {
+        (Scenario::default(), Notice::None)
     } else {
         stored()
     }

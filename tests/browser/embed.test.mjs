@@ -1,0 +1,67 @@
+// Embedding (issue 31): `#embed=SECTION` shows just that section, for a course page's iframe; the frame keeps its
+// state in its own link, never in the reader's autosave; an unknown section is said.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import { serve, launch } from './harness.mjs';
+
+let site, browser, host;
+before(async () => {
+  site = await serve();
+  browser = await launch();
+  // A course page on another origin (another port), with the playground's Scaling section in an iframe.
+  host = createServer((req, res) => {
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+    res.end(`<!doctype html><html lang="en"><title>A course</title><h1>Week 3: cold starts</h1>
+      <iframe id="pg" title="Serverless Playground: scaling" src="${site.url}#embed=scaling" width="1200" height="900"></iframe>`);
+  });
+  await new Promise((ok) => host.listen(0, '127.0.0.1', ok));
+});
+after(async () => { await browser?.close(); await site?.close(); await new Promise((ok) => host?.close(ok)); });
+
+/** The scenario in a link's fragment. */
+const scenarioOf = (url) => JSON.parse(Buffer.from(new URL(url).hash.slice(1).split('&')[0].split('.')[1], 'base64url').toString('utf8'));
+
+test('a section embedded in an iframe of another origin loads, computes, and keeps its state in its own link', async () => {
+  const context = await browser.newContext({ viewport: { width: 1300, height: 1000 } });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  await page.goto(`http://127.0.0.1:${host.address().port}/`);
+  const frame = page.frameLocator('#pg');
+  // Just the section: its charts computed, no header, navigation or other section.
+  await frame.getByTestId('chart-latency-csv').waitFor();
+  const inner = page.frames().find((f) => f.url().startsWith(site.url));
+  await inner.waitForFunction(() => document.querySelector('[data-testid=chart-latency-csv]')?.disabled === false, null, { timeout: 60000 });
+  assert.equal(await inner.locator('header').count(), 0, 'no page header');
+  assert.equal(await inner.locator('nav.sections').count(), 0, 'no navigation');
+  assert.equal(await inner.locator('#scaling').count(), 1);
+  for (const other of ['load', 'chains', 'availability', 'lessons']) assert.equal(await inner.locator('#' + other).count(), 0, other);
+  // An edit computes, and the frame's own address keeps it (and the section); this browser's autosave does not.
+  await inner.getByTestId('keep-alive').fill('30');
+  await inner.getByTestId('keep-alive').press('Enter');
+  await inner.waitForFunction(() => location.hash.startsWith('#s=') && location.hash.includes('&embed=scaling'), null, { timeout: 10000 });
+  assert.equal(scenarioOf(inner.url()).scaling.keep_alive, 30);
+  assert.equal(await inner.evaluate(() => localStorage.getItem('serverless-playground.autosave')), null);
+  // Reloaded from that address, the frame shows the edited scenario.
+  await inner.goto(inner.url());
+  await inner.getByTestId('keep-alive').waitFor();
+  assert.equal(await inner.getByTestId('keep-alive').inputValue(), '30');
+  // The link under it opens the whole playground with the same scenario.
+  const open = await inner.getByTestId('embed-open').getAttribute('href');
+  assert.ok(!open.includes('embed='), open);
+  assert.equal(scenarioOf(open).scaling.keep_alive, 30);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('an embedding link naming no section says which exist', async () => {
+  // Opened plainly (openApp waits for the load chart, which an embedded section other than `load` does not have).
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(site.url + '#embed=scalling');
+  const text = await page.getByTestId('embed-error').textContent();
+  assert.match(text, /"scalling", which is not a section of the playground\. Sections: lessons, load, scaling/);
+  await context.close();
+});
