@@ -109,21 +109,28 @@ pub fn ChainLiveView() -> impl IntoView {
         })
     };
     // The table: one row per hop.
+    // The table: one row per hop ("—" until the run is read at the cursor, so that nothing below it moves).
+    let hops = Memo::new(move |_| sc.with(|s| s.chain.hops.len()));
     let rows = move || {
         states.with(|s| {
-            let Some([before, now]) = s.as_deref() else { return Vec::new() };
-            now.hops
-                .iter()
-                .zip(&before.hops)
-                .enumerate()
-                .map(|(h, (hop, was))| {
-                    let [i, w, held, idle] = hop.counts();
-                    let cold = hop.cold_starts - was.cold_starts;
-                    let cells = [i, w, held, idle, hop.backlog as usize, hop.delivering as usize, cold as usize];
+            (0..hops.get())
+                .map(|h| {
+                    let cells: Vec<String> = match s.as_deref() {
+                        Some([before, now]) if h < now.hops.len() => {
+                            let (hop, was) = (&now.hops[h], &before.hops[h]);
+                            let [i, w, held, idle] = hop.counts();
+                            let cold = (hop.cold_starts - was.cold_starts) as usize;
+                            [i, w, held, idle, hop.backlog as usize, hop.delivering as usize, cold]
+                                .iter()
+                                .map(ToString::to_string)
+                                .collect()
+                        }
+                        _ => vec!["—".to_string(); 7],
+                    };
                     view! {
                         <tr data-testid=format!("chain-live-hop-{}", h + 1)>
                             <th scope="row">{move || trf("chl.hop", &[&(h + 1).to_string()])}</th>
-                            {cells.into_iter().map(|c| view! { <td>{c.to_string()}</td> }).collect_view()}
+                            {cells.into_iter().map(|c| view! { <td>{c}</td> }).collect_view()}
                         </tr>
                     }
                 })
@@ -148,7 +155,9 @@ pub fn ChainLiveView() -> impl IntoView {
             <p class="hint">{move || tr("chl.intro")}</p>
             <div class="live-controls"><Transport duration=duration prefix="chain-live" /></div>
             {status}
-            <canvas node_ref=canvas class="chain-live-canvas" data-testid="chain-live-canvas" role="img" aria-label=summary></canvas>
+            // Its height from the number of functions, set before the first drawing (nothing below it moves).
+            <canvas node_ref=canvas class="chain-live-canvas" data-testid="chain-live-canvas" role="img" aria-label=summary
+                style:height=move || format!("{}px", canvas_h(hops.get()))></canvas>
             <ul class="live-legend">
                 <li><span class="swatch" style=format!("background:{INIT}")></span>{move || tr("chl.l.init")}</li>
                 <li><span class="swatch" style=format!("background:{WORKING}")></span>{move || tr("chl.l.working")}</li>
@@ -156,7 +165,7 @@ pub fn ChainLiveView() -> impl IntoView {
                 <li><span class="swatch" style=format!("background:{IDLE}; border-bottom: 4px solid {KEEP}")></span>{move || tr("live.l.idle")}</li>
                 <li><span class="swatch" style=format!("background:{DOT}")></span>{move || tr("chl.l.waiting")}</li>
             </ul>
-            <p data-testid="chain-live-flow">{last_second}</p>
+            <p class="live-status" data-testid="chain-live-flow">{last_second}</p>
             <table class="chain-live-table" data-testid="chain-live-table">
                     <thead><tr><th scope="col">{move || tr("chl.function")}</th>
                         {heads.into_iter().map(|k| view! { <th scope="col">{move || tr(k)}</th> }).collect_view()}
@@ -165,6 +174,11 @@ pub fn ChainLiveView() -> impl IntoView {
             </table>
         </div>
     }
+}
+
+/// The canvas's height for `hops` functions [CSS px].
+fn canvas_h(hops: usize) -> f64 {
+    lane_h(hops) * hops as f64 + 4.0
 }
 
 /// Draws `s` on `canvas`: a lane per hop, its instances as cells (counts by state when too many to draw), then its
@@ -179,7 +193,7 @@ fn draw(
 ) {
     let width = f64::from(canvas.client_width()).max(240.0);
     let lane = lane_h(s.hops.len());
-    let height = lane * s.hops.len() as f64 + 4.0;
+    let height = canvas_h(s.hops.len());
     // On a phone: a narrower label, five marks at most, smaller type.
     let narrow = width < 560.0;
     let (label_w, tail_w, marks) = if narrow { (84.0, 112.0, 4) } else { (116.0, 200.0, 10) };

@@ -159,7 +159,8 @@ test('the Chains live view: one lane per function at the same cursor, cold start
   const row = async (n) => (await page.getByTestId(`chain-live-hop-${n}`).locator('td').allTextContents()).map((x) => Number(x.replace(/,/g, '')));
   const view = page.getByTestId('chain-live');
   await view.scrollIntoViewIfNeeded();
-  await page.waitForFunction(() => /\d/.test(document.querySelector('[data-testid=chain-live-hop-1]')?.textContent ?? ''), null, { timeout: 60000 });
+  // Its rows show "—" until the run is read at the cursor.
+  await page.waitForFunction(() => /^\d+$/.test(document.querySelector('[data-testid=chain-live-hop-1] td')?.textContent ?? ''), null, { timeout: 60000 });
   // At the spike (26:00), the default chain (four functions, the third behind a queue): every function works; the
   // first is held by its synchronous call to the second for every request there (working, initialising or in its
   // backlog), and the third's queue carries requests on their way.
