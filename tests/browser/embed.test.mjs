@@ -41,8 +41,13 @@ test('a section embedded in an iframe of another origin loads, computes, and kee
   // An edit computes, and the frame's own address keeps it (and the section); this browser's autosave does not.
   await inner.getByTestId('keep-alive').fill('30');
   await inner.getByTestId('keep-alive').press('Enter');
-  await inner.waitForFunction(() => location.hash.startsWith('#s=') && location.hash.includes('&embed=scaling'), null, { timeout: 10000 });
+  // (Its address carries the scenario from the start; it follows the edit about 0.3 s after it.)
+  const t0 = Date.now();
+  while (!(inner.url().includes('#s=') && scenarioOf(inner.url()).scaling.keep_alive === 30) && Date.now() - t0 < 10000) {
+    await page.waitForTimeout(100);
+  }
   assert.equal(scenarioOf(inner.url()).scaling.keep_alive, 30);
+  assert.ok(inner.url().endsWith('&embed=scaling'), inner.url());
   assert.equal(await inner.evaluate(() => localStorage.getItem('serverless-playground.autosave')), null);
   // Reloaded from that address, the frame shows the edited scenario.
   await inner.goto(inner.url());

@@ -14,8 +14,8 @@ const TYPES = {
   '.css': 'text/css', '.svg': 'image/svg+xml', '.png': 'image/png', '.json': 'application/json', '.csv': 'text/csv',
 };
 
-/** Starts the static server; resolves to { origin, url, close }. */
-export async function serve() {
+/** Starts the static server (of the built site, or of `dir`); resolves to { origin, url, close }. */
+export async function serve(dir = SITE_DIR) {
   const server = createServer(async (req, res) => {
     const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
     if (!path.startsWith(PREFIX)) { res.writeHead(404); res.end('outside the site prefix'); return; }
@@ -23,7 +23,7 @@ export async function serve() {
     if (rel === '.' || rel === '' || rel.endsWith('/')) rel = join(rel, 'index.html');
     if (rel.startsWith('..')) { res.writeHead(403); res.end(); return; }
     try {
-      const body = await readFile(join(SITE_DIR, rel));
+      const body = await readFile(join(dir, rel));
       res.writeHead(200, { 'content-type': TYPES[extname(rel)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
       res.end(body);
     } catch { res.writeHead(404); res.end('not found'); }

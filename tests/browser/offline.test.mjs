@@ -3,7 +3,10 @@
 // is new since the last visit.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { serve, launch, openApp } from './harness.mjs';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { serve, launch, openApp, SITE_DIR } from './harness.mjs';
 
 let site, browser;
 before(async () => { site = await serve(); browser = await launch(); });
@@ -65,4 +68,36 @@ test('a version new since the last visit is said; the same version is not', asyn
   assert.equal(await page.getByTestId('offline-updated').textContent(), `Updated to a new version (build ${build.slice(0, 7)}) since your last visit. `);
   assert.deepEqual(errors, []);
   await context.close();
+});
+
+test('a new deploy is picked up on the next visit and said; the old build\'s cache is dropped', async () => {
+  // A copy of the site, served on its own; then "deployed" again as another build (another version in the page
+  // and in the service worker, as a rebuild writes them).
+  const dir = await mkdtemp(join(tmpdir(), 'playground-deploy-'));
+  await cp(SITE_DIR, dir, { recursive: true });
+  const copy = await serve(dir);
+  try {
+    const { page, context, errors } = await openApp(browser, copy);
+    await page.waitForFunction(() => /Works offline/.test(document.querySelector('[data-testid=offline-status]')?.textContent ?? ''), null, { timeout: 60000 });
+    const old = await page.evaluate(() => document.querySelector('meta[name=build]').content);
+    const next = 'f'.repeat(16);
+    for (const f of ['index.html', 'sw.js']) {
+      const text = await readFile(join(dir, f), 'utf8');
+      await writeFile(join(dir, f), text.replaceAll(old, next));
+    }
+    // The next visit: the new page at once (the network first), and it says so.
+    await page.reload();
+    await page.getByTestId('offline-updated').waitFor();
+    assert.equal(await page.getByTestId('offline-updated').textContent(), 'Updated to a new version (build fffffff) since your last visit. ');
+    // The new worker takes over and keeps only the new build's files.
+    await page.waitForFunction(async (n) => {
+      const keys = await caches.keys();
+      return keys.length === 1 && keys[0] === `playground-${n}`;
+    }, next, { timeout: 30000, polling: 200 });
+    assert.deepEqual(errors, []);
+    await context.close();
+  } finally {
+    await copy.close();
+    await rm(dir, { recursive: true, force: true });
+  }
 });
