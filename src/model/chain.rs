@@ -252,14 +252,14 @@ struct Req {
     inst: u32,
     /// Instances held by a synchronous segment, waiting for the answer: (hop, instance).
     held: Vec<(u32, u32)>,
-    /// The hop it is at, or on its way to through a queue (`delivering`); for the live view ([`ChainState`]).
+    /// The hop it is at, or on its way to through a queue (`delivering`); for the live view ([`live::ChainState`]).
     at: u32,
     delivering: bool,
 }
 
 #[derive(Clone)]
 struct Sim {
-    /// Shared, so that a run's state can be kept and copied ([`ChainReplay`]).
+    /// Shared, so that a run's state can be kept and copied ([`live::Replay`]).
     p: Arc<ChainParams>,
     /// One stream per hop, so a hop's draws do not depend on the hops after it (see [`runs`]).
     rngs: Vec<SimRng>,
@@ -384,8 +384,7 @@ fn run(
 }
 
 /// A run of the first `m` hops that can stop at any time and go on ([`Run::step`]): what [`run`] does in one go, and
-/// what a [`ChainReplay`] keeps copies of.
-/// (Public only for [`live::Replay`]'s sake; its fields are private.)
+/// what a [`live::Replay`] keeps copies of (public only for its sake; its fields are private).
 #[derive(Clone)]
 pub struct Run {
     s: Sim,

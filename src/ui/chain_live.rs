@@ -6,6 +6,7 @@
 //! through its queue. A table under it gives the same per hop, with the cold starts of the last simulated second.
 
 use super::i18n::{tr, trf};
+use super::live::{ASK_ABOVE, BUSY as WORKING, DOT, IDLE, INIT, KEEP};
 use super::live_run::{context_2d, dark, keys, LiveRun, Transport};
 use super::ScenarioCtx;
 use crate::model::chain::live::{ChainState, HopPhase, HopState, Replay};
@@ -13,9 +14,6 @@ use crate::model::chain::{Link, Run};
 use crate::model::scenario::ModelKind;
 use crate::model::units::{fmt_clock as clock, fmt_count};
 use leptos::prelude::*;
-
-// A curve whose hop visits (requests × hops) are expected above ASK_ABOVE is replayed only when the reader asks.
-use super::live::{ASK_ABOVE, BUSY as WORKING, DOT, IDLE, INIT, KEEP};
 
 /// The scaling live view's colours, and purple for an instance held by a synchronous call.
 const HELD: &str = "#cc79a7";
@@ -36,15 +34,13 @@ pub fn ChainLiveView() -> impl IntoView {
     let asked = RwSignal::new(false);
     let duration = Memo::new(move |_| sc.with(|s| s.load.duration()));
     let visits = Memo::new(move |_| sc.with(|s| s.load.expected_requests() * s.chain.hops.len() as f64));
+    // A curve whose hop visits (requests × hops) are expected above ASK_ABOVE is replayed only when the reader asks.
     let big = move || visits.get() > ASK_ABOVE;
-    let start = move || run.start(sc.with_untracked(|s| Replay::new(&s.load, &s.chain, s.seed)));
+    let make = move || sc.with_untracked(|s| Replay::new(&s.load, &s.chain, s.seed));
+    let start = move || run.start(make());
     // A new replay whenever the chain run's inputs change.
     let key = Memo::new(move |_| sc.with(|s| ModelKind::Chain.inputs(s)));
-    run.follow(
-        move || key.with(|_| ()),
-        move || !big() || asked.get(),
-        move || sc.with_untracked(|s| Replay::new(&s.load, &s.chain, s.seed)),
-    );
+    run.follow(move || key.with(|_| ()), move || !big() || asked.get(), make);
     let states = run.at_cursor(cursor, "chain live state", Replay::states);
     let links = Memo::new(move |_| sc.with(|s| s.chain.hops.iter().map(|h| h.link).collect::<Vec<_>>()));
     let keep_alive = Memo::new(move |_| sc.with(|s| s.chain.hops[0].keep_alive));
@@ -108,7 +104,6 @@ pub fn ChainLiveView() -> impl IntoView {
             )
         })
     };
-    // The table: one row per hop.
     // The table: one row per hop ("—" until the run is read at the cursor, so that nothing below it moves).
     let hops = Memo::new(move |_| sc.with(|s| s.chain.hops.len()));
     let rows = move || {

@@ -105,14 +105,11 @@ pub fn LiveView() -> impl IntoView {
     let expected = Memo::new(move |_| sc.with(|s| s.load.expected_requests()));
     let big = move || expected.get() > ASK_ABOVE;
 
-    let start = move || run.start(sc.with_untracked(|s| Replay::new(&s.load, &s.scaling, s.seed)));
+    let make = move || sc.with_untracked(|s| Replay::new(&s.load, &s.scaling, s.seed));
+    let start = move || run.start(make());
     // A new replay whenever the scaling run's inputs change (the run the figures come from).
     let key = Memo::new(move |_| sc.with(|s| ModelKind::Scaling.inputs(s)));
-    run.follow(
-        move || key.with(|_| ()),
-        move || !big() || asked.get(),
-        move || sc.with_untracked(|s| Replay::new(&s.load, &s.scaling, s.seed)),
-    );
+    run.follow(move || key.with(|_| ()), move || !big() || asked.get(), make);
 
     // The pool at the cursor and one simulated second before (for the last second's counts).
     let states = run.at_cursor(cursor, "live state", Replay::states);
