@@ -279,16 +279,59 @@ fn scroll_to_place() {
     if let Some((el, offset)) = storage::scroll_to_restore() {
         // Unless the reader has already scrolled somewhere else meanwhile.
         if window().scroll_y().unwrap_or(0.0) == 0.0 {
-            el.scroll_into_view();
-            window().scroll_by_with_x_and_y(0.0, offset);
+            hold_place(el, offset);
         }
         return;
     }
     let fragment = window().location().hash().unwrap_or_default();
     if let Some(el) = fragment.strip_prefix('#').filter(|f| !f.is_empty()).and_then(|f| document().get_element_by_id(f))
     {
-        el.scroll_into_view();
+        hold_place(el, 0.0);
     }
+}
+
+/// How long the page keeps a linked section in place while what is around it is still arriving [ms].
+const HOLD_MS: f64 = 8000.0;
+
+/// Scrolls `el`'s top `offset` px above the top of the window and keeps it there, frame by frame, while the page
+/// finishes loading: a section's results and charts arrive after it is mounted (from its worker, a task later), so
+/// the page grows below a section scrolled to once, and the last section, scrolled as high as the page then allowed,
+/// ended below the top (a fresh-clone CI run on a slower machine saw it). Stops at the reader's first wheel, touch,
+/// key or click, or after [`HOLD_MS`].
+fn hold_place(el: web_sys::Element, offset: f64) {
+    let w = window();
+    let start = js_sys::Date::now();
+    let touched = std::rc::Rc::new(std::cell::Cell::new(false));
+    let stop = {
+        let touched = touched.clone();
+        wasm_bindgen::closure::Closure::<dyn FnMut()>::new(move || touched.set(true))
+    };
+    for event in ["wheel", "touchstart", "keydown", "pointerdown"] {
+        let _ = w.add_event_listener_with_callback(event, wasm_bindgen::JsCast::unchecked_ref(stop.as_ref()));
+    }
+    fn frame(
+        el: web_sys::Element,
+        offset: f64,
+        start: f64,
+        touched: std::rc::Rc<std::cell::Cell<bool>>,
+        stop: wasm_bindgen::closure::Closure<dyn FnMut()>,
+    ) {
+        let w = window();
+        if touched.get() || js_sys::Date::now() - start > HOLD_MS {
+            for event in ["wheel", "touchstart", "keydown", "pointerdown"] {
+                let _ =
+                    w.remove_event_listener_with_callback(event, wasm_bindgen::JsCast::unchecked_ref(stop.as_ref()));
+            }
+            return;
+        }
+        let off = el.get_bounding_client_rect().top() + offset;
+        if off.abs() >= 1.0 {
+            w.scroll_by_with_x_and_y(0.0, off);
+        }
+        request_animation_frame(move || frame(el, offset, start, touched, stop));
+    }
+    el.scroll_into_view();
+    frame(el, offset, start, touched, stop);
 }
 
 /// The whole page.
