@@ -311,6 +311,11 @@ impl ModelKind {
         Self::ALL.into_iter().find(|k| k.id() == id)
     }
 
+    /// The figure with this `data-testid` and the model that gives it.
+    pub fn figure(id: &str) -> Option<(ModelKind, &'static FigureSpec)> {
+        Self::ALL.into_iter().find_map(|k| k.model().figures().iter().find(|f| f.id == id).map(|f| (k, f)))
+    }
+
     /// Runs the model on `s` (validate first). Its progress is reported as it goes ([`progress`]), its end as 1.
     pub fn run(self, s: &Scenario) -> Output {
         let _whole = observe::stage(0.0, 1.0);

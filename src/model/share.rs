@@ -67,6 +67,20 @@ pub fn embed_of(fragment: &str) -> Option<&str> {
     fragment.trim_start_matches('#').split('&').find_map(|p| p.strip_prefix("embed=")).filter(|id| !id.is_empty())
 }
 
+/// The lesson a fragment opens (`#lesson=ID&step=N`, alone or after other parts): its id as given (which may not be
+/// one) and its step, 1 for the first (a step that is not a whole number from 1 is the first).
+pub fn lesson_of(fragment: &str) -> Option<(&str, usize)> {
+    let parts = || fragment.trim_start_matches('#').split('&');
+    let id = parts().find_map(|p| p.strip_prefix("lesson=")).filter(|id| !id.is_empty())?;
+    let step = parts().find_map(|p| p.strip_prefix("step=")).and_then(|n| n.parse().ok()).filter(|n| *n >= 1);
+    Some((id, step.unwrap_or(1)))
+}
+
+/// The fragment (without `#`) of a lesson's step (1 for the first).
+pub fn to_lesson_fragment(id: &str, step: usize) -> String {
+    format!("lesson={id}&step={step}")
+}
+
 /// The fragment (without `#`) that shows `s`, its cursor at `cursor` [s], embedded as `section`.
 pub fn to_embed_fragment(s: &Scenario, cursor: f64, section: &str) -> String {
     format!("{}&embed={section}", to_fragment_at(s, cursor))
@@ -197,6 +211,19 @@ fn walk(path: &str, a: &serde_json::Value, b: &serde_json::Value, out: &mut Vec<
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn a_lesson_link_names_its_lesson_and_step() {
+        assert_eq!(lesson_of("#lesson=keep-alive&step=3"), Some(("keep-alive", 3)));
+        assert_eq!(lesson_of(&format!("#{}", to_lesson_fragment("breaker", 5))), Some(("breaker", 5)));
+        assert_eq!(lesson_of("#embed=lessons&lesson=breaker"), Some(("breaker", 1)));
+        assert_eq!(lesson_of("#lesson=breaker&step=0"), Some(("breaker", 1)));
+        assert_eq!(lesson_of("#lesson=breaker&step=x"), Some(("breaker", 1)));
+        assert_eq!(lesson_of("#lesson=&step=2"), None);
+        assert_eq!(lesson_of("#s=abc&t=3"), None);
+        assert_eq!(lesson_of("#scaling"), None);
+    }
+
     use super::*;
     use proptest::prelude::*;
 

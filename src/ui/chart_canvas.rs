@@ -250,6 +250,9 @@ where
     });
     let dark_query = window().match_media("(prefers-color-scheme: dark)").ok().flatten();
     let testid_mark = testid.clone();
+    // Presenting a lesson, charts are drawn [`PRESENT_ZOOM`] times larger: type and lines for the back of a room.
+    let presenting = use_context::<super::lessons::LessonState>().map(|l| l.presenting);
+    let zoom = Memo::new(move |_| if presenting.is_some_and(|p| p.get()) { PRESENT_ZOOM } else { 1.0 });
 
     Effect::new(move |_| {
         resized.track();
@@ -259,8 +262,10 @@ where
             width.set_value(Some(w));
             w
         });
-        let scale = window().device_pixel_ratio().clamp(1.0, 4.0);
-        let (w, h) = ((css_w * scale).round() as u32, (height as f64 * scale).round() as u32);
+        let dpr = window().device_pixel_ratio().clamp(1.0, 4.0);
+        let z = zoom.get();
+        let (w, h) = ((css_w * dpr).round() as u32, (height as f64 * z * dpr).round() as u32);
+        let scale = dpr * z;
         if canvas.width() != w {
             canvas.set_width(w);
         }
@@ -286,6 +291,8 @@ where
         }
         match drawn {
             Ok(m) => {
+                // The chart's lengths are in CSS px × zoom: the page's CSS px again.
+                let m = PlotMapping { left: m.left * z, top: m.top * z, width: m.width * z, height: m.height * z, ..m };
                 error.set(None);
                 placed.set(Some(m));
                 if let Some(sig) = mapping {
@@ -309,12 +316,15 @@ where
                         format!("{},{},{},{},{},{},{},{}", m.left, m.top, m.width, m.height, m.x.0, m.x.1, m.y.0, m.y.1)
                     })
                 }
-                style:height=format!("{height}px")
+                style:height=move || format!("{}px", height as f64 * zoom.get())
             ></canvas>
             {move || error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
         </div>
     }
 }
+
+/// How much larger charts are drawn in presentation mode.
+const PRESENT_ZOOM: f64 = 1.5;
 
 /// A chart of any kind ([`Chart`]) with a read-out of the values under the pointer (a crosshair and a label) and
 /// buttons that save it as PNG and its data as CSV. Before the first result it shows "computing".

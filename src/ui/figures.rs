@@ -25,18 +25,46 @@ pub fn Figures(
     view! {
         <dl class="figures">
             {specs.map(|f| {
-                let value = move || {
+                let value = Memo::new(move |_| {
                     let shown = ctx.scenario.with(|s| ctx.with_output(kind, |o| f.shown(s, o)));
                     match shown {
                         Some(Shown::Text(t)) => t,
                         Some(Shown::Key(k)) => tr(k).to_string(),
                         None => NONE_YET.to_string(),
                     }
-                };
-                view! { <div><dt>{move || tr(f.label)}</dt><dd data-testid=f.id>{value}</dd></div> }
+                });
+                let changed = changed_lately(value);
+                view! {
+                    <div><dt>{move || tr(f.label)}</dt>
+                    <dd data-testid=f.id class:changed=move || changed.get()>{move || value.get()}</dd></div>
+                }
             }).collect_view()}
         </dl>
     }
+}
+
+/// How long a figure that changed is marked `changed` (presentation mode makes it flash) [ms].
+const CHANGED_MS: u32 = 1600;
+
+/// Whether `value` changed in the last [`CHANGED_MS`] (from one result to another: not its first result, nor a
+/// change of language).
+fn changed_lately(value: Memo<String>) -> RwSignal<bool> {
+    let changed = RwSignal::new(false);
+    let timer = StoredValue::new_local(None::<gloo_timers::callback::Timeout>);
+    let lang = super::i18n::lang;
+    Effect::new(move |prev: Option<(String, super::i18n::Lang)>| {
+        let (v, l) = (value.get(), lang());
+        if let Some((p, pl)) = prev {
+            if p != v && p != NONE_YET && pl == l {
+                changed.set(true);
+                timer.set_value(Some(gloo_timers::callback::Timeout::new(CHANGED_MS, move || {
+                    changed.try_set(false);
+                })));
+            }
+        }
+        (v, l)
+    });
+    changed
 }
 
 /// The arguments of `kind`'s formula line `key` for the current scenario and result (tracked), or `None` before

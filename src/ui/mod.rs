@@ -25,7 +25,7 @@ mod storage;
 
 pub use chart_canvas::{ChartCanvas, SpecChart};
 pub use compute::{models, worker_run, Lane};
-pub use lessons::keys as lessons_keys;
+pub use lessons::keys_of as lessons_keys;
 pub use load_editor::LoadEditor;
 pub use scaling_panel::ScalingPanel;
 
@@ -290,6 +290,24 @@ fn scroll_to_place() {
     }
 }
 
+/// Shows the section `id` at the top of the window, once it is mounted (a lesson started from a link starts before
+/// the later sections are there), and holds it there ([`hold_place`]).
+pub fn show_section(id: &'static str) {
+    fn wait(id: &'static str, frames: u32) {
+        match document().get_element_by_id(id) {
+            Some(el) => hold_place(el, 0.0),
+            None if frames > 0 => request_animation_frame(move || wait(id, frames - 1)),
+            None => {}
+        }
+    }
+    wait(id, 600);
+}
+
+thread_local! {
+    /// Which hold of a place is the current one: a newer one ends an older one ([`hold_place`]).
+    static HOLD: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
+}
+
 /// How long the page keeps a linked section in place while what is around it is still arriving [ms].
 const HOLD_MS: f64 = 8000.0;
 
@@ -301,6 +319,10 @@ const HOLD_MS: f64 = 8000.0;
 fn hold_place(el: web_sys::Element, offset: f64) {
     let w = window();
     let start = js_sys::Date::now();
+    let this = HOLD.with(|h| {
+        h.set(h.get().wrapping_add(1));
+        h.get()
+    });
     let touched = std::rc::Rc::new(std::cell::Cell::new(false));
     let stop = {
         let touched = touched.clone();
@@ -313,11 +335,12 @@ fn hold_place(el: web_sys::Element, offset: f64) {
         el: web_sys::Element,
         offset: f64,
         start: f64,
+        this: u32,
         touched: std::rc::Rc<std::cell::Cell<bool>>,
         stop: wasm_bindgen::closure::Closure<dyn FnMut()>,
     ) {
         let w = window();
-        if touched.get() || js_sys::Date::now() - start > HOLD_MS {
+        if touched.get() || js_sys::Date::now() - start > HOLD_MS || HOLD.with(|h| h.get()) != this {
             for event in ["wheel", "touchstart", "keydown", "pointerdown"] {
                 let _ =
                     w.remove_event_listener_with_callback(event, wasm_bindgen::JsCast::unchecked_ref(stop.as_ref()));
@@ -328,10 +351,10 @@ fn hold_place(el: web_sys::Element, offset: f64) {
         if off.abs() >= 1.0 {
             w.scroll_by_with_x_and_y(0.0, off);
         }
-        request_animation_frame(move || frame(el, offset, start, touched, stop));
+        request_animation_frame(move || frame(el, offset, start, this, touched, stop));
     }
     el.scroll_into_view();
-    frame(el, offset, start, touched, stop);
+    frame(el, offset, start, this, touched, stop);
 }
 
 /// The whole page.
@@ -357,6 +380,11 @@ pub fn App() -> impl IntoView {
         Err(_) => {}
     }
     provide_context(ctx);
+    // The teacher's sheet (`#sheet`): every lesson, for printing.
+    if window().location().hash().is_ok_and(|h| h == "#sheet") {
+        return view! { <lessons::TeacherSheet /> }.into_any();
+    }
+    provide_context(lessons::LessonState::new());
     // Embedded in another page (`#embed=…`): one section, its state in its own link, not in the autosave.
     if let Some(id) = embed::asked() {
         return view! { <embed::Embedded id=id notice=notice /> }.into_any();
@@ -395,6 +423,7 @@ pub fn App() -> impl IntoView {
                 <Show when=from(i + 1)>{move || models_panels::model_section(kind)}</Show>
             }).collect_view()}
         </main>
+        <lessons::LessonGuide />
         <footer class="wrap foot">
             <p>{move || tr("app.footer")}</p>
             <offline::OfflineStatus />

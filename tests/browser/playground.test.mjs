@@ -96,7 +96,7 @@ test('an edit in one section reruns its model and keeps the others', async () =>
 test('a lesson loads its scenario and text, and the previous scenario comes back', async () => {
   const { page, context } = await openApp(browser, site);
   await page.getByTestId('lesson-keep-alive').click();
-  assert.match(await page.getByTestId('lesson-text').textContent(), /keep-alive/i);
+  assert.match(await page.getByTestId('lesson-step-setup').textContent(), /keep-alive/i);
   assert.equal(await page.getByTestId('keep-alive').inputValue(), '30');
   await page.getByTestId('undo-replace').click();
   assert.equal(await page.getByTestId('keep-alive').inputValue(), '600');
