@@ -33,8 +33,13 @@ pub fn Embedded(id: String, notice: super::storage::Notice) -> impl IntoView {
     // The frame's own link follows the scenario and the cursor.
     if let Some(id) = section {
         let pending = StoredValue::new_local(None::<gloo_timers::callback::Timeout>);
+        let lesson = use_context::<super::lessons::LessonState>();
         Effect::new(move |_| {
-            let frag = ctx.scenario.with(|s| share::to_embed_fragment(s, ctx.cursor.get(), id));
+            let mut frag = ctx.scenario.with(|s| share::to_embed_fragment(s, ctx.cursor.get(), id));
+            // An embedded lesson's step too.
+            if let Some(l) = lesson.and_then(|st| st.current.get().map(|l| (l, st.step.get()))) {
+                frag = format!("{frag}&{}", share::to_lesson_fragment(l.0.id(), l.1 + 1));
+            }
             pending.set_value(Some(gloo_timers::callback::Timeout::new(LINK_AFTER_MS, move || {
                 if let Some(h) = web_sys::window().and_then(|w| w.history().ok()) {
                     let _ = h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&format!("#{frag}")));
@@ -53,7 +58,22 @@ pub fn Embedded(id: String, notice: super::storage::Notice) -> impl IntoView {
             view! { <p class="error" role="alert" data-testid="embed-error">{move || trf("embed.unknown", &[&id, &ids])}</p> }
                 .into_any()
         }
-        Some("lessons") => view! { <super::lessons::Lessons /> }.into_any(),
+        // A lesson (`#embed=lessons&lesson=ID&step=N`): its guide and the sections it is about (the others are
+        // there, hidden, as presenting hides them); without one, the list of lessons.
+        Some("lessons") => {
+            let state = expect_context::<super::lessons::LessonState>();
+            view! {
+                {move || state.current.get().is_none().then(|| view! { <super::lessons::Lessons /> })}
+                <super::lessons::LessonGuide />
+                <Show when=move || state.current.get().is_some()>
+                    <div class="embed-lesson">
+                        <super::load_editor::LoadEditor />
+                        {ModelKind::ALL.into_iter().map(models_panels::model_section).collect_view()}
+                    </div>
+                </Show>
+            }
+            .into_any()
+        }
         Some("load") => view! { <super::load_editor::LoadEditor /> }.into_any(),
         Some(id) => match ModelKind::ALL.into_iter().find(|k| k.model().section() == id) {
             Some(kind) => models_panels::model_section(kind),

@@ -59,6 +59,11 @@ impl LessonState {
                 self.link_error.set(None);
                 if self.current.get_untracked() != Some(l) {
                     self.start(ctx, l);
+                    // A link that carries its scenario too (an embedded lesson's frame) keeps it: that is where
+                    // the learner was.
+                    if share::is_scenario_fragment(&hash) {
+                        ctx.restore_previous();
+                    }
                 }
                 self.step.set((step - 1).min(l.steps().len() - 1));
             }
@@ -164,8 +169,13 @@ fn follow(state: LessonState, ctx: ScenarioCtx) {
             state.before.set(read);
         }
     });
-    // The address names the lesson's step (and nothing once it ends: the page's own address again).
+    // The address names the lesson's step (and nothing once it ends: the page's own address again); embedded, the
+    // frame's own link does ([`super::embed::Embedded`]).
+    let embedded = super::embed::asked().is_some();
     Effect::new(move |was: Option<bool>| {
+        if embedded {
+            return false;
+        }
         let here = state.current.get().map(|l| share::to_lesson_fragment(l.id(), state.step.get() + 1));
         if let Some(h) = web_sys::window().and_then(|w| w.history().ok()) {
             match &here {
@@ -208,13 +218,15 @@ fn lesson_css(l: Lesson) -> String {
         .collect();
     format!(
         "{fields} {{ outline: 3px solid var(--lesson); outline-offset: 4px; border-radius: 4px; }}\n\
+         .figures > div:has(> dd[data-testid=\"{figure}\"]) {{ outline: 3px dashed var(--lesson); outline-offset: 4px; border-radius: 4px; }}\n\
          {lone} {{ outline: 3px solid var(--lesson); }}\n\
-         html.presenting main > section.card:not(.heavy){sections} {{ display: none; }}\n\
+         :is(html.presenting main, .embed-lesson) > section.card:not(.heavy){sections} {{ display: none; }}\n\
          html.presenting #{sec} .params > .field{not_fields} {{ display: none; }}\n\
          {live}",
         fields = fields.join(", "),
         lone = lone.join(", "),
         sec = l.section(),
+        figure = g.figure,
         live = if g.live.is_some() { "" } else { "html.presenting .live { display: none; }" },
     )
 }
@@ -304,8 +316,12 @@ pub fn LessonGuide() -> impl IntoView {
                 }
                 Step::Watch => view! {
                     <p>{tr(&key(l, "watch"))}</p>
-                    <p><button type="button" class="small secondary" data-testid="lesson-go"
-                        on:click=move |_| super::show_section(l.section())>{tr("lessons.go")}</button></p>
+                    <p><button type="button" class="small secondary" data-testid="lesson-go-live"
+                        on:click=move |_| {
+                            if let Some(live) = g.live {
+                                super::show_element(format!("[data-testid=\"{live}\"]"));
+                            }
+                        }>{tr("lessons.go_live")}</button></p>
                 }.into_any(),
                 Step::Predict => view! {
                     <fieldset class="lesson-predict" data-testid="lesson-predict">
@@ -412,6 +428,10 @@ fn typing(e: &web_sys::KeyboardEvent) -> bool {
 
 /// The keys of a lesson: P presents (and leaves), Esc leaves; presenting, the arrows and Page Up/Down step.
 fn keys(state: LessonState) {
+    // Not in a frame of another page: that page's keys are its own.
+    if super::embed::asked().is_some() {
+        return;
+    }
     let handle = window_event_listener(leptos::ev::keydown, move |e| {
         if state.current.get_untracked().is_none() || e.ctrl_key() || e.meta_key() || e.alt_key() || typing(&e) {
             return;

@@ -290,17 +290,22 @@ fn scroll_to_place() {
     }
 }
 
-/// Shows the section `id` at the top of the window, once it is mounted (a lesson started from a link starts before
-/// the later sections are there), and holds it there ([`hold_place`]).
-pub fn show_section(id: &'static str) {
-    fn wait(id: &'static str, frames: u32) {
-        match document().get_element_by_id(id) {
+/// Shows the element `selector` names at the top of the window, once it is mounted (a lesson started from a link
+/// starts before the later sections are there), and holds it there ([`hold_place`]).
+pub fn show_element(selector: String) {
+    fn wait(selector: String, frames: u32) {
+        match document().query_selector(&selector).ok().flatten() {
             Some(el) => hold_place(el, 0.0),
-            None if frames > 0 => request_animation_frame(move || wait(id, frames - 1)),
+            None if frames > 0 => request_animation_frame(move || wait(selector, frames - 1)),
             None => {}
         }
     }
-    wait(id, 600);
+    wait(selector, 600);
+}
+
+/// Shows the section `id` ([`show_element`]).
+pub fn show_section(id: &str) {
+    show_element(format!("#{id}"));
 }
 
 thread_local! {

@@ -70,3 +70,35 @@ test('an embedding link naming no section says which exist', async () => {
   assert.match(text, /"scalling", which is not a section of the playground\. Sections: lessons, load, scaling/);
   await context.close();
 });
+
+test('a lesson embedded in an iframe: its guide and its section alone, its step and scenario in the frame\'s link', async () => {
+  const context = await browser.newContext({ viewport: { width: 1300, height: 1000 } });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.setContent(`<!doctype html><html lang="en"><title>A course</title><h1>Week 5: fan-out</h1>
+    <iframe id="pg" title="Serverless Playground: a lesson" src="${site.url}#embed=lessons&lesson=fan-out&step=3" width="1200" height="900"></iframe>`);
+  const frame = page.frameLocator('#pg');
+  await frame.getByTestId('lesson-guide').waitFor();
+  const inner = page.frames().find((f) => f.url().startsWith(site.url));
+  assert.match(await inner.getByTestId('lesson-step').textContent(), /Step 3 of 5: Make the change/);
+  assert.equal(await inner.locator('#parallel').isVisible(), true);
+  for (const other of ['scaling', 'load', 'chains']) assert.equal(await inner.locator('#' + other).isVisible(), false, other);
+  assert.equal(await inner.locator('header').count(), 0, 'no page header');
+  // "Do it for me" (once the set-up's run is in), then the check; the frame's link keeps the step and the scenario.
+  await inner.getByTestId('lesson-do-it').click({ timeout: 60000 });
+  await inner.getByTestId('lesson-next').click();
+  await inner.getByTestId('lesson-result').waitFor({ timeout: 60000 });
+  assert.match(await inner.getByTestId('lesson-check').textContent(), /Speedup: [\d.]+× before the change, [\d.]+× after: it rose\./);
+  const t0 = Date.now();
+  while (!inner.url().endsWith('&embed=lessons&lesson=fan-out&step=4') && Date.now() - t0 < 10000) await page.waitForTimeout(100);
+  assert.ok(inner.url().endsWith('&embed=lessons&lesson=fan-out&step=4'), inner.url());
+  assert.equal(scenarioOf(inner.url()).parallel.serial_before, 0);
+  // Reloaded from that address: the same step, the learner's scenario.
+  await inner.goto(inner.url());
+  await inner.getByTestId('lesson-guide').waitFor();
+  assert.match(await inner.getByTestId('lesson-step').textContent(), /Step 4 of 5/);
+  assert.equal(await inner.getByTestId('serial-before').inputValue(), '0');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
