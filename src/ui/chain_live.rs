@@ -49,11 +49,11 @@ pub fn ChainLiveView() -> impl IntoView {
     let canvas = NodeRef::<leptos::html::Canvas>::new();
     Effect::new(move |_| {
         let (ka, init) = (keep_alive.get(), init_mean.get());
-        let dark = dark();
+        let (dark, zoom) = (dark(), super::chart_canvas::present_zoom());
         links.with(|links| {
             states.with(|s| {
                 if let (Some(el), Some(s)) = (canvas.get(), s.as_ref()) {
-                    draw(&el, &s[1], links, ka, init, dark);
+                    draw(&el, &s[1], links, ka, init, dark, zoom);
                 }
             })
         });
@@ -185,8 +185,9 @@ fn draw(
     keep_alive: f64,
     init_mean: f64,
     dark: bool,
+    zoom: f64,
 ) {
-    let width = f64::from(canvas.client_width()).max(240.0);
+    let width = (f64::from(canvas.client_width()) / zoom).max(240.0);
     let lane = lane_h(s.hops.len());
     let height = canvas_h(s.hops.len());
     // On a phone: a narrower label, five marks at most, smaller type.
@@ -197,7 +198,7 @@ fn draw(
     } else {
         ("bold 16px system-ui, sans-serif", "14px system-ui, sans-serif")
     };
-    let Some(g) = context_2d(canvas, width, height) else { return };
+    let Some(g) = context_2d(canvas, width, height, zoom) else { return };
     let (fg, rule) = if dark { ("#e6e8eb", "#3a3f47") } else { ("#22262e", "#d5d9de") };
     let rect = |x: f64, y: f64, w: f64, h: f64, c: &str| {
         g.set_fill_style_str(c);

@@ -250,9 +250,7 @@ where
     });
     let dark_query = window().match_media("(prefers-color-scheme: dark)").ok().flatten();
     let testid_mark = testid.clone();
-    // Presenting a lesson, charts are drawn [`PRESENT_ZOOM`] times larger: type and lines for the back of a room.
-    let presenting = use_context::<super::lessons::LessonState>().map(|l| l.presenting);
-    let zoom = Memo::new(move |_| if presenting.is_some_and(|p| p.get()) { PRESENT_ZOOM } else { 1.0 });
+    let zoom = Memo::new(move |_| present_zoom());
 
     Effect::new(move |_| {
         resized.track();
@@ -323,8 +321,18 @@ where
     }
 }
 
-/// How much larger charts are drawn in presentation mode.
+/// How much larger charts and the live views are drawn in presentation mode: type and lines for the back of a room.
 const PRESENT_ZOOM: f64 = 1.5;
+
+/// How much larger to draw now: [`PRESENT_ZOOM`] while a lesson is presented, else 1 (tracked).
+pub fn present_zoom() -> f64 {
+    let presenting = use_context::<super::lessons::LessonState>().is_some_and(|l| l.presenting.get());
+    if presenting {
+        PRESENT_ZOOM
+    } else {
+        1.0
+    }
+}
 
 /// A chart of any kind ([`Chart`]) with a read-out of the values under the pointer (a crosshair and a label) and
 /// buttons that save it as PNG and its data as CSV. Before the first result it shows "computing".

@@ -158,10 +158,10 @@ pub fn LiveView() -> impl IntoView {
             let _ = p.mark("live draw start");
         }
         let (ka, init) = (keep_alive.get(), init_mean.get());
-        let dark = dark();
+        let (dark, zoom) = (dark(), super::chart_canvas::present_zoom());
         let drawn = states.with(|s| {
             let (Some(el), Some(s)) = (canvas.get(), s.as_ref()) else { return false };
-            draw(&el, &s[1], ka, init, dark);
+            draw(&el, &s[1], ka, init, dark, zoom);
             true
         });
         if !drawn {
@@ -300,8 +300,8 @@ pub fn LiveView() -> impl IntoView {
 }
 
 /// Draws `s` on `canvas`: one cell per instance (counts by state above [`MAX_CELLS`]), the queue under them.
-fn draw(canvas: &web_sys::HtmlCanvasElement, s: &PoolState, keep_alive: f64, init_mean: f64, dark: bool) {
-    let width = f64::from(canvas.client_width()).max(200.0);
+fn draw(canvas: &web_sys::HtmlCanvasElement, s: &PoolState, keep_alive: f64, init_mean: f64, dark: bool, zoom: f64) {
+    let width = (f64::from(canvas.client_width()) / zoom).max(200.0);
     let n = s.instances.len();
     // A fixed area (the page below never moves as the pool grows or shrinks): the largest cells that fit them all.
     let height = CANVAS_H;
@@ -313,7 +313,7 @@ fn draw(canvas: &web_sys::HtmlCanvasElement, s: &PoolState, keep_alive: f64, ini
     let cell = [34.0, 28.0, 22.0, 18.0, 14.0, 11.0, 9.0, 7.0, 5.0].into_iter().find(|&c| fits(c)).unwrap_or(5.0);
     let gap = (cell / 8.0).max(1.0);
     let cols = ((width / (cell + gap)).floor() as usize).max(1);
-    let Some(g) = context_2d(canvas, width, height) else { return };
+    let Some(g) = context_2d(canvas, width, height, zoom) else { return };
     let fg = if dark { "#e6e8eb" } else { "#22262e" };
     g.set_font("13px system-ui, sans-serif");
     let rect = |x: f64, y: f64, w: f64, h: f64, c: &str| {

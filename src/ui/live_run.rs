@@ -279,19 +279,21 @@ pub fn dark() -> bool {
         .is_some_and(|q| q.matches())
 }
 
-/// The 2-D context of a live view's `canvas`, `width` × `height` CSS px at the device's pixel ratio, cleared. The
+/// The 2-D context of a live view's `canvas`, `width` × `height` drawing units, cleared: a unit is `zoom` CSS px
+/// (1, or larger in presentation mode: [`super::chart_canvas::present_zoom`]) at the device's pixel ratio. The
 /// canvas is resized only when its size changes (a resize reallocates it and lays the page out again).
 pub fn context_2d(
     canvas: &web_sys::HtmlCanvasElement,
     width: f64,
     height: f64,
+    zoom: f64,
 ) -> Option<web_sys::CanvasRenderingContext2d> {
-    let dpr = web_sys::window().map_or(1.0, |w| w.device_pixel_ratio());
+    let dpr = web_sys::window().map_or(1.0, |w| w.device_pixel_ratio()) * zoom;
     let (w, h) = ((width * dpr) as u32, (height * dpr) as u32);
     if canvas.width() != w || canvas.height() != h {
         canvas.set_width(w);
         canvas.set_height(h);
-        let _ = web_sys::HtmlElement::style(canvas).set_property("height", &format!("{height}px"));
+        let _ = web_sys::HtmlElement::style(canvas).set_property("height", &format!("{}px", height * zoom));
     }
     let g = canvas.get_context("2d").ok().flatten()?.dyn_into::<web_sys::CanvasRenderingContext2d>().ok()?;
     let _ = g.set_transform(dpr, 0.0, 0.0, dpr, 0.0, 0.0);
