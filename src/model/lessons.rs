@@ -183,8 +183,9 @@ impl Lesson {
             | Lesson::KeepAliveTradeOff
             | Lesson::WatchKeepAlive
             | Lesson::AutoscalerLag
-            | Lesson::ProportionalScaling => "scaling",
-            Lesson::ProvisionedConcurrency | Lesson::ServerlessVsVm => "cost",
+            | Lesson::ProportionalScaling
+            | Lesson::ProvisionedConcurrency => "scaling",
+            Lesson::ServerlessVsVm => "cost",
             Lesson::TwoRegions => "availability",
             Lesson::NOverP | Lesson::FanOut => "parallel",
             Lesson::CircuitBreaker => "resilience",
@@ -296,7 +297,7 @@ impl Lesson {
             ),
             Lesson::CircuitBreaker => g(
                 "wasted",
-                &["threshold"],
+                &["failure-threshold"],
                 |s| s.breaker.breaker.failure_rate_threshold = 0.95,
                 |s| s.breaker.breaker.failure_rate_threshold >= 0.9,
                 Answer::Rises,

@@ -110,11 +110,13 @@ pub fn keys_of(l: Lesson) -> Vec<String> {
     ["title", "text", "question", "change", "close", "try"].into_iter().chain(live).map(|p| key(l, p)).collect()
 }
 
-/// A figure's text in the page's way (its unit, or its word).
+/// A figure's value as the check says it: the number in its unit, or its word ("never"); not the figure's whole
+/// text, which may hold a second number ("1.15 s / 185 ms", the run without the breaker "→" with it).
 fn shown_text(spec: &FigureSpec, s: &Scenario, out: &crate::model::registry::Output) -> Option<String> {
-    Some(match spec.shown(s, out)? {
-        Shown::Text(t) => t,
-        Shown::Key(k) => tr(k).to_string(),
+    let r = (spec.read)(s, out)?;
+    Some(match r.shown {
+        Some(Shown::Key(k)) => tr(k).to_string(),
+        _ => spec.unit.fmt(r.value, 3),
     })
 }
 
@@ -387,7 +389,7 @@ pub fn LessonGuide() -> impl IntoView {
         let css = lesson_css(l);
         Some(view! {
             <style>{css}</style>
-            <aside class="lesson-guide" data-testid="lesson-guide" aria-labelledby="lesson-guide-title">
+            <aside class="lesson-guide" data-testid="lesson-guide" aria-labelledby="lesson-guide-title" data-fields=g.fields.join(" ")>
                 <div class="lesson-guide-head">
                     <h2 id="lesson-guide-title">
                         <span class="hint">{move || tr("lessons.guide")}" · "</span>{move || tr(&key(l, "title"))}
@@ -483,7 +485,14 @@ pub fn TeacherSheet() -> impl IntoView {
                             </div>
                         }
                     };
-                    view! { <li class="sheet-lesson" data-testid=format!("sheet-{}", l.id())>{one(Lang::En)}{one(Lang::Zh)}</li> }
+                    let here = web_sys::window().and_then(|w| w.location().href().ok()).unwrap_or_default();
+                    let link = format!("{}#{}", here.split('#').next().unwrap_or_default(), share::to_lesson_fragment(l.id(), 1));
+                    view! {
+                        <li class="sheet-lesson" data-testid=format!("sheet-{}", l.id())>
+                            {one(Lang::En)}{one(Lang::Zh)}
+                            <p class="sheet-link"><a href=link.clone()>{link.clone()}</a></p>
+                        </li>
+                    }
                 }).collect_view()}
             </ol>
         </main>

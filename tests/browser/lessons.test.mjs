@@ -117,6 +117,13 @@ test("every lesson's expected answer, as the teacher's sheet gives it, is what t
     await p.goto('about:blank');
     await p.goto(site.url + `#lesson=${id}&step=1`);
     await p.getByTestId('lesson-guide').waitFor();
+    // The fields it is about are there, outlined.
+    const fields = (await p.getByTestId('lesson-guide').getAttribute('data-fields')).split(' ');
+    for (const f of fields) {
+      await p.waitForFunction((f) => [...document.querySelectorAll('.field')]
+        .some((el) => el.querySelector(`[data-testid="${f}"]`) && getComputedStyle(el).outlineStyle === 'solid'), f, { timeout: 10000 })
+        .catch(() => assert.fail(`${id}: the field ${f} is not there outlined`));
+    }
     while (!(await step(p)).includes('Predict')) await p.getByTestId('lesson-next').click();
     await p.getByTestId(`lesson-answer-${ids[answer]}`).check();
     await p.getByTestId('lesson-next').click();
