@@ -68,12 +68,16 @@ pub fn embed_of(fragment: &str) -> Option<&str> {
 }
 
 /// The lesson a fragment opens (`#lesson=ID&step=N`, alone or after other parts): its id as given (which may not be
-/// one) and its step, 1 for the first (a step that is not a whole number from 1 is the first).
-pub fn lesson_of(fragment: &str) -> Option<(&str, usize)> {
+/// one) and its step, 1 for the first when the link names none; `Err` with the text given for a step that is not a
+/// whole number from 1.
+pub fn lesson_of(fragment: &str) -> Option<(&str, Result<usize, &str>)> {
     let parts = || fragment.trim_start_matches('#').split('&');
     let id = parts().find_map(|p| p.strip_prefix("lesson=")).filter(|id| !id.is_empty())?;
-    let step = parts().find_map(|p| p.strip_prefix("step=")).and_then(|n| n.parse().ok()).filter(|n| *n >= 1);
-    Some((id, step.unwrap_or(1)))
+    let step = match parts().find_map(|p| p.strip_prefix("step=")) {
+        None => Ok(1),
+        Some(n) => n.parse().ok().filter(|n| *n >= 1).ok_or(n),
+    };
+    Some((id, step))
 }
 
 /// The fragment (without `#`) of a lesson's step (1 for the first).
@@ -214,11 +218,11 @@ mod tests {
 
     #[test]
     fn a_lesson_link_names_its_lesson_and_step() {
-        assert_eq!(lesson_of("#lesson=keep-alive&step=3"), Some(("keep-alive", 3)));
-        assert_eq!(lesson_of(&format!("#{}", to_lesson_fragment("breaker", 5))), Some(("breaker", 5)));
-        assert_eq!(lesson_of("#embed=lessons&lesson=breaker"), Some(("breaker", 1)));
-        assert_eq!(lesson_of("#lesson=breaker&step=0"), Some(("breaker", 1)));
-        assert_eq!(lesson_of("#lesson=breaker&step=x"), Some(("breaker", 1)));
+        assert_eq!(lesson_of("#lesson=keep-alive&step=3"), Some(("keep-alive", Ok(3))));
+        assert_eq!(lesson_of(&format!("#{}", to_lesson_fragment("breaker", 5))), Some(("breaker", Ok(5))));
+        assert_eq!(lesson_of("#embed=lessons&lesson=breaker"), Some(("breaker", Ok(1))));
+        assert_eq!(lesson_of("#lesson=breaker&step=0"), Some(("breaker", Err("0"))));
+        assert_eq!(lesson_of("#lesson=breaker&step=x"), Some(("breaker", Err("x"))));
         assert_eq!(lesson_of("#lesson=&step=2"), None);
         assert_eq!(lesson_of("#s=abc&t=3"), None);
         assert_eq!(lesson_of("#scaling"), None);

@@ -28,6 +28,8 @@ pub struct LessonState {
     pub presenting: RwSignal<bool>,
     /// A lesson link that could not be followed (the id it named), said in the Lessons section.
     pub link_error: RwSignal<Option<String>>,
+    /// A lesson link's step that this lesson does not have (as given), said in the guide until the next step.
+    pub step_error: RwSignal<Option<String>>,
 }
 
 impl LessonState {
@@ -40,6 +42,7 @@ impl LessonState {
             before: RwSignal::new(None),
             presenting: RwSignal::new(false),
             link_error: RwSignal::new(None),
+            step_error: RwSignal::new(None),
         };
         let ctx = expect_context::<ScenarioCtx>();
         state.follow_link(ctx);
@@ -65,7 +68,17 @@ impl LessonState {
                         ctx.restore_previous();
                     }
                 }
-                self.step.set((step - 1).min(l.steps().len() - 1));
+                let n = l.steps().len();
+                let at = match step {
+                    Ok(k) if k <= n => Ok(k),
+                    Ok(_) => Err(n),
+                    Err(_) => Err(1),
+                };
+                self.step_error.set(at.err().map(|_| match step {
+                    Ok(k) => k.to_string(),
+                    Err(given) => given.to_string(),
+                }));
+                self.step.set(at.unwrap_or_else(|k| k) - 1);
             }
             None => {
                 self.end();
@@ -96,6 +109,7 @@ impl LessonState {
         let Some(l) = self.current.get_untracked() else { return };
         let last = l.steps().len() - 1;
         self.step.update(|s| *s = s.saturating_add_signed(by).min(last));
+        self.step_error.set(None);
     }
 }
 
@@ -397,6 +411,11 @@ pub fn LessonGuide() -> impl IntoView {
                     <button type="button" class="small secondary" data-testid="lesson-end" on:click=move |_| state.end()
                         title=move || tr("lessons.end")>{move || tr("lessons.end")}</button>
                 </div>
+                {move || state.step_error.get().map(|given| view! {
+                    <p class="error" role="alert" data-testid="lesson-step-error">
+                        {trf("lessons.step_error", &[&given, &n.to_string(), &(state.step.get() + 1).to_string()])}
+                    </p>
+                })}
                 <p class="lesson-step" data-testid="lesson-step" aria-live="polite">{move || {
                     let k = state.step.get().min(n - 1);
                     trf("lessons.step_of", &[&(k + 1).to_string(), &n.to_string(), tr(&format!("lessons.step.{}", steps_for_view[k].id()))])

@@ -86,10 +86,13 @@ test("a lesson's step opened from a link; a link to no lesson says which exist",
   assert.equal(await step(page), '第 4 步，共 5 步：检验');
   assert.match(await check(page).textContent(), /修改前 [\d.]+，修改后 [\d.]+：上升了/);
   await page.getByTestId('lang-en').click();
-  // A step past the end is the last; a lesson that does not exist is said, with the ones that do.
+  // A step past the end is the last, and said; a lesson that does not exist is said, with the ones that do.
   await page.goto(site.url + '#lesson=breaker&step=99');
   await page.getByTestId('lesson-guide').waitFor();
   assert.equal(await step(page), 'Step 5 of 5: What it shows');
+  assert.equal(await page.getByTestId('lesson-step-error').textContent(), 'The link asks for step “99”; this lesson has steps 1 to 5. Here is step 5.');
+  await page.getByTestId('lesson-back').click();
+  assert.equal(await page.getByTestId('lesson-step-error').count(), 0);
   await page.goto(site.url + '#lesson=keepalive&step=2');
   await page.getByTestId('lesson-link-error').waitFor();
   assert.match(await page.getByTestId('lesson-link-error').textContent(), /“keepalive” that does not exist; the lessons are: watch-cold, cold-p99, keep-alive,/);
