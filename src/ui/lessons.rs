@@ -30,6 +30,11 @@ pub struct LessonState {
     pub link_error: RwSignal<Option<String>>,
     /// A lesson link's step that this lesson does not have (as given), said in the guide until the next step.
     pub step_error: RwSignal<Option<String>>,
+    /// The reader's own scenario from before the lessons: "Back to the previous scenario" returns to it from any
+    /// lesson, however many were started since (each start replaced the one before).
+    own: StoredValue<Option<Scenario>>,
+    /// The scenario when the last lesson ended: a lesson started on it unchanged leaves [`LessonState::own`] alone.
+    left: StoredValue<Option<Scenario>>,
 }
 
 impl LessonState {
@@ -43,6 +48,8 @@ impl LessonState {
             presenting: RwSignal::new(false),
             link_error: RwSignal::new(None),
             step_error: RwSignal::new(None),
+            own: StoredValue::new(None),
+            left: StoredValue::new(None),
         };
         let ctx = expect_context::<ScenarioCtx>();
         state.follow_link(ctx);
@@ -81,7 +88,7 @@ impl LessonState {
                 self.step.set(at.unwrap_or_else(|k| k) - 1);
             }
             None => {
-                self.end();
+                self.end(ctx);
                 self.link_error.set(Some(id.to_string()));
             }
         }
@@ -90,7 +97,13 @@ impl LessonState {
     /// Starts lesson `l` at its first step: its scenario replaces the reader's (which "Back to the previous
     /// scenario" restores).
     pub fn start(self, ctx: ScenarioCtx, l: Lesson) {
+        let now = ctx.scenario.get_untracked();
+        let reader_s = self.current.get_untracked().is_none() && self.left.with_value(|s| s.as_ref() != Some(&now));
+        if reader_s || self.own.with_value(Option::is_none) {
+            self.own.set_value(Some(now));
+        }
         ctx.replace(l.scenario());
+        ctx.previous.set(self.own.get_value());
         super::show_section(l.section());
         self.before.set(None);
         self.prediction.set(None);
@@ -99,7 +112,10 @@ impl LessonState {
     }
 
     /// Ends the lesson (the scenario stays as it is).
-    pub fn end(self) {
+    pub fn end(self, ctx: ScenarioCtx) {
+        if self.current.get_untracked().is_some() {
+            self.left.set_value(Some(ctx.scenario.get_untracked()));
+        }
         self.current.set(None);
         self.presenting.set(false);
     }
@@ -408,7 +424,7 @@ pub fn LessonGuide() -> impl IntoView {
                     <h2 id="lesson-guide-title">
                         <span class="hint">{move || tr("lessons.guide")}" · "</span>{move || tr(&key(l, "title"))}
                     </h2>
-                    <button type="button" class="small secondary" data-testid="lesson-end" on:click=move |_| state.end()
+                    <button type="button" class="small secondary" data-testid="lesson-end" on:click=move |_| state.end(ctx)
                         title=move || tr("lessons.end")>{move || tr("lessons.end")}</button>
                 </div>
                 {move || state.step_error.get().map(|given| view! {

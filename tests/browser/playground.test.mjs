@@ -98,6 +98,10 @@ test('a lesson loads its scenario and text, and the previous scenario comes back
   await page.getByTestId('lesson-keep-alive').click();
   assert.match(await page.getByTestId('lesson-step-setup').textContent(), /keep-alive/i);
   assert.equal(await page.getByTestId('keep-alive').inputValue(), '30');
+  // Another lesson, and another: the reader's own scenario is still the one to go back to.
+  await page.getByTestId('lesson-chains').click();
+  await page.getByTestId('lesson-end').click();
+  await page.getByTestId('lesson-breaker').click();
   await page.getByTestId('undo-replace').click();
   assert.equal(await page.getByTestId('keep-alive').inputValue(), '600');
   await context.close();
