@@ -178,17 +178,6 @@ fn follow(state: LessonState, ctx: ScenarioCtx) {
             return;
         }
         let setup = l.scenario();
-        ctx.scenario.with(|s| {
-            web_sys::console::log_1(
-                &format!(
-                    "DBG same={} inputs={} busy={}",
-                    *s == setup,
-                    lane.inputs() == kind.inputs(s),
-                    lane.busy.get_untracked()
-                )
-                .into(),
-            )
-        });
         let read = ctx.scenario.with(|s| {
             (*s == setup && lane.inputs() == kind.inputs(s))
                 .then(|| {
