@@ -64,16 +64,20 @@ pub fn to_fragment_at(s: &Scenario, cursor: f64) -> String {
 /// The section an embedding link asks for: `embed=ID` among the fragment's `&`-separated parts (`#embed=scaling`,
 /// or a share link with `&embed=scaling` after the scenario).
 pub fn embed_of(fragment: &str) -> Option<&str> {
-    fragment.trim_start_matches('#').split('&').find_map(|p| p.strip_prefix("embed=")).filter(|id| !id.is_empty())
+    part(fragment, "embed").filter(|id| !id.is_empty())
+}
+
+/// The value of `KEY=value` among a fragment's `&`-separated parts (with or without `#`), if it has one.
+fn part<'a>(fragment: &'a str, key: &str) -> Option<&'a str> {
+    fragment.trim_start_matches('#').split('&').find_map(|p| p.strip_prefix(key)?.strip_prefix('='))
 }
 
 /// The lesson a fragment opens (`#lesson=ID&step=N`, alone or after other parts): its id as given (which may not be
 /// one) and its step, 1 for the first when the link names none; `Err` with the text given for a step that is not a
 /// whole number from 1.
 pub fn lesson_of(fragment: &str) -> Option<(&str, Result<usize, &str>)> {
-    let parts = || fragment.trim_start_matches('#').split('&');
-    let id = parts().find_map(|p| p.strip_prefix("lesson=")).filter(|id| !id.is_empty())?;
-    let step = match parts().find_map(|p| p.strip_prefix("step=")) {
+    let id = part(fragment, "lesson").filter(|id| !id.is_empty())?;
+    let step = match part(fragment, "step") {
         None => Ok(1),
         Some(n) => n.parse().ok().filter(|n| *n >= 1).ok_or(n),
     };
@@ -215,19 +219,6 @@ fn walk(path: &str, a: &serde_json::Value, b: &serde_json::Value, out: &mut Vec<
 
 #[cfg(test)]
 mod tests {
-
-    #[test]
-    fn a_lesson_link_names_its_lesson_and_step() {
-        assert_eq!(lesson_of("#lesson=keep-alive&step=3"), Some(("keep-alive", Ok(3))));
-        assert_eq!(lesson_of(&format!("#{}", to_lesson_fragment("breaker", 5))), Some(("breaker", Ok(5))));
-        assert_eq!(lesson_of("#embed=lessons&lesson=breaker"), Some(("breaker", Ok(1))));
-        assert_eq!(lesson_of("#lesson=breaker&step=0"), Some(("breaker", Err("0"))));
-        assert_eq!(lesson_of("#lesson=breaker&step=x"), Some(("breaker", Err("x"))));
-        assert_eq!(lesson_of("#lesson=&step=2"), None);
-        assert_eq!(lesson_of("#s=abc&t=3"), None);
-        assert_eq!(lesson_of("#scaling"), None);
-    }
-
     use super::*;
     use proptest::prelude::*;
 
@@ -307,6 +298,18 @@ mod tests {
             let _ = from_fragment(&text);
             let _ = from_fragment(&format!("s=1.{text}"));
         }
+    }
+
+    #[test]
+    fn a_lesson_link_names_its_lesson_and_step() {
+        assert_eq!(lesson_of("#lesson=keep-alive&step=3"), Some(("keep-alive", Ok(3))));
+        assert_eq!(lesson_of(&format!("#{}", to_lesson_fragment("breaker", 5))), Some(("breaker", Ok(5))));
+        assert_eq!(lesson_of("#embed=lessons&lesson=breaker"), Some(("breaker", Ok(1))));
+        assert_eq!(lesson_of("#lesson=breaker&step=0"), Some(("breaker", Err("0"))));
+        assert_eq!(lesson_of("#lesson=breaker&step=x"), Some(("breaker", Err("x"))));
+        assert_eq!(lesson_of("#lesson=&step=2"), None);
+        assert_eq!(lesson_of("#s=abc&t=3"), None);
+        assert_eq!(lesson_of("#scaling"), None);
     }
 
     /// An embedding link names its section with or without a scenario; the scenario and cursor read as without it.

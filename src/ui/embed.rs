@@ -49,8 +49,7 @@ pub fn Embedded(id: String, notice: super::storage::Notice) -> impl IntoView {
     }
     let whole = move || {
         let frag = ctx.scenario.with(|s| share::to_fragment_at(s, ctx.cursor.get()));
-        let here = web_sys::window().and_then(|w| w.location().href().ok()).unwrap_or_default();
-        format!("{}#{frag}", here.split('#').next().unwrap_or_default())
+        format!("{}#{frag}", super::page_address())
     };
     let body = match section {
         None => {

@@ -150,6 +150,12 @@ fn shown_text(spec: &FigureSpec, s: &Scenario, out: &crate::model::registry::Out
     })
 }
 
+/// An answer's label in `lang` ("It stays about the same (within ±10 %)"), for the guide and the teacher's sheet.
+fn answer_text(lang: Lang, a: Answer, same_within: f64) -> String {
+    let text = lookup(lang, &format!("lessons.answer.{}", a.id()));
+    text.replace("{0}", &format!("{:.0}", same_within * 100.0))
+}
+
 /// What the check step can say.
 #[derive(Clone, PartialEq)]
 enum Check {
@@ -296,15 +302,16 @@ pub fn LessonGuide() -> impl IntoView {
         let g = l.guide();
         let (kind, spec) = ModelKind::figure(g.figure)?;
         let figure_label = spec.label;
-        let section_title = super::sections().into_iter().find(|(id, _)| *id == l.section()).map(|(_, k)| k);
+        let section_title = super::section_key(l.section());
+        let made = Memo::new(move |_| ctx.scenario.with(|s| (g.made)(s)));
         // The check: the change made, the model's run of it, the figure before and after.
         let check = Memo::new(move |_| {
             let lane = ctx.lanes.get(kind);
             lane.output.track();
+            if !made.get() {
+                return Check::NotMade;
+            }
             ctx.scenario.with(|s| {
-                if !(g.made)(s) {
-                    return Check::NotMade;
-                }
                 if lane.busy.get() || lane.inputs() != kind.inputs(s) {
                     return Check::Waiting;
                 }
@@ -317,12 +324,7 @@ pub fn LessonGuide() -> impl IntoView {
                 }
             })
         });
-        let same_pct = format!("{:.0}", g.same_within * 100.0);
-        let answer_label = move |a: Answer| match a {
-            Answer::Same => trf("lessons.answer.same", &[&same_pct]),
-            a => tr(&format!("lessons.answer.{}", a.id())).to_string(),
-        };
-        let answer_label = StoredValue::new(answer_label);
+        let answer_label = move |a: Answer| answer_text(lang(), a, g.same_within);
         let predict_step = steps.iter().position(|s| *s == Step::Predict).unwrap_or(0) + 1;
         let body = move |step: Step| -> AnyView {
             match step {
@@ -352,7 +354,7 @@ pub fn LessonGuide() -> impl IntoView {
                                 <input type="radio" name="lesson-prediction" data-testid=format!("lesson-answer-{}", a.id())
                                     prop:checked=move || state.prediction.get() == Some(a)
                                     on:change=move |_| state.prediction.set(Some(a)) />
-                                " "{answer_label.with_value(|f| f(a))}
+                                " "{answer_label(a)}
                             </label>
                         }).collect_view()}
                     </fieldset>
@@ -364,15 +366,15 @@ pub fn LessonGuide() -> impl IntoView {
                         // Not before the set-up's own run is in: the figure before the change is what the check
                         // compares with (a change made sooner cancels that run).
                         <button type="button" data-testid="lesson-do-it"
-                            disabled=move || ctx.scenario.with(|s| (g.made)(s)) || state.before.with(Option::is_none)
+                            disabled=move || made.get() || state.before.with(Option::is_none)
                             on:click=move |_| { let _ = ctx.try_edit(g.change); }>{tr("lessons.do_it")}</button>
-                        <span data-testid="lesson-made" class=move || if ctx.scenario.with(|s| (g.made)(s)) { "status" } else { "hint" }>
-                            {move || tr(if ctx.scenario.with(|s| (g.made)(s)) { "lessons.made" } else { "lessons.not_made" })}
+                        <span data-testid="lesson-made" class=move || if made.get() { "status" } else { "hint" }>
+                            {move || tr(if made.get() { "lessons.made" } else { "lessons.not_made" })}
                         </span>
                     </p>
-                    {move || (state.before.with(Option::is_none) && !ctx.scenario.with(|s| (g.made)(s)))
+                    {move || (state.before.with(Option::is_none) && !made.get())
                         .then(|| view! { <p class="hint" data-testid="lesson-setup-running">{tr("lessons.setup_running")}</p> })}
-                    {move || state.prediction.get().map(|a| view! { <p class="hint">{trf("lessons.predicted", &[&answer_label.with_value(|f| f(a))])}</p> })}
+                    {move || state.prediction.get().map(|a| view! { <p class="hint">{trf("lessons.predicted", &[&answer_label(a)])}</p> })}
                 }.into_any(),
                 Step::Check => view! {
                     <div data-testid="lesson-check" aria-live="polite">
@@ -389,8 +391,8 @@ pub fn LessonGuide() -> impl IntoView {
                                 let did = Answer::of(before.0, after.0, g.same_within);
                                 let said = trf("lessons.check.result", &[tr(figure_label), &before.1, &after.1, tr(&format!("lessons.did.{}", did.id()))]);
                                 let verdict = match state.prediction.get() {
-                                    Some(p) if p == did => view! { <p class="lesson-right" data-testid="lesson-right">"✓ "{trf("lessons.check.right", &[&answer_label.with_value(|f| f(p))])}</p> }.into_any(),
-                                    Some(p) => view! { <p class="lesson-wrong" data-testid="lesson-wrong">"✗ "{trf("lessons.check.wrong", &[&answer_label.with_value(|f| f(p))])}</p> }.into_any(),
+                                    Some(p) if p == did => view! { <p class="lesson-right" data-testid="lesson-right">"✓ "{trf("lessons.check.right", &[&answer_label(p)])}</p> }.into_any(),
+                                    Some(p) => view! { <p class="lesson-wrong" data-testid="lesson-wrong">"✗ "{trf("lessons.check.wrong", &[&answer_label(p)])}</p> }.into_any(),
                                     None => view! { <p class="hint" data-testid="lesson-no-prediction">{trf("lessons.check.none", &[&predict_step.to_string()])}</p> }.into_any(),
                                 };
                                 view! { <p class="lesson-number" data-testid="lesson-result">{said}</p>{verdict} }.into_any()
@@ -404,7 +406,9 @@ pub fn LessonGuide() -> impl IntoView {
                 }.into_any(),
             }
         };
-        let steps_for_view = steps.clone();
+        // The step shown (a lesson's link may name one past its last).
+        let k = Memo::new(move |_| state.step.get().min(n - 1));
+        let step = Memo::new(move |_| steps[k.get()]);
         let css = lesson_css(l);
         Some(view! {
             <style>{css}</style>
@@ -422,11 +426,10 @@ pub fn LessonGuide() -> impl IntoView {
                     </p>
                 })}
                 <p class="lesson-step" data-testid="lesson-step" aria-live="polite">{move || {
-                    let k = state.step.get().min(n - 1);
-                    trf("lessons.step_of", &[&(k + 1).to_string(), &n.to_string(), tr(&format!("lessons.step.{}", steps_for_view[k].id()))])
+                    trf("lessons.step_of", &[&(k.get() + 1).to_string(), &n.to_string(), tr(&format!("lessons.step.{}", step.get().id()))])
                 }}</p>
-                <div class="lesson-body" data-testid=move || format!("lesson-step-{}", steps[state.step.get().min(n - 1)].id())>
-                    {move || { let _ = lang(); body(l.steps()[state.step.get().min(n - 1)]) }}
+                <div class="lesson-body" data-testid=move || format!("lesson-step-{}", step.get().id())>
+                    {move || { let _ = lang(); body(step.get()) }}
                 </div>
                 <div class="lesson-nav">
                     <button type="button" data-testid="lesson-back" disabled=move || { state.step.get() == 0 }
@@ -492,13 +495,10 @@ pub fn TeacherSheet() -> impl IntoView {
                 {Lesson::ALL.into_iter().map(|l| {
                     let g = l.guide();
                     let (_, spec) = ModelKind::figure(g.figure).expect("every lesson's figure is a model's");
-                    let section = super::sections().into_iter().find(|(id, _)| *id == l.section()).map(|(_, k)| k).unwrap_or_default();
+                    let section = super::section_key(l.section()).unwrap_or_default();
                     let one = move |lang: Lang| {
                         let t = |k: &str| lookup(lang, k);
-                        let answer = match g.answer {
-                            Answer::Same => t("lessons.answer.same").replace("{0}", &format!("{:.0}", g.same_within * 100.0)),
-                            a => t(&format!("lessons.answer.{}", a.id())).to_string(),
-                        };
+                        let answer = answer_text(lang, g.answer, g.same_within);
                         view! {
                             <div class="sheet-lang" lang=lang.tag()>
                                 <h2>{t(&key(l, "title"))}</h2>
@@ -509,8 +509,7 @@ pub fn TeacherSheet() -> impl IntoView {
                             </div>
                         }
                     };
-                    let here = web_sys::window().and_then(|w| w.location().href().ok()).unwrap_or_default();
-                    let link = format!("{}#{}", here.split('#').next().unwrap_or_default(), share::to_lesson_fragment(l.id(), 1));
+                    let link = format!("{}#{}", super::page_address(), share::to_lesson_fragment(l.id(), 1));
                     view! {
                         <li class="sheet-lesson" data-testid=format!("sheet-{}", l.id())>
                             {one(Lang::En)}{one(Lang::Zh)}

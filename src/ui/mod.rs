@@ -290,6 +290,17 @@ fn scroll_to_place() {
     }
 }
 
+/// The page's address without its fragment (the start of a link to a scenario, a lesson, a section).
+pub fn page_address() -> String {
+    let here = window().location().href().unwrap_or_default();
+    here.split('#').next().unwrap_or_default().to_string()
+}
+
+/// The section title's string key of the section `id` (`nav.scaling`), if it is one of the page's.
+pub fn section_key(id: &str) -> Option<String> {
+    sections().into_iter().find(|(s, _)| *s == id).map(|(_, k)| k)
+}
+
 /// Shows the element `selector` names at the top of the window, once it is mounted (a lesson started from a link
 /// starts before the later sections are there), and holds it there ([`hold_place`]).
 pub fn show_element(selector: String) {
@@ -316,6 +327,9 @@ thread_local! {
 /// How long the page keeps a linked section in place while what is around it is still arriving [ms].
 const HOLD_MS: f64 = 8000.0;
 
+/// The reader's events that end a hold: they are the reader's own move.
+const HOLD_ENDS: [&str; 4] = ["wheel", "touchstart", "keydown", "pointerdown"];
+
 /// Scrolls `el`'s top `offset` px above the top of the window and keeps it there, frame by frame, while the page
 /// finishes loading: a section's results and charts arrive after it is mounted (from its worker, a task later), so
 /// the page grows below a section scrolled to once, and the last section, scrolled as high as the page then allowed,
@@ -333,7 +347,7 @@ fn hold_place(el: web_sys::Element, offset: f64) {
         let touched = touched.clone();
         wasm_bindgen::closure::Closure::<dyn FnMut()>::new(move || touched.set(true))
     };
-    for event in ["wheel", "touchstart", "keydown", "pointerdown"] {
+    for event in HOLD_ENDS {
         let _ = w.add_event_listener_with_callback(event, wasm_bindgen::JsCast::unchecked_ref(stop.as_ref()));
     }
     fn frame(
@@ -346,7 +360,7 @@ fn hold_place(el: web_sys::Element, offset: f64) {
     ) {
         let w = window();
         if touched.get() || js_sys::Date::now() - start > HOLD_MS || HOLD.with(|h| h.get()) != this {
-            for event in ["wheel", "touchstart", "keydown", "pointerdown"] {
+            for event in HOLD_ENDS {
                 let _ =
                     w.remove_event_listener_with_callback(event, wasm_bindgen::JsCast::unchecked_ref(stop.as_ref()));
             }
